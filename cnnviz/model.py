@@ -1,0 +1,216 @@
+"""A sequential CNN whose forward pass can return a trace of every step.
+
+A model file is a pair: ``NAME.json`` (architecture, labels, metadata and the
+SHA-256 of the weights) and ``NAME.npz`` (named float32 arrays such as
+``conv1.weight``). Both are written atomically; loading checks every array.
+"""
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from . import ops
+from .atomic import write_bytes_atomic
+from .layers import layer_from_spec
+
+FORMAT = "cnnviz-model/1"
+
+
+class ModelFileError(Exception):
+    """A model file is missing, corrupt, truncated or does not match its architecture."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = str(path), problem
+
+
+class TraceStep(NamedTuple):
+    name: str
+    kind: str
+    input_shape: tuple
+    output: np.ndarray
+
+
+class Model:
+    def __init__(self, layer_specs, input_shape, meta=None, seed=0):
+        self.input_shape = tuple(input_shape)
+        self.meta = dict(meta or {})
+        self.layers = [layer_from_spec(s) for s in layer_specs]
+        names = [layer.name for layer in self.layers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"layer names must be unique: {names}")
+        rng = np.random.default_rng(seed)
+        shape = self.input_shape
+        for layer in self.layers:
+            shape = layer.build(shape, rng)
+        self.output_shape = shape
+
+    # ------------------------------------------------------------- structure
+    @property
+    def classes(self):
+        return self.meta.get("classes", [str(i) for i in range(self.output_shape[0])])
+
+    def layer(self, name):
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise KeyError(name)
+
+    def parameters(self):
+        """{"conv1.weight": array, ...} in layer order (views, not copies)."""
+        return {f"{layer.name}.{p}": layer.params[p]
+                for layer in self.layers for p in layer.param_names}
+
+    def parameter_count(self):
+        return sum(layer.parameter_count() for layer in self.layers)
+
+    def describe(self):
+        return [layer.describe() for layer in self.layers]
+
+    def __repr__(self):
+        lines = [f"Model {self.meta.get('id', '')} input {self.input_shape}"]
+        lines += [f"  {layer!r}" for layer in self.layers]
+        lines.append(f"  total {self.parameter_count()} parameters")
+        return "\n".join(lines)
+
+    # --------------------------------------------------------------- forward
+    def _check_input(self, x):
+        if x.ndim != 4 or tuple(x.shape[1:]) != self.input_shape:
+            raise ops.ShapeError(f"expected input (N, {', '.join(map(str, self.input_shape))}),"
+                                 f" got {tuple(x.shape)}")
+
+    def forward(self, x):
+        """x (N, C, H, W) -> the last layer's output (class probabilities)."""
+        self._check_input(x)
+        for layer in self.layers:
+            x, _ = layer.forward(x)
+        return x
+
+    def trace(self, x):
+        """Forward pass returning [TraceStep(name, kind, input_shape, output)], one per layer."""
+        self._check_input(x)
+        steps = []
+        for layer in self.layers:
+            shape = x.shape
+            x, _ = layer.forward(x)
+            steps.append(TraceStep(layer.name, layer.kind, shape, x))
+        return steps
+
+    # -------------------------------------------------------------- training
+    def loss_and_grads(self, x, y, loss="cross_entropy"):
+        """-> (loss on the batch, {param name: gradient}, the scores the loss saw).
+
+        cross_entropy: y are class indices (N,); a trailing softmax layer is folded
+        into the loss for stability. squared_error: y are targets (N, K) compared
+        with the model's output, as in the lesson's Σ ½(target − output)².
+        """
+        self._check_input(x)
+        layers = self.layers
+        if loss == "cross_entropy" and layers[-1].kind == "softmax":
+            layers = layers[:-1]
+        caches = []
+        for layer in layers:
+            x, cache = layer.forward(x)
+            caches.append(cache)
+        scores = x
+        if loss == "cross_entropy":
+            value, dout = ops.softmax_cross_entropy(scores, y)
+        elif loss == "squared_error":
+            value, dout = ops.squared_error(scores, y)
+        else:
+            raise ValueError(f"unknown loss {loss!r}")
+        grads = {}
+        for layer, cache in zip(reversed(layers), reversed(caches)):
+            dout, layer_grads = layer.backward(dout, cache)
+            for p, g in layer_grads.items():
+                grads[f"{layer.name}.{p}"] = g
+        return value, grads, scores
+
+    # ------------------------------------------------------------------ files
+    def spec(self):
+        return {"format": FORMAT, "input_shape": list(self.input_shape),
+                "layers": [layer.spec() for layer in self.layers], **self.meta}
+
+    def save(self, json_path):
+        """Write NAME.npz then NAME.json, each atomically; the JSON pins the weights' hash."""
+        json_path = Path(json_path)
+        buf = io.BytesIO()
+        np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in self.parameters().items()})
+        weights = buf.getvalue()
+        write_bytes_atomic(json_path.with_suffix(".npz"), weights)
+        spec = {**self.spec(), "weights_sha256": hashlib.sha256(weights).hexdigest()}
+        write_bytes_atomic(json_path, (json.dumps(spec, indent=1, ensure_ascii=False) + "\n").encode())
+
+    @classmethod
+    def load(cls, json_path):
+        json_path = Path(json_path)
+        spec = _read_spec(json_path)
+        meta = {k: v for k, v in spec.items()
+                if k not in ("format", "input_shape", "layers", "weights_sha256")}
+        try:
+            model = cls(spec["layers"], spec["input_shape"], meta)
+        except (ValueError, TypeError, KeyError) as e:
+            raise ModelFileError(json_path, f"bad architecture: {e}") from None
+        npz_path = json_path.with_suffix(".npz")
+        arrays = _read_weights(npz_path, spec.get("weights_sha256"))
+        expected = model.parameters()
+        missing = sorted(set(expected) - set(arrays))
+        extra = sorted(set(arrays) - set(expected))
+        if missing or extra:
+            raise ModelFileError(npz_path, f"weights do not match the architecture "
+                                           f"(missing {missing}, unexpected {extra})")
+        for name, target in expected.items():
+            value = arrays[name]
+            if value.shape != target.shape:
+                raise ModelFileError(npz_path, f"{name} has shape {value.shape}, "
+                                               f"the architecture needs {target.shape}")
+            if value.dtype.kind != "f" or not np.isfinite(value).all():
+                raise ModelFileError(npz_path, f"{name} is not an array of finite floats")
+            target[...] = value
+        return model
+
+
+def _read_spec(path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelFileError(path, f"cannot read: {e}") from None
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(path, f"not valid JSON ({e})") from None
+    if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+        raise ModelFileError(path, f"not a {FORMAT} architecture file")
+    for key in ("input_shape", "layers"):
+        if key not in spec:
+            raise ModelFileError(path, f"missing {key!r}")
+    return spec
+
+
+def _read_weights(path, expected_sha256):
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(path, "weights file not found") from None
+    except OSError as e:
+        raise ModelFileError(path, f"cannot read: {e}") from None
+    if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise ModelFileError(path, "weights do not match the architecture file "
+                                   "(SHA-256 differs: truncated, corrupt or from another model)")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
+        raise ModelFileError(path, f"not a readable .npz file ({e})") from None
+
+
+def models_dir():
+    """Folder of the models that ship with cnnviz (overridable with CNNVIZ_MODELS)."""
+    return Path(os.environ.get("CNNVIZ_MODELS", Path(__file__).parent / "models"))
