@@ -91,59 +91,63 @@ def conv_backward(dout, cache):
 
 # ------------------------------------------------------------------- pooling
 class PoolCache(NamedTuple):
-    x_shape: tuple
+    x: np.ndarray
+    out: np.ndarray
     size: int
     stride: int
-    argmax: np.ndarray  # (N, C, H', W') index into the size*size window; None for avg
 
 
-def _pool_windows(x, size, stride):
+def _window_slices(x, size, stride):
+    """The size*size strided views x[:, :, i::stride, j::stride], one per window offset (i, j)."""
     n, c, h, w = x.shape
     ho, wo = output_size(h, size, 0, stride), output_size(w, size, 0, stride)
-    sn, sc, sh, sw = x.strides
-    win = as_strided(x, shape=(n, c, ho, wo, size, size),
-                     strides=(sn, sc, sh * stride, sw * stride, sh, sw), writeable=False)
-    return win.reshape(n, c, ho, wo, size * size)
+    return [x[:, :, i:i + stride * (ho - 1) + 1:stride, j:j + stride * (wo - 1) + 1:stride]
+            for i in range(size) for j in range(size)]
 
 
 def maxpool_forward(x, size=2, stride=2):
-    """Max over size x size windows. x: (N, C, H, W) -> (N, C, H', W').
-
-    Ties go to the first maximum in row-major window order (as argmax).
-    """
-    win = _pool_windows(x, size, stride)
-    arg = win.argmax(axis=-1)
-    out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-    return out, PoolCache(x.shape, size, stride, arg)
+    """Max over size x size windows. x: (N, C, H, W) -> (N, C, H', W')."""
+    slices = _window_slices(x, size, stride)
+    out = slices[0].copy()
+    for s in slices[1:]:
+        np.maximum(out, s, out=out)
+    return out, PoolCache(x, out, size, stride)
 
 
-def _scatter_windows(x_shape, size, stride, per_position, dtype):
-    """Sum per_position(k) (N, C, H', W') into window offset k of a zero dx."""
-    dx = np.zeros(x_shape, dtype=dtype)
-    ho, wo = None, None
-    for k in range(size * size):
-        i, j = divmod(k, size)
-        part = per_position(k)
-        ho, wo = part.shape[2:]
-        dx[:, :, i:i + stride * (ho - 1) + 1:stride, j:j + stride * (wo - 1) + 1:stride] += part
-    return dx
+def maxpool_winners(cache):
+    """Window offset k = i*size + j of each output's winner; ties go to the first (row-major)."""
+    slices = _window_slices(cache.x, cache.size, cache.stride)
+    arg = np.zeros(cache.out.shape, np.intp)
+    for k in range(len(slices) - 1, -1, -1):
+        arg[slices[k] == cache.out] = k
+    return arg
 
 
 def maxpool_backward(dout, cache):
     """Routes each output gradient to the winning input of its window."""
-    return _scatter_windows(cache.x_shape, cache.size, cache.stride,
-                            lambda k: np.where(cache.argmax == k, dout, 0), dout.dtype)
+    winners = maxpool_winners(cache)
+    dx = np.zeros(cache.x.shape, dtype=dout.dtype)
+    for k, part in enumerate(_window_slices(dx, cache.size, cache.stride)):
+        part += np.where(winners == k, dout, 0)
+    return dx
 
 
 def avgpool_forward(x, size=2, stride=2):
     """Mean over size x size windows. x: (N, C, H, W) -> (N, C, H', W')."""
-    out = _pool_windows(x, size, stride).mean(axis=-1)
-    return out, PoolCache(x.shape, size, stride, None)
+    slices = _window_slices(x, size, stride)
+    out = slices[0] + slices[1] if len(slices) > 1 else slices[0].copy()
+    for s in slices[2:]:
+        out += s
+    out /= size * size
+    return out, PoolCache(x, out, size, stride)
 
 
 def avgpool_backward(dout, cache):
+    dx = np.zeros(cache.x.shape, dtype=dout.dtype)
     share = dout / (cache.size * cache.size)
-    return _scatter_windows(cache.x_shape, cache.size, cache.stride, lambda k: share, dout.dtype)
+    for part in _window_slices(dx, cache.size, cache.stride):
+        part += share
+    return dx
 
 
 # --------------------------------------------------------------- activations
