@@ -1,0 +1,106 @@
+"""The exact arithmetic behind one neuron's value, read off a forward trace.
+
+``explain(model, steps, layer_name, neuron)`` returns a dict of NumPy arrays
+and numbers for one image (batch of 1). The output it reports is always the
+engine's own value from the trace; the parts (patch, weights, products) are
+the engine's inputs and parameters, so the learner can redo the sum.
+"""
+import numpy as np
+
+
+class NeuronError(ValueError):
+    """Unknown layer or a neuron index that does not fit the layer's output."""
+
+
+def layer_input(steps, index, network_input):
+    return network_input[0] if index == 0 else steps[index - 1].output[0]
+
+
+def check_neuron(shape, neuron):
+    """neuron: [c, y, x] for (C, H, W) outputs, [i] for flat ones -> tuple of ints."""
+    if not isinstance(neuron, (list, tuple)) or len(neuron) != len(shape) or \
+            not all(isinstance(v, int) and not isinstance(v, bool) for v in neuron):
+        form = "[channel, row, column]" if len(shape) == 3 else "[index]"
+        raise NeuronError(f"neuron must be {form} for an output of shape {list(shape)}")
+    for v, size in zip(neuron, shape):
+        if not 0 <= v < size:
+            raise NeuronError(f"neuron {list(neuron)} is outside the output of shape {list(shape)}")
+    return tuple(neuron)
+
+
+def explain(model, steps, layer_name, neuron, network_input):
+    names = [s.name for s in steps]
+    if layer_name not in names:
+        raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}")
+    index = names.index(layer_name)
+    layer, step = model.layers[index], steps[index]
+    out = step.output[0]
+    where = check_neuron(out.shape, neuron)
+    x = layer_input(steps, index, network_input)
+    result = {"layer": layer.name, "kind": layer.kind, "neuron": list(where),
+              "input_layer": names[index - 1] if index else "input", "output": float(out[where])}
+    result.update(EXPLAINERS[layer.kind](layer, x, out, where))
+    return result
+
+
+def _conv(layer, x, out, where):
+    f, y, x0 = where
+    s, p, d, k = layer.stride, layer.padding, layer.dilation, layer.kernel
+    xp = np.pad(x, ((0, 0), (p, p), (p, p)))
+    rows = y * s + d * np.arange(k)  # in padded coordinates
+    cols = x0 * s + d * np.arange(k)
+    patch = xp[:, rows][:, :, cols]  # (C, K, K), zeros where the window hangs into the padding
+    w = layer.params["weight"][f]
+    b = float(layer.params["bias"][f])
+    products = patch.astype(np.float64) * w
+    channel_sums = products.sum(axis=(1, 2))
+    return {"patch": patch, "weights": w, "products": products, "channel_sums": channel_sums,
+            "bias": b, "sum": float(channel_sums.sum() + b),
+            "rows": rows - p, "cols": cols - p,  # input coordinates (negative or past the edge = padding)
+            "stride": s, "padding": p, "dilation": d}
+
+
+def _pool(layer, x, out, where):
+    c, y, x0 = where
+    k, s = layer.size, layer.stride
+    window = x[c, y * s:y * s + k, x0 * s:x0 * s + k]
+    result = {"window": window, "rows": np.arange(y * s, y * s + k), "cols": np.arange(x0 * s, x0 * s + k),
+              "size": k, "stride": s}
+    if layer.kind == "maxpool":
+        flat = int(np.argmax(window))  # first maximum, as the engine's backward routes it
+        result["winner"] = [int(v) for v in divmod(flat, k)]
+    else:
+        result["mean"] = float(window.astype(np.float64).mean())
+    return result
+
+
+def _elementwise(layer, x, out, where):
+    return {"input": float(x[where])}
+
+
+def _flatten(layer, x, out, where):
+    source = np.unravel_index(where[0], x.shape)
+    return {"input": float(x[source]), "source": [int(v) for v in source], "input_shape": list(x.shape)}
+
+
+def _dense(layer, x, out, where):
+    i = where[0]
+    w = layer.params["weight"][i]
+    b = float(layer.params["bias"][i])
+    products = x.astype(np.float64) * w
+    order = np.argsort(-np.abs(products), kind="stable")
+    return {"inputs": x, "weights": w, "products": products, "bias": b,
+            "sum": float(products.sum() + b), "largest": order[:10]}
+
+
+def _softmax(layer, x, out, where):
+    z = x.astype(np.float64)
+    shift = float(z.max())
+    exps = np.exp(z - shift)
+    return {"logits": z, "shift": shift, "exps": exps, "exp_sum": float(exps.sum()),
+            "probabilities": out, "index": where[0]}
+
+
+EXPLAINERS = {"conv": _conv, "maxpool": _pool, "avgpool": _pool, "relu": _elementwise,
+              "tanh": _elementwise, "sigmoid": _elementwise, "flatten": _flatten,
+              "dense": _dense, "softmax": _softmax}

@@ -1,0 +1,245 @@
+"""From an uploaded photo or drawing to what the network sees, step by step.
+
+``decode_image`` turns bytes into a Pillow image (or raises ImageError with a
+message a person understands); ``prepare`` turns it into the model's input
+tensor and returns every intermediate step as a small grayscale array.
+MNIST recipe: ink bright on dark, cropped, fitted into 20x20 keeping the aspect
+ratio, placed by centre of mass in 28x28. Fashion-MNIST: the item fitted into
+28x28 on a dark background.
+"""
+import io
+import struct
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps
+
+FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP"}
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
+WORK_SIZE = 256  # big photos are shrunk to this before cleaning (the result is 28x28 anyway)
+
+
+class ImageError(ValueError):
+    """The upload cannot be used as an image; status is the HTTP status that fits."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+class Step(NamedTuple):
+    name: str
+    image: np.ndarray  # float (H, W) in [0, 1], or uint8 (H, W, 3) for the original
+
+
+class Prepared(NamedTuple):
+    tensor: np.ndarray  # float32 (1, C, H, W), the exact network input
+    steps: list
+
+
+# ------------------------------------------------------------------ decoding
+def decode_image(data):
+    """Bytes -> a single-frame Pillow image, upright, fully loaded."""
+    if not data:
+        raise ImageError("the image is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            if img.format not in FORMATS:
+                raise ImageError(f"{img.format} images are not supported; use PNG, JPEG, GIF, BMP "
+                                 "or WebP", 415)
+            w, h = img.size
+            if w * h > MAX_PIXELS:
+                raise ImageError(f"the image is {w}x{h} pixels; the limit is "
+                                 f"{MAX_PIXELS // 1_000_000} megapixels", 413)
+            img.seek(0)  # multi-frame GIF or WebP: the first frame
+            img.load()
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError("the image declares too many pixels to decode safely", 413) from None
+    except Image.UnidentifiedImageError:
+        raise ImageError("the upload is not an image (or not in a format we can read: "
+                         "PNG, JPEG, GIF, BMP, WebP)", 415) from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
+        raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})") from None
+    try:
+        img = ImageOps.exif_transpose(img)
+    except Exception:  # a broken EXIF block should not lose the picture
+        pass
+    return img
+
+
+def to_gray(img):
+    """Pillow image of any mode -> float (H, W) luminance in [0, 1], transparency composited."""
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        a = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode != "I" or a.max() > 255 else 255.0
+        return np.clip(a / top, 0, 1)
+    if img.mode == "F":
+        a = np.asarray(img, dtype=np.float64)
+        return np.clip(a / max(1.0, float(np.nanmax(a))), 0, 1)
+    if img.mode == "P" or img.mode == "PA":
+        img = img.convert("RGBA")
+    if img.mode in ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX"):
+        return np.asarray(img.convert("L"), dtype=np.float64) / 255
+    img = img.convert("RGBA") if img.mode != "LA" else img
+    rgba = np.asarray(img, dtype=np.float64) / 255
+    color = rgba[..., :-1]
+    gray = color[..., 0] if color.shape[-1] == 1 else color @ np.array([0.299, 0.587, 0.114])
+    alpha = rgba[..., -1]
+    if alpha.min() == 1:
+        return gray
+    # Composite on the opposite of the visible content's tone: black strokes on a
+    # transparent canvas go onto white, white strokes onto black.
+    visible = alpha.sum()
+    tone = (gray * alpha).sum() / visible if visible else 0.0
+    backdrop = 1.0 if tone < 0.5 else 0.0
+    return gray * alpha + backdrop * (1 - alpha)
+
+
+def small_rgb(img, size=96):
+    """The original upload as a small uint8 RGB thumbnail, for the strip of steps."""
+    thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
+    if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))
+    if thumb.mode == "RGBA":
+        checker = Image.new("RGBA", thumb.size, (200, 200, 200, 255))
+        thumb = Image.alpha_composite(checker, thumb)
+    thumb = thumb.convert("RGB")
+    thumb.thumbnail((size, size), Image.Resampling.BOX)
+    return np.asarray(thumb)
+
+
+# ------------------------------------------------------------- the recipes
+def _shrink(gray, limit=WORK_SIZE):
+    h, w = gray.shape
+    scale = limit / max(h, w)
+    if scale >= 1:
+        return gray
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return np.asarray(Image.fromarray(gray.astype(np.float32), "F").resize(size, Image.Resampling.BOX),
+                      dtype=np.float64)
+
+
+def ink_bright(gray):
+    """Invert when the background (the border's median) is light, so ink is bright."""
+    h, w = gray.shape
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
+    return (1 - gray, True) if np.median(border) > 0.5 else (gray, False)
+
+
+def remove_background(x):
+    """Subtract uneven paper shading and clear faint noise; stretch the ink to [0, 1].
+
+    The background is estimated by a grey opening (min filter, then max filter)
+    wider than a stroke, so strokes vanish from it and shading stays.
+    """
+    h, w = x.shape
+    k = max(3, (min(h, w) // 8) | 1)  # odd
+    img = Image.fromarray(x.astype(np.float32), "F")
+    if min(h, w) >= 16:
+        background = img.filter(ImageFilter.MinFilter(k)).filter(ImageFilter.MaxFilter(k))
+        x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)
+    top = x.max()
+    if top <= 0.05:
+        return np.zeros_like(x)
+    x = x / top
+    x[x < 0.2] = 0  # faint specks and paper grain
+    return np.clip((x - 0.2) / 0.8, 0, 1) * (x > 0)
+
+
+def _ink_box(x, level=0.1):
+    rows, cols = np.nonzero(x > level)
+    if rows.size == 0:
+        return None
+    return rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+
+
+def _fit(x, box):
+    """Resize x (H, W) so its longer side is box, keeping the aspect ratio."""
+    h, w = x.shape
+    scale = box / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    img = Image.fromarray(x.astype(np.float32), "F")
+    return np.clip(np.asarray(img.resize(size, Image.Resampling.LANCZOS), dtype=np.float64), 0, 1)
+
+
+def _paste_centered(x, size):
+    canvas = np.zeros((size, size))
+    h, w = x.shape
+    top, left = (size - h) // 2, (size - w) // 2
+    canvas[top:top + h, left:left + w] = x
+    return canvas
+
+
+def center_of_mass_shift(x):
+    """Shift x (28x28) by whole pixels so its centre of mass lands on the centre."""
+    total = x.sum()
+    if total <= 0:
+        return x
+    n = x.shape[0]
+    ys, xs = np.indices(x.shape)
+    dy = int(round((n - 1) / 2 - (ys * x).sum() / total))
+    dx = int(round((n - 1) / 2 - (xs * x).sum() / total))
+    rows, cols = np.nonzero(x > 0)  # never push ink off the canvas
+    dy = int(np.clip(dy, -rows.min(), n - 1 - rows.max()))
+    dx = int(np.clip(dx, -cols.min(), n - 1 - cols.max()))
+    return np.roll(np.roll(x, dy, axis=0), dx, axis=1)
+
+
+def prepare(img, input_shape, recipe="digit"):
+    """Pillow image -> Prepared(tensor (1, C, H, W) float32, [Step, ...])."""
+    steps = [Step("original", small_rgb(img))]
+    gray = _shrink(to_gray(img))
+    steps.append(Step("grayscale", gray))
+    gray, inverted = ink_bright(gray)
+    if inverted:
+        steps.append(Step("inverted", gray))
+    if recipe == "digit":
+        clean = remove_background(gray)
+        steps.append(Step("cleaned", clean))
+        box = _ink_box(clean)
+        if box is None:
+            raise ImageError("no ink found in the image: draw or photograph a digit", 422)
+        crop = clean[box[0]:box[1], box[2]:box[3]]
+        steps.append(Step("cropped", crop))
+        fitted = _fit(crop, 20)
+        steps.append(Step("fitted", fitted))
+        placed = center_of_mass_shift(_paste_centered(fitted, 28))
+        steps.append(Step("centred", placed))
+    else:
+        level = np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
+        clean = np.clip((gray - level) / max(1e-6, 1 - level), 0, 1)
+        steps.append(Step("cleaned", clean))
+        box = _ink_box(clean, 0.05)
+        if box is None:
+            raise ImageError("nothing found in the image: photograph the item on a plain background", 422)
+        crop = clean[box[0]:box[1], box[2]:box[3]]
+        steps.append(Step("cropped", crop))
+        placed = _paste_centered(_fit(crop, 28), 28)
+        steps.append(Step("centred", placed))
+    tensor = pad_to_input(placed, input_shape)
+    steps.append(Step("input", tensor[0, 0]))
+    return Prepared(tensor, steps)
+
+
+def pad_to_input(image28, input_shape):
+    """(h, w) image in [0, 1] -> float32 (1, C, H, W) zero-padded to the model's input."""
+    c, h, w = input_shape
+    ih, iw = image28.shape
+    top, left = (h - ih) // 2, (w - iw) // 2
+    out = np.zeros((1, c, h, w), np.float32)
+    out[0, :, top:top + ih, left:left + iw] = image28
+    return out
+
+
+def from_pixels(pixels, input_shape):
+    """A (28, 28) or input-sized array of values in [0, 1] -> Prepared, without any cleaning."""
+    _, h, w = input_shape
+    pixels = np.asarray(pixels, dtype=np.float64)
+    tensor = pad_to_input(pixels, input_shape) if pixels.shape != (h, w) else \
+        pixels.astype(np.float32)[None, None].repeat(input_shape[0], axis=1)
+    return Prepared(tensor, [Step("input", tensor[0, 0])])

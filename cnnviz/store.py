@@ -1,0 +1,56 @@
+"""The models a server offers, loaded once, with their example galleries."""
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .model import Model, ModelFileError
+from .train import to_input
+
+log = logging.getLogger(__name__)
+ORDER = ("digits", "fashion")
+
+
+class ModelStore:
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.models, self.errors = {}, {}
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                model = Model.load(path)
+            except ModelFileError as e:
+                self.errors[path.stem] = str(e)
+                log.error("skipping model: %s", e)
+                continue
+            self.models[model.meta.get("id", path.stem)] = model
+        self._examples = {}
+
+    def __contains__(self, model_id):
+        return model_id in self.models
+
+    def get(self, model_id):
+        return self.models[model_id]
+
+    def all(self):
+        return sorted(self.models.values(),
+                      key=lambda m: (ORDER.index(m.meta["id"]) if m.meta["id"] in ORDER else 99, m.meta["id"]))
+
+    def weights_path(self, model_id):
+        return self.folder / f"{model_id}.npz"
+
+    def examples(self, model_id):
+        """Gallery images from the model's test set with the model's own verdict on each."""
+        if model_id not in self._examples:
+            self._examples[model_id] = self._load_examples(model_id)
+        return self._examples[model_id]
+
+    def _load_examples(self, model_id):
+        path = self.folder / f"{model_id}-examples.npz"
+        if not path.exists():
+            return []
+        model = self.get(model_id)
+        with np.load(path, allow_pickle=False) as f:
+            images, labels, ids = f["images"], f["labels"], f["test_index"]
+        predicted = model.forward(to_input(images, model.input_shape)).argmax(axis=1)
+        return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
+                for img, y, p, i in zip(images, labels, predicted, ids)]
