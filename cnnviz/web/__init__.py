@@ -80,7 +80,8 @@ def _register_errors(app):
     def http_error(e):
         message = e.description if e.code != 413 else \
             f"the upload is too large: the limit is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-        return serialize.error(message), e.code
+        headers = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
+        return serialize.error(message), e.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(e):

@@ -1,0 +1,29 @@
+# cnnviz under gunicorn, as a non-root user, one BLAS thread per worker.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    OPENBLAS_NUM_THREADS=1 \
+    OMP_NUM_THREADS=1 \
+    MKL_NUM_THREADS=1
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY app.py ./
+COPY cnnviz ./cnnviz
+COPY templates ./templates
+COPY static ./static
+
+RUN useradd --create-home --uid 10001 cnnviz
+USER cnnviz
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/models', timeout=4)"
+
+# Two workers for two cores, with threads for the many idle keep-alive connections
+# of a classroom's browsers.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", \
+     "--worker-class", "gthread", "--timeout", "30", "--limit-request-line", "8190", "cnnviz.web:create_app()"]

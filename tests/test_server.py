@@ -1,0 +1,108 @@
+"""The real server: `python app.py` as a subprocess, spoken to over HTTP."""
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import draw_digit, png_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(*args, env_extra=None):
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/models", timeout=1)
+            return proc, base
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read())
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, base = start_server()
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def multipart(field, filename, data):
+    boundary = "cnnvizboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_page_and_api_over_http(server):
+    with urllib.request.urlopen(server + "/") as r:
+        assert r.status == 200 and "Content-Security-Policy" in r.headers
+        assert r.headers["Server"] == "cnnviz"
+    with urllib.request.urlopen(server + "/api/models") as r:
+        assert [m["id"] for m in json.load(r)["models"]] == ["digits", "fashion"]
+
+
+def test_predict_upload_over_http_gzipped(server):
+    body, ctype = multipart("image", "seven.png", png_bytes(draw_digit("7")))
+    req = urllib.request.Request(server + "/api/models/digits/predict", data=body,
+                                 headers={"Content-Type": ctype, "Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        raw = r.read()
+    assert len(raw) < 40_000
+    assert json.loads(gzip.decompress(raw))["prediction"]["label"] == "7"
+
+
+def test_bad_input_over_http_and_server_keeps_serving(server):
+    req = urllib.request.Request(server + "/api/models/digits/predict", data=b"garbage",
+                                 headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req)
+    assert e.value.code == 400 and "error" in json.load(e.value)
+    with urllib.request.urlopen(server + "/api/models") as r:
+        assert r.status == 200
+
+
+def test_oversized_body_refused_before_buffering(server):
+    """A Content-Length over the limit is refused at once, without sending the body."""
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(b"POST /api/models/digits/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 500000000\r\n\r\n")
+        reply = s.recv(4096).decode(errors="replace")
+    assert reply.startswith("HTTP/1.1 413")
+
+
+def test_host_flag_prints_lan_address():
+    proc, base = start_server("--host", "0.0.0.0", "--threads", "2")
+    proc.terminate()
+    out = proc.communicate(timeout=10)[0]
+    assert "cnnviz is running: open http://localhost:" in out
+    sys.path.insert(0, str(ROOT))
+    from app import lan_address
+    lan = lan_address()
+    if lan:  # a machine with no network route has no LAN address to print
+        assert f"students on the same network open: http://{lan}:" in out
