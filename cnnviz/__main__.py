@@ -1,10 +1,12 @@
-"""Command line: python -m cnnviz {train, convert-mnist, examples, bench} ...
+"""Command line: python -m cnnviz COMMAND ...
 
   python -m cnnviz train digits --dataset mnist-10k --epochs 30
   python -m cnnviz train fashion --dataset fashion --epochs 12
   python -m cnnviz convert-mnist path/to/mnist/package/src/digits
   python -m cnnviz examples cnnviz/models/digits.json
-  python -m cnnviz bench
+  python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
+  python -m cnnviz bench-api          # one client: /predict latency and size
+  python -m cnnviz classroom          # 60 clients for 30 s, loopback only
 """
 import argparse
 import shlex
@@ -40,6 +42,16 @@ def main(argv=None):
     b.add_argument("--threads", default="1,2")
     b.add_argument("--repeats", type=int, default=2000)
 
+    a = sub.add_parser("bench-api", help="one client: POST /predict latency and response size")
+    a.add_argument("--url", default=None, help="a running server on this machine (default: start one)")
+    a.add_argument("--requests", type=int, default=300)
+
+    k = sub.add_parser("classroom", help="a class of clients posting drawings at once (loopback only)")
+    k.add_argument("--url", default=None)
+    k.add_argument("--clients", type=int, default=60)
+    k.add_argument("--seconds", type=float, default=30)
+    k.add_argument("--think", type=float, default=0.5, help="seconds each client waits between posts")
+
     args = parser.parse_args(argv)
     if args.command == "train":
         return _train(args, argv)
@@ -53,6 +65,12 @@ def main(argv=None):
         out, count = write_examples(args.model_json)
         print(f"wrote {count} examples to {out}")
         return 0
+    if args.command == "bench-api":
+        from .bench_api import bench_api
+        return bench_api(args.url, requests=args.requests)
+    if args.command == "classroom":
+        from .bench_api import classroom
+        return classroom(args.url, args.clients, args.seconds, args.think)
     if args.command == "bench":
         from .bench import run
         return run([int(t) for t in args.threads.split(",")], args.repeats)

@@ -3,7 +3,7 @@ are recognised and not only clean MNIST ones. All vectorised over the batch."""
 import numpy as np
 
 
-def random_affine(x, rng, max_rotate=15, max_shift=2.5, scale=(0.8, 1.15), max_shear=0.25):
+def random_affine(x, rng, max_rotate=12, max_shift=2.0, scale=(0.85, 1.12), max_shear=0.2):
     """Rotate, scale, shear and shift each image of x (N, H, W) by its own random amount.
 
     Inverse mapping with bilinear interpolation; outside the image is 0 (background).
@@ -44,7 +44,7 @@ def bilinear(x, sy, sx):
     return top * (1 - fy) + bottom * fy
 
 
-def random_thickness(x, rng, p_thicker=0.2, p_thinner=0.15):
+def random_thickness(x, rng, p_thicker=0.15, p_thinner=0.1):
     """Thicken some strokes (3x3 grey dilation) and thin others (a soft erosion)."""
     roll = rng.uniform(size=len(x))
     thick, thin = roll < p_thicker, roll > 1 - p_thinner

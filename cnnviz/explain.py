@@ -59,6 +59,7 @@ def _conv(layer, x, out, where):
     return {"patch": patch, "weights": w, "products": products, "channel_sums": channel_sums,
             "bias": b, "sum": float(channel_sums.sum() + b),
             "rows": rows - p, "cols": cols - p,  # input coordinates (negative or past the edge = padding)
+            "input_shape": list(x.shape),
             "stride": s, "padding": p, "dilation": d}
 
 

@@ -1,46 +1,14 @@
 """The real server: `python app.py` as a subprocess, spoken to over HTTP."""
 import gzip
 import json
-import os
 import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import draw_digit, png_bytes
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(*args, env_extra=None):
-    port = free_port()
-    env = {**os.environ, **(env_extra or {})}
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/api/models", timeout=1)
-            return proc, base
-        except (urllib.error.URLError, ConnectionError):
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read())
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
+from conftest import ROOT, draw_digit, png_bytes, start_server
 
 @pytest.fixture(scope="module")
 def server():

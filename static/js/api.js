@@ -1,0 +1,41 @@
+// Talking to the server. An input is either a file (an upload or the drawing,
+// sent as multipart) or a JSON body ({pixels} for gallery images).
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function call(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (e) {
+    throw new ApiError(null, 0); // network failure: the caller shows a translated message
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status);
+  return body;
+}
+
+function post(path, input, extra = {}) {
+  if (input.blob) {
+    const form = new FormData();
+    form.append('image', input.blob, input.name || 'input.png');
+    for (const [k, v] of Object.entries(extra)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    return call(path, { method: 'POST', body: form });
+  }
+  return call(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...input.json, ...extra }),
+  });
+}
+
+export const listModels = () => call('/api/models');
+export const getModel = (id) => call(`/api/models/${encodeURIComponent(id)}`);
+export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/examples`);
+export const predict = (id, input) => post(`/api/models/${encodeURIComponent(id)}/predict`, input);
+export const explain = (id, input, layer, neuron) =>
+  post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });

@@ -1,0 +1,35 @@
+// Decoding the API's compact arrays: {shape, dtype: "float16", data: base64}.
+
+/** IEEE 754 half-precision bits -> number. */
+export function halfToFloat(h) {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function base64Bytes(b64) {
+  if (typeof atob === 'function') {
+    const s = atob(b64);
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+/** An encoded array (f16 object or nested lists) -> { shape, data: Float32Array }. */
+export function decodeArray(encoded) {
+  if (Array.isArray(encoded)) {
+    const shape = [];
+    for (let a = encoded; Array.isArray(a); a = a[0]) shape.push(a.length);
+    return { shape, data: Float32Array.from(encoded.flat(Infinity)) };
+  }
+  const bytes = base64Bytes(encoded.data);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data = new Float32Array(bytes.byteLength / 2);
+  for (let i = 0; i < data.length; i++) data[i] = halfToFloat(view.getUint16(2 * i, true));
+  return { shape: encoded.shape, data };
+}

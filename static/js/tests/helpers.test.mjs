@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { diverging, scaleFor, sequential, textOn } from '../lib/colors.js';
+import { decodeArray, halfToFloat } from '../lib/f16.js';
+import { cellAt, receptiveField, unflatten, vectorColumns } from '../lib/geometry.js';
+
+test('diverging scale is centred on zero and symmetric in lightness', () => {
+  assert.deepEqual(diverging(0, 5), [247, 247, 247]);
+  assert.deepEqual(diverging(-5, 5), [45, 0, 75]);
+  assert.deepEqual(diverging(5, 5), [127, 59, 8]);
+  assert.deepEqual(diverging(99, 5), diverging(5, 5)); // clamped
+});
+
+test('sequential scale runs viridis from 0 to max, and survives max = 0', () => {
+  assert.deepEqual(sequential(0, 2), [68, 1, 84]);
+  assert.deepEqual(sequential(2, 2), [253, 231, 37]);
+  assert.deepEqual(sequential(1, 0), [68, 1, 84]);
+});
+
+test('scaleFor picks diverging for signed values', () => {
+  assert.equal(scaleFor(-1, 3).kind, 'diverging');
+  assert.equal(scaleFor(-1, 3).max, 3);
+  assert.equal(scaleFor(-4, 3).min, -4);
+  assert.equal(scaleFor(0, 3).kind, 'sequential');
+  assert.equal(textOn([250, 250, 250]), '#000');
+  assert.equal(textOn([10, 10, 60]), '#fff');
+});
+
+test('float16 decoding', () => {
+  assert.equal(halfToFloat(0x3c00), 1);
+  assert.equal(halfToFloat(0xc000), -2);
+  assert.equal(halfToFloat(0x3555), 0.333251953125);
+  assert.equal(halfToFloat(0x0001), 2 ** -24);
+  assert.equal(halfToFloat(0x7bff), 65504);
+  const encoded = { shape: [2], dtype: 'float16', data: Buffer.from([0x00, 0x3c, 0x00, 0xc0]).toString('base64') };
+  assert.deepEqual(Array.from(decodeArray(encoded).data), [1, -2]);
+  assert.deepEqual(decodeArray([[1, 2], [3, 4]]).shape, [2, 2]);
+});
+
+test('conv receptive field with stride, padding and dilation', () => {
+  const conv = { kind: 'conv', kernel: 3, stride: 2, padding: 1, dilation: 2, input_shape: [3, 9, 9] };
+  const field = receptiveField(conv, [0, 0, 0]);
+  assert.deepEqual(field.span.rows, [-1, 3]);
+  assert.deepEqual(field.rows, [0, 3]);
+  assert.deepEqual(receptiveField(conv, [0, 3, 4]).cols, [7, 8]);
+  const lenet = { kind: 'conv', kernel: 5, stride: 1, padding: 0, dilation: 1, input_shape: [6, 14, 14] };
+  assert.deepEqual(receptiveField(lenet, [3, 4, 5]), {
+    channels: 'all', all: false, rows: [4, 8], cols: [5, 9], span: { rows: [4, 8], cols: [5, 9] } });
+});
+
+test('pooling, flatten, elementwise and dense fields', () => {
+  const pool = { kind: 'maxpool', size: 2, stride: 2, input_shape: [6, 28, 28] };
+  assert.deepEqual(receptiveField(pool, [2, 7, 6]), { channels: [2], all: false, rows: [14, 15], cols: [12, 13] });
+  assert.deepEqual(unflatten(137, [16, 5, 5]), [5, 2, 2]);
+  assert.deepEqual(receptiveField({ kind: 'flatten', input_shape: [16, 5, 5] }, [137]).rows, [2, 2]);
+  assert.deepEqual(receptiveField({ kind: 'relu', input_shape: [6, 28, 28] }, [1, 2, 3]).channels, [1]);
+  assert.equal(receptiveField({ kind: 'dense', input_shape: [400] }, [3]).all, true);
+});
+
+test('cellAt and vector layout', () => {
+  assert.deepEqual(cellAt(13, 7, 3, 28, 28), [2, 4]);
+  assert.equal(cellAt(-1, 7, 3, 28, 28), null);
+  assert.equal(cellAt(84, 0, 3, 28, 28), null);
+  assert.equal(vectorColumns(10), 10);
+  assert.equal(vectorColumns(120), 20);
+  assert.equal(vectorColumns(400), 25);
+});
+
+import { catalogKeys, preferredLanguage, setLanguage, t } from '../i18n.js';
+
+test('both languages have exactly the same keys', () => {
+  assert.deepEqual(catalogKeys('zh').sort(), catalogKeys('en').sort());
+});
+
+test('language preference and interpolation', () => {
+  assert.equal(preferredLanguage(['zh-TW', 'en']), 'zh');
+  assert.equal(preferredLanguage(['fr-FR', 'zh-CN']), 'zh');
+  assert.equal(preferredLanguage(['en-GB', 'zh-CN']), 'en');
+  assert.equal(preferredLanguage([]), 'en');
+  setLanguage('zh');
+  assert.equal(t('result.top', { label: '7' }), '网络认为是 7');
+  setLanguage('en');
+  assert.equal(t('result.top', { label: '7' }), 'The network says 7');
+  assert.equal(t('no.such.key'), 'no.such.key');
+});
+
+import { fmt, percent } from '../lib/grid.js';
+
+test('number formatting for people', () => {
+  assert.equal(fmt(0.123456), '0.1235');
+  assert.equal(fmt(-2.5), '-2.5');
+  assert.equal(fmt(1234.56), '1234.6');
+  assert.equal(fmt(-0.00001), '0');
+  assert.equal(fmt(3), '3');
+  assert.equal(percent(0.5), '50.0%');
+  assert.equal(percent(0.99999), '100.00%');
+});

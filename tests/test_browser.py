@@ -1,0 +1,239 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright, against `python app.py`.
+
+A failing test saves a screenshot in test-artifacts/.
+"""
+import base64
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, draw_digit, png_bytes, start_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    pytest.skip("no Chromium here (CI installs it)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, base = start_server()
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh page that records console errors and every host it talks to."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.errors, page.hosts = [], set()
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+    page.base = server
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def open_app(page, query="?lang=en"):
+    page.goto(page.base + "/" + query)
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def draw(page, strokes):
+    """Draw polylines given in 0..1 coordinates of the pad, with real mouse events."""
+    box = page.locator("#draw-canvas").bounding_box()
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=12)
+        page.mouse.up()
+
+
+def big_label(page):
+    return page.locator("#guess .big")
+
+
+def explain_api(page, layer, neuron, pixels):
+    r = page.request.post(f"{page.base}/api/models/digits/explain",
+                          data={"layer": layer, "neuron": neuron, "pixels": pixels})
+    assert r.ok
+    return r.json()
+
+
+# ------------------------------------------------------------------------ tests
+def test_draw_a_digit_and_see_it_recognised(page):
+    open_app(page)
+    draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
+    expect(big_label(page)).to_have_text("7")
+    expect(page.locator("#prep-strip li")).to_have_count(8)
+    draw(page, [[(0.5, 0.15), (0.5, 0.9)]])  # add a stroke: the view updates with no button
+    expect(page.locator("#status")).to_have_text("")
+    page.locator("#tool-undo").click()
+    expect(big_label(page)).to_have_text("7")
+    page.locator("#tool-clear").click()
+    expect(page.locator("#guess")).to_contain_text("Draw something")
+    assert page.errors == []
+
+
+def test_upload_a_photo(page, tmp_path):
+    open_app(page)
+    photo = tmp_path / "three.jpg"
+    photo.write_bytes(png_bytes(draw_digit("1", size=600, mode="RGB", paper=(225, 220, 205), width=18), "JPEG"))
+    page.set_input_files("#file-input", str(photo))
+    expect(big_label(page)).to_have_text("1")
+    expect(page.locator("#prep-strip img").first).to_have_attribute("src", re.compile("^data:image/png"))
+
+
+def test_drop_an_image(page):
+    open_app(page)
+    data = base64.b64encode(png_bytes(draw_digit("7", mode="L"))).decode()
+    page.evaluate("""(b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'seven.png', { type: 'image/png' }));
+        document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+    }""", data)
+    expect(big_label(page)).to_have_text("7")
+
+
+def test_bad_upload_shows_clear_error(page, tmp_path):
+    open_app(page)
+    junk = tmp_path / "notes.png"
+    junk.write_bytes(b"this is not really a picture")
+    page.set_input_files("#file-input", str(junk))
+    expect(page.locator("#status")).to_contain_text("not an image")
+    assert page.locator("#status").get_attribute("class") == "status error"
+
+
+def test_gallery_shows_right_and_wrong_examples(page):
+    open_app(page)
+    expect(page.locator("#gallery button")).to_have_count(40)
+    assert page.locator("#gallery button.wrong").count() >= 1
+    first = page.locator("#gallery button").first
+    label = first.get_attribute("data-label")
+    first.click()
+    expect(big_label(page)).to_have_text(label)
+
+
+def test_hover_and_click_a_neuron_shows_its_arithmetic(page):
+    open_app(page)
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    conv2 = page.locator('section.layer[data-layer="conv2"] canvas').nth(3)
+    conv2.scroll_into_view_if_needed()
+    box = conv2.bounding_box()
+    cell = box["width"] / 10
+    conv2.hover(position={"x": 4.5 * cell, "y": 2.5 * cell})  # neuron [3, 2, 4]
+    expect(page.locator("#tooltip")).to_contain_text("conv2 [3, 2, 4] =")
+    assert page.locator(".links rect").count() == 1 + 6  # itself + its 5x5 window in each of 6 maps
+    conv2.click(position={"x": 4.5 * cell, "y": 2.5 * cell})
+    detail = page.locator("#detail-body")
+    expect(detail).to_contain_text("conv2, neuron [3, 2, 4]")
+    # the numbers on screen are the server's
+    pixels = page.evaluate("""async () => {
+        const img = document.querySelector('#gallery img');
+        const c = document.createElement('canvas'); c.width = 28; c.height = 28;
+        const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, 28, 28).data;
+        return Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => d[4 * (28 * y + x)] / 255));
+    }""")
+    truth = explain_api(page, "conv2", [3, 2, 4], pixels)
+    fmt = lambda v: page.evaluate("async (v) => (await import('/static/js/lib/grid.js')).fmt(v)", v)
+    text = detail.inner_text()
+    assert f"= {fmt(truth['sum'])}" in text and f"output {fmt(truth['output'])}" in text
+    expect(detail.locator("table.num-grid")).to_have_count(18)  # patch, weights, products x 6 channels
+    weights_ch0 = detail.locator("table.num-grid").nth(1).locator("td")
+    assert weights_ch0.first.inner_text() == fmt(truth["weights"][0][0][0])
+    assert detail.locator("table.num-grid").nth(0).locator("td").nth(7).inner_text() == fmt(truth["patch"][0][1][2])
+
+
+def test_pool_dense_and_softmax_details(page):
+    open_app(page)
+    page.locator("#gallery button").nth(5).click()
+    expect(big_label(page)).not_to_be_empty()
+    page.locator('section.layer[data-layer="pool1"] canvas').first.click(position={"x": 40, "y": 40})
+    expect(page.locator("#detail-body td.win")).to_have_count(1)
+    page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 5, "y": 5})
+    expect(page.locator("#detail-body")).to_contain_text("Largest contributions")
+    page.locator('section.layer[data-layer="softmax"] canvas').click(position={"x": 5, "y": 5})
+    expect(page.locator("#detail-body")).to_contain_text("sum of exponentials")
+
+
+def test_keyboard_reaches_a_neuron(page):
+    open_app(page)
+    page.locator("#gallery button").first.press("Enter")
+    expect(big_label(page)).not_to_be_empty()
+    canvas = page.locator('section.layer[data-layer="conv1"] canvas').first
+    canvas.focus()
+    for key in ("ArrowDown", "ArrowDown", "ArrowRight", "Enter"):
+        canvas.press(key)
+    expect(page.locator("#detail-body")).to_contain_text("conv1, neuron [0, 2, 1]")
+
+
+def test_switch_model_and_language(page):
+    open_app(page)
+    page.select_option("#model-select", "fashion")
+    expect(page.locator('section.layer[data-layer="conv1_1"]')).to_be_visible()
+    expect(page.locator('section.layer[data-layer="conv2_2"] canvas')).to_have_count(32)
+    assert "model=fashion" in page.url
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    page.select_option("#lang-select", "zh")
+    expect(page.locator("#net-heading")).to_have_text("逐层查看网络")
+    expect(page.locator("#guess")).to_contain_text("网络认为是")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fashion-zh.png"))
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#net-heading")).to_have_text("逐层查看网络")
+    expect(page.locator("#model-select")).to_have_value("fashion")
+    assert page.errors == []
+
+
+def test_browser_language_picks_chinese(browser, server):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#input-heading")).to_have_text("输入")
+    context.close()
+
+
+def test_no_console_errors_and_no_other_hosts(page):
+    open_app(page)
+    draw(page, [[(0.5, 0.15), (0.5, 0.9)]])
+    expect(big_label(page)).to_have_text("1")
+    page.select_option("#model-select", "fashion")
+    page.select_option("#lang-select", "zh")
+    page.wait_for_timeout(300)
+    assert page.errors == []
+    assert page.hosts == {urlparse(page.base).netloc}
