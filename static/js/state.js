@@ -9,9 +9,10 @@ export function readState(search = globalThis.location?.search ?? '') {
   return state;
 }
 
+/** Update the keys given (a falsy value removes one); other keys stay as they are. */
 export function writeState(state) {
   const params = new URLSearchParams(location.search);
-  for (const key of KEYS) {
+  for (const key of KEYS.filter((k) => k in state)) {
     if (state[key]) params.set(key, state[key]);
     else params.delete(key);
   }
