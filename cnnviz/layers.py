@@ -50,8 +50,8 @@ class Layer:
         return (f"{self.name}: {self.kind}({hp}) {self.input_shape} -> {self.output_shape}"
                 f", {self.parameter_count()} params")
 
-    def backward(self, dout, cache):
-        """-> (dx, {param name: gradient})."""
+    def backward(self, dout, cache, need_dx=True):
+        """-> (dx, {param name: gradient}); dx may be None when need_dx is False."""
         raise NotImplementedError
 
 
@@ -104,8 +104,8 @@ class Conv(Layer):
         return ops.conv_forward(x, self.params["weight"], self.params["bias"],
                                 self.stride, self.padding, self.dilation)
 
-    def backward(self, dout, cache):
-        dx, dw, db = ops.conv_backward(dout, cache)
+    def backward(self, dout, cache, need_dx=True):
+        dx, dw, db = ops.conv_backward(dout, cache, need_dx)
         return dx, {"weight": dw, "bias": db}
 
 
@@ -134,7 +134,7 @@ class Dense(Layer):
     def forward(self, x):
         return ops.dense_forward(x, self.params["weight"], self.params["bias"])
 
-    def backward(self, dout, cache):
+    def backward(self, dout, cache, need_dx=True):
         dx, dw, db = ops.dense_backward(dout, cache)
         return dx, {"weight": dw, "bias": db}
 
@@ -161,7 +161,7 @@ class MaxPool(_Pool):
     def forward(self, x):
         return ops.maxpool_forward(x, self.size, self.stride)
 
-    def backward(self, dout, cache):
+    def backward(self, dout, cache, need_dx=True):
         return ops.maxpool_backward(dout, cache), {}
 
 
@@ -171,7 +171,7 @@ class AvgPool(_Pool):
     def forward(self, x):
         return ops.avgpool_forward(x, self.size, self.stride)
 
-    def backward(self, dout, cache):
+    def backward(self, dout, cache, need_dx=True):
         return ops.avgpool_backward(dout, cache), {}
 
 
@@ -182,7 +182,7 @@ def _elementwise(kind_name, forward, backward):
         def forward(self, x):
             return forward(x)
 
-        def backward(self, dout, cache):
+        def backward(self, dout, cache, need_dx=True):
             return backward(dout, cache), {}
 
     Elementwise.__name__ = kind_name.capitalize()
@@ -204,7 +204,7 @@ class Flatten(Layer):
     def forward(self, x):
         return ops.flatten_forward(x)
 
-    def backward(self, dout, cache):
+    def backward(self, dout, cache, need_dx=True):
         return ops.flatten_backward(dout, cache), {}
 
 

@@ -125,10 +125,10 @@ class Model:
         else:
             raise ValueError(f"unknown loss {loss!r}")
         grads = {}
-        for layer, cache in zip(reversed(layers), reversed(caches)):
-            dout, layer_grads = layer.backward(dout, cache)
+        for i in range(len(layers) - 1, -1, -1):  # the input itself needs no gradient
+            dout, layer_grads = layers[i].backward(dout, caches[i], need_dx=i > 0)
             for p, g in layer_grads.items():
-                grads[f"{layer.name}.{p}"] = g
+                grads[f"{layers[i].name}.{p}"] = g
         return value, grads, scores
 
     # ------------------------------------------------------------------ files
