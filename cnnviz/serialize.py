@@ -23,12 +23,17 @@ def encode_array(a, encoding="f16"):
     return {"shape": list(a.shape), "dtype": "float16", "data": base64.b64encode(half.tobytes()).decode()}
 
 
-def png_data_url(image):
-    """float (H, W) in [0, 1] or uint8 (H, W, 3) -> 'data:image/png;base64,...'."""
+def png_data_url(image, max_side=64):
+    """float (H, W) in [0, 1] or uint8 (H, W, 3) -> 'data:image/png;base64,...'.
+
+    Larger images are shrunk to max_side: these are thumbnails for a strip.
+    """
     if image.dtype != np.uint8:
         image = np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)
+    img = Image.fromarray(image)
+    img.thumbnail((max_side, max_side), Image.Resampling.BOX)
     buf = io.BytesIO()
-    Image.fromarray(image).save(buf, "PNG", optimize=True)
+    img.save(buf, "PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
