@@ -7,6 +7,7 @@
   python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 clients for 30 s, loopback only
+  python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
 """
 import argparse
 import shlex
@@ -52,6 +53,10 @@ def main(argv=None):
     k.add_argument("--seconds", type=float, default=30)
     k.add_argument("--think", type=float, default=0.5, help="seconds each client waits between posts")
 
+    g2 = sub.add_parser("bench-page", help="page weight, time to interactive, stroke -> view (Chromium)")
+    g2.add_argument("--url", default=None)
+    g2.add_argument("--strokes", type=int, default=20)
+
     args = parser.parse_args(argv)
     if args.command == "train":
         return _train(args, argv)
@@ -71,6 +76,9 @@ def main(argv=None):
     if args.command == "classroom":
         from .bench_api import classroom
         return classroom(args.url, args.clients, args.seconds, args.think)
+    if args.command == "bench-page":
+        from .bench_page import bench_page
+        return bench_page(args.url, args.strokes)
     if args.command == "bench":
         from .bench import run
         return run([int(t) for t in args.threads.split(",")], args.repeats)

@@ -41,7 +41,10 @@ const drawpad = mountDrawpad({
   canvas: $('draw-canvas'), pen: $('tool-pen'), eraser: $('tool-eraser'), undo: $('tool-undo'),
   clear: $('tool-clear'), size: $('pen-size'),
 }, {
-  onStroke: (blob) => run({ blob, name: 'drawing.png' }),
+  onStroke: (blob) => {
+    performance.mark('cnnviz:stroke-sent');
+    run({ blob, name: 'drawing.png' });
+  },
   onClear: () => clearResult(),
 });
 
@@ -87,6 +90,7 @@ function renderResult() {
   renderChart($('prob-chart'), r.probabilities, r.probabilities.map((_, i) => classLabel(i)), r.prediction.index);
   renderSteps($('prep-strip'), r.preprocessing);
   network.setResult(r);
+  performance.mark('cnnviz:rendered');
 }
 
 function clearResult() {

@@ -54,6 +54,7 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
   });
   const end = () => {
     if (!drawing) return;
+    performance.mark('cnnviz:stroke-end');
     drawing = null;
     send();
   };

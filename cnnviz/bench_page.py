@@ -1,0 +1,48 @@
+"""The page in headless Chromium: python -m cnnviz bench-page
+
+Prints the first load's bytes on the wire (gzip as the server sends it), the
+time until the page is interactive, and stroke end -> updated view for strokes
+drawn with real mouse events. Needs the test dependencies (Playwright) and
+Debian's chromium; starts `python app.py` itself unless --url is given.
+"""
+import statistics
+
+from .bench_api import Server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+def bench_page(url=None, strokes=20):
+    from playwright.sync_api import sync_playwright
+    with Server(url) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # bypass_csp lets the benchmark's own probes (wait_for_function) run; the page is unchanged
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        wire = {}
+        page.on("requestfinished", lambda r: wire.__setitem__(r.url, r.sizes()["responseBodySize"]
+                                                               + r.sizes()["responseHeadersSize"]))
+        page.goto(base + "/?lang=en")
+        page.wait_for_selector("body[data-ready=true]")
+        ready_ms = page.evaluate("performance.now()")
+        load_bytes = sum(wire.values())
+        box = page.locator("#draw-canvas").bounding_box()
+        latencies = []
+        for i in range(strokes):
+            page.locator("#tool-clear").click()
+            x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * (0.2 + 0.01 * (i % 5))
+            page.mouse.move(x0, y0)
+            page.mouse.down()
+            page.mouse.move(x0 + box["width"] * 0.4, y0, steps=8)
+            page.mouse.move(x0 + box["width"] * 0.15, y0 + box["height"] * 0.6, steps=8)
+            page.evaluate("performance.clearMarks()")
+            page.mouse.up()
+            page.wait_for_function("performance.getEntriesByName('cnnviz:rendered').length > 0")
+            latencies.append(page.evaluate("""performance.getEntriesByName('cnnviz:rendered')[0].startTime
+                                              - performance.getEntriesByName('cnnviz:stroke-end')[0].startTime"""))
+        browser.close()
+    print(f"first load: {load_bytes / 1024:.0f} KB on the wire in {len(wire)} requests, "
+          f"interactive after {ready_ms:.0f} ms")
+    print(f"stroke end -> updated view: median {statistics.median(latencies):.0f} ms, "
+          f"max {max(latencies):.0f} ms over {strokes} strokes")
