@@ -72,6 +72,15 @@ def start_server(*args, env_extra=None):
     raise RuntimeError("server did not start")
 
 
+@pytest.fixture(scope="module")
+def server():
+    """The real app (python app.py) on a free port, for one test module."""
+    proc, base = start_server()
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can see whether the test failed."""

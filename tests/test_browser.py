@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, draw_digit, png_bytes, start_server
+from conftest import ROOT, draw_digit, png_bytes
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -24,14 +24,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip("no Chromium here (CI installs it)", allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,6 @@ import pytest
 
 from conftest import ROOT, draw_digit, png_bytes, start_server
 
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
 def multipart(field, filename, data):
     boundary = "cnnvizboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
