@@ -3,7 +3,7 @@
 Arrays are sent in one of two encodings (documented in the OpenAPI spec):
 - ``f16`` (default): {"shape": [...], "dtype": "float16", "data": <base64 of little-endian float16>}
 - ``list``: plain nested lists of numbers, exact float32 values, for scripts and tests.
-Explain responses always use exact numbers (they are small and shown as text).
+Explain and animate responses always use exact numbers (they are shown as text).
 """
 import base64
 import io
@@ -78,8 +78,8 @@ def predict_response(model, prepared, steps, encoding="f16"):
     }
 
 
-def explain_response(model, explanation):
-    """Arrays as exact nested lists, numbers as numbers."""
+def arithmetic_response(model, explanation):
+    """An explanation or an animation: arrays as exact nested lists, numbers as numbers."""
     def plain(v):
         if isinstance(v, np.ndarray):
             return v.astype(np.float64).tolist() if v.dtype.kind == "f" else v.tolist()

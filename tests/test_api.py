@@ -339,3 +339,41 @@ def test_no_response_contains_nan(client):
     r = client.post("/api/models/digits/predict?encoding=list", json={"pixels": [[1.0] * 32] * 32})
     assert r.status_code == 200 and no_nan(r.get_data(as_text=True))
     json.loads(r.get_data(as_text=True), parse_constant=lambda c: pytest.fail(c))
+
+
+# --------------------------------------------------------------------- animate
+def animate(client, layer, channel, pixels):
+    r = client.post("/api/models/digits/animate", json={"layer": layer, "channel": channel, "pixels": pixels})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def test_animate_conv_steps_equal_explain(client, digit_pixels):
+    a = animate(client, "conv2", 4, digit_pixels)
+    assert np.array(a["channel_sums"]).shape == (6, 10, 10) and np.array(a["input"]).shape == (6, 14, 14)
+    for y, x in [(0, 0), (3, 7), (9, 9)]:
+        e = explain(client, "conv2", [4, y, x], digit_pixels).get_json()
+        assert [row[y][x] for row in a["channel_sums"]] == e["channel_sums"]
+        assert a["sums"][y][x] == e["sum"] and a["output"][y][x] == e["output"]
+    assert a["weights"] == explain(client, "conv2", [4, 0, 0], digit_pixels).get_json()["weights"]
+
+
+def test_animate_pool_dense_softmax_equal_explain(client, digit_pixels):
+    pool = animate(client, "pool1", 3, digit_pixels)
+    e = explain(client, "pool1", [3, 5, 6], digit_pixels).get_json()
+    assert pool["winners"][5][6] == e["winner"] and pool["output"][5][6] == e["output"]
+    dense = animate(client, "fc2", 11, digit_pixels)
+    e = explain(client, "fc2", [11], digit_pixels).get_json()
+    assert dense["order"][:10] == e["largest"] and dense["sum"] == e["sum"] and dense["output"] == e["output"]
+    assert dense["activation"]["layer"] == "relu4" and dense["activation"]["output"] == max(0.0, e["output"])
+    fc1 = animate(client, "fc1", 0, digit_pixels)
+    assert fc1["unflattened_shape"] == [16, 5, 5]
+    soft = animate(client, "softmax", None, digit_pixels)
+    assert soft["exps"] == explain(client, "softmax", [0], digit_pixels).get_json()["exps"]
+
+
+@pytest.mark.parametrize("layer,channel,status", [
+    ("conv1", 6, 422), ("conv1", -1, 422), ("conv1", "a", 422), ("fc1", 120, 422), ("nope", 0, 404)])
+def test_animate_bad_channel(client, layer, channel, status):
+    r = client.post("/api/models/digits/animate", json={"layer": layer, "channel": channel, "pixels": ZERO})
+    assert r.status_code == status and r.is_json

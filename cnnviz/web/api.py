@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request, send_file
 
 from .. import serialize
+from ..animate import animate
 from ..explain import NeuronError, explain
 from .inputs import BadInput, prepared_input, read_body
 
@@ -69,20 +70,39 @@ def predict(model_id):
     return serialize.predict_response(model, prepared, steps, encoding)
 
 
-@bp.post("/models/<model_id>/explain")
-def explain_neuron(model_id):
-    model = model_or_404(model_id)
+def _layer_request(model):
+    """A request about one layer: -> (fields, layer name, the prepared input, the trace)."""
     fields, image = read_body(request)
-    layer, neuron = fields.get("layer"), fields.get("neuron")
+    layer = fields.get("layer")
     if not isinstance(layer, str):
         raise BadInput("give 'layer' as a layer name, e.g. \"conv1\"")
     if layer not in [l.name for l in model.layers]:
         raise BadInput(f"unknown layer {layer!r}; this model has: "
                        f"{', '.join(l.name for l in model.layers)}", 404)
     prepared = prepared_input(fields, image, model)
-    steps = model.trace(prepared.tensor)
+    return fields, layer, prepared, model.trace(prepared.tensor)
+
+
+@bp.post("/models/<model_id>/explain")
+def explain_neuron(model_id):
+    model = model_or_404(model_id)
+    fields, layer, prepared, steps = _layer_request(model)
     try:
-        detail = explain(model, steps, layer, neuron, prepared.tensor)
+        detail = explain(model, steps, layer, fields.get("neuron"), prepared.tensor)
     except NeuronError as e:
         raise BadInput(str(e), 422) from None
-    return serialize.explain_response(model, detail)
+    return serialize.arithmetic_response(model, detail)
+
+
+@bp.post("/models/<model_id>/animate")
+def animate_layer(model_id):
+    model = model_or_404(model_id)
+    fields, layer, prepared, steps = _layer_request(model)
+    channel = fields.get("channel", 0)
+    if isinstance(channel, str) and channel.isdigit():  # multipart fields are strings
+        channel = int(channel)
+    try:
+        frames = animate(model, steps, layer, channel, prepared.tensor)
+    except NeuronError as e:
+        raise BadInput(str(e), 422) from None
+    return serialize.arithmetic_response(model, frames)
