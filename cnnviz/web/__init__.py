@@ -40,7 +40,6 @@ def create_app(test_config=None):
         COMPRESS_ALGORITHM=["gzip"],
         COMPRESS_MIN_SIZE=1024,
         COMPRESS_LEVEL=1,  # float16 base64 barely compresses further; level 1 costs half the time
-        SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     if test_config:
         app.config.update(test_config)

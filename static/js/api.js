@@ -39,3 +39,5 @@ export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/e
 export const predict = (id, input) => post(`/api/models/${encodeURIComponent(id)}/predict`, input);
 export const explain = (id, input, layer, neuron) =>
   post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });
+export const animate = (id, input, layer, channel) =>
+  post(`/api/models/${encodeURIComponent(id)}/animate`, input, { layer, channel });

@@ -2,12 +2,15 @@
 // server's engine; the browser only decodes and draws.
 import * as api from './api.js';
 import { LANGUAGES, apply, localTitle, preferredLanguage, setLanguage, t } from './i18n.js';
-import { readState, writeState } from './state.js';
+import { decodeArray } from './lib/f16.js';
+import { stepFor } from './lib/geometry.js';
+import { decodePixels, encodePixels, formatNeuron, parseNeuron, readState, writeState } from './state.js';
 import { clearDetail, renderDetail } from './views/detail.js';
 import { mountDrawpad } from './views/drawpad.js';
 import { renderGallery } from './views/gallery.js';
 import { mountNetwork } from './views/network.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from './views/prediction.js';
+import { mountStepper } from './views/stepper.js';
 import { mountUpload } from './views/upload.js';
 
 const $ = (id) => document.getElementById(id);
@@ -32,8 +35,43 @@ function errorText(error) {
   return error.status ? t('error.server', { message: error.message }) : t('error.network');
 }
 
+/** The channel (or unit) of a layer that responds most to the current input. */
+function strongestChannel(name) {
+  const spec = app.architecture.layers.find((l) => l.name === name);
+  const layer = app.result?.layers.find((l) => l.name === name);
+  if (!layer || !(spec.output_shape.length === 3 || spec.kind === 'dense')) return 0;
+  const { data } = decodeArray(layer.output);
+  const n = spec.output_shape[0];
+  const per = data.length / n;
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let c = 0; c < n; c++) {
+    for (let i = c * per; i < (c + 1) * per; i++) {
+      if (data[i] > bestValue) [bestValue, best] = [data[i], c];
+    }
+  }
+  return best;
+}
+
+const stepper = mountStepper({
+  panel: $('stepper'), canvas: $('anim-canvas'), layer: $('anim-layer'), channel: $('anim-channel'),
+  channelLabel: $('anim-channel-label'), focus: $('anim-focus'), play: $('anim-play'), back: $('anim-back'),
+  forward: $('anim-forward'), start: $('anim-start'), end: $('anim-end'), scrub: $('anim-scrub'),
+  counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'),
+  status: $('anim-status'), description: $('anim-description'),
+}, {
+  classLabel: (i) => classLabel(i),
+  pickChannel: strongestChannel,
+  onState: (s) => writeState({ layer: s.layer, channel: String(s.channel), step: String(s.step) }),
+});
+
 const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip') }, {
-  onSelect: (layer, neuron) => explainNeuron(layer, neuron),
+  onSelect: (layer, neuron) => {
+    explainNeuron(layer, neuron);
+    const spec = app.architecture.layers.find((l) => l.name === layer);
+    const perChannel = spec.output_shape.length === 3 || spec.kind === 'dense';
+    stepper.open({ layer, channel: perChannel ? neuron[0] : 0, step: stepFor(spec, neuron) });
+  },
   classLabel: (i) => classLabel(i),
 });
 
@@ -61,9 +99,12 @@ async function run(input) {
   try {
     const result = await api.predict(app.model.id, input);
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
+    const first = !app.result;
     app.result = result;
     status('');
     renderResult();
+    writeState({ input: encodePixels(decodeArray(result.input).data) });
+    stepper.setInput(input, { autoplay: first });
     if (app.selection) await explainNeuron(app.selection.layer, app.selection.neuron);
   } catch (error) {
     if (seq === app.seq) status(errorText(error), true);
@@ -72,6 +113,7 @@ async function run(input) {
 
 async function explainNeuron(layer, neuron) {
   app.selection = { layer, neuron };
+  writeState({ neuron: formatNeuron(layer, neuron) });
   if (!app.input) return;
   const seq = app.seq;
   try {
@@ -96,6 +138,8 @@ function renderResult() {
 function clearResult() {
   app.seq++;
   app.input = app.result = app.explanation = app.selection = null;
+  writeState({ input: null, neuron: null, step: null });
+  stepper.clear();
   status('');
   clearGuess($('guess'), $('prob-chart'));
   $('prep-strip').replaceChildren();
@@ -116,6 +160,7 @@ async function loadModel(id) {
 
 function renderModel() {
   network.setModel(app.architecture);
+  stepper.setModel(app.architecture);
   renderGallery($('gallery'), app.examples, classLabel, (pixels) => {
     drawpad.clear();
     run({ json: { pixels } });
@@ -141,6 +186,17 @@ function changeLanguage(lang) {
   else clearDetail($('detail-body'));
 }
 
+/** Reopen what a shared link or a reload shows: input, animation step, selected neuron. */
+async function restore(state) {
+  const [, h, w] = app.model.input_shape;
+  const pixels = state.input && decodePixels(state.input, h, w);
+  if (!pixels) return;
+  stepper.preset({ layer: state.layer, channel: Number(state.channel) || 0, step: Number(state.step) || 0 });
+  const selected = parseNeuron(state.neuron);
+  if (selected) app.selection = selected;
+  await run({ json: { pixels } });
+}
+
 async function init() {
   const state = readState();
   setLanguage(state.lang in LANGUAGES ? state.lang : preferredLanguage());
@@ -152,6 +208,7 @@ async function init() {
     fillSelects();
     await loadModel(app.model.id);
     changeLanguage(document.documentElement.lang === 'zh-CN' ? 'zh' : 'en');
+    await restore(state);
   } catch (error) {
     status(errorText(error), true);
   }

@@ -58,3 +58,24 @@ export function vectorColumns(n) {
   if (n <= 20) return n;
   return n <= 120 ? 20 : 25;
 }
+
+/** The step of a layer's animation at which `neuron` is computed (the inverse of each animation's neuron(step)). */
+export function stepFor(layer, neuron) {
+  const shape = layer.output_shape;
+  switch (layer.kind) {
+    case 'conv':
+    case 'maxpool':
+    case 'avgpool':
+      return neuron[1] * shape[2] + neuron[2];
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+      return shape.length === 3 ? neuron[1] : Math.floor(neuron[0] / Math.min(20, shape[0]));
+    case 'flatten':
+      return Math.floor(neuron[0] / (layer.input_shape[1] * layer.input_shape[2]));
+    case 'softmax':
+      return neuron[0];
+    default:
+      return 0;
+  }
+}

@@ -25,10 +25,11 @@ export const gray = (v) => {
   return [g, g, g];
 };
 
-/** Format a number for people: a few significant digits, no "-0". */
+/** Format a number for people: a few significant digits; tiny non-zero values in e-notation, never as 0. */
 export function fmt(v, digits = 3) {
   if (!Number.isFinite(v)) return String(v);
-  if (Math.abs(v) < 5e-5) return '0';
+  if (v === 0) return '0';
+  if (Math.abs(v) < 5e-5) return v.toExponential(1);
   const abs = Math.abs(v);
   const text = abs >= 100 ? v.toFixed(1) : abs >= 1 ? v.toFixed(digits) : v.toFixed(digits + 1);
   return text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');

@@ -91,8 +91,39 @@ test('number formatting for people', () => {
   assert.equal(fmt(0.123456), '0.1235');
   assert.equal(fmt(-2.5), '-2.5');
   assert.equal(fmt(1234.56), '1234.6');
-  assert.equal(fmt(-0.00001), '0');
+  assert.equal(fmt(-0.00001), '-1.0e-5');
+  assert.equal(fmt(0), '0');
+  assert.equal(fmt(-0), '0');
   assert.equal(fmt(3), '3');
   assert.equal(percent(0.5), '50.0%');
   assert.equal(percent(0.99999), '100.00%');
+});
+
+import { decodePixels, encodePixels, formatNeuron, parseNeuron } from '../state.js';
+import { stepFor } from '../lib/geometry.js';
+
+test('pixels survive the URL exactly', () => {
+  const rows = [[0, 1, 128 / 255], [7 / 255, 254 / 255, 0]];
+  const text = encodePixels(rows.flat());
+  assert.match(text, /^[A-Za-z0-9_-]+$/);
+  assert.deepEqual(decodePixels(text, 2, 3), rows);
+  assert.equal(decodePixels(text, 3, 3), null);
+  assert.equal(decodePixels('@@@', 1, 1), null);
+});
+
+test('neuron in the URL', () => {
+  assert.equal(formatNeuron('conv2', [3, 4, 5]), 'conv2:3,4,5');
+  assert.deepEqual(parseNeuron('conv2:3,4,5'), { layer: 'conv2', neuron: [3, 4, 5] });
+  assert.deepEqual(parseNeuron('fc1:7'), { layer: 'fc1', neuron: [7] });
+  assert.equal(parseNeuron('fc1:'), null);
+});
+
+test('the animation step of a neuron', () => {
+  assert.equal(stepFor({ kind: 'conv', output_shape: [16, 10, 10] }, [3, 4, 5]), 45);
+  assert.equal(stepFor({ kind: 'maxpool', output_shape: [6, 14, 14] }, [0, 1, 2]), 16);
+  assert.equal(stepFor({ kind: 'relu', output_shape: [6, 28, 28] }, [0, 9, 2]), 9);
+  assert.equal(stepFor({ kind: 'relu', output_shape: [120] }, [45]), 2);
+  assert.equal(stepFor({ kind: 'flatten', output_shape: [400], input_shape: [16, 5, 5] }, [137]), 5);
+  assert.equal(stepFor({ kind: 'softmax', output_shape: [10] }, [7]), 7);
+  assert.equal(stepFor({ kind: 'dense', output_shape: [120] }, [7]), 0);
 });

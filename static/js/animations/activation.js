@@ -1,0 +1,83 @@
+// ReLU (and tanh, sigmoid) on the real feature map, one row per step: each
+// value goes through the function, drawn beside it with this row's points.
+import { t } from '../i18n.js';
+import { scaleFor } from '../lib/colors.js';
+import { fmt } from '../lib/grid.js';
+import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+
+const FUNCS = { relu: (x) => Math.max(0, x), tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)) };
+
+export function create(data, env) {
+  const isMap = Array.isArray(data.input[0]);
+  const flatIn = isMap ? data.input.flat() : data.input;
+  const flatOut = isMap ? data.output.flat() : data.output;
+  const cols = isMap ? data.input[0].length : Math.min(20, flatIn.length);
+  const rows = Math.ceil(flatIn.length / cols);
+  const lo = Math.min(...flatIn), hi = Math.max(...flatIn);
+  const inImg = mapImage(padded(flatIn, rows * cols), rows, cols, scaleFor(lo, hi).color);
+  const outImg = mapImage(padded(flatOut, rows * cols), rows, cols, scaleFor(Math.min(...flatOut), Math.max(...flatOut)).color);
+  const cell = Math.max(2, Math.floor(Math.min(300 / rows, 400 / cols)));
+  const f = FUNCS[data.kind];
+
+  function draw(ctx, step) {
+    const where = data.channel != null && isMap ? ` [${data.channel}]` : '';
+    text(ctx, t('anim.input', { layer: `${data.input_layer}${where}` }), 20, 26, { size: 16, weight: 600 });
+    drawMap(ctx, inImg, 20, 40, cell);
+    box(ctx, 20, 40 + step * cell, cols * cell, cell);
+    text(ctx, data.channel != null && isMap ? t('anim.output', { layer: data.layer, c: data.channel }) : t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: 16, weight: 600 });
+    drawMap(ctx, outImg, 520, 40, cell, Math.min(flatOut.length, (step + 1) * cols));
+    box(ctx, 520, 40 + step * cell, cols * cell, cell);
+
+    // the function's graph, with this row's values on it
+    const gx = 20, gy = 370, gw = 360, gh = 190;
+    const xmin = Math.min(lo, -1), xmax = Math.max(hi, 1);
+    const ys = [f(xmin), f(xmax), 0, 1].concat(data.kind === 'tanh' ? [-1] : []);
+    const ymin = Math.min(...ys), ymax = Math.max(...ys);
+    const X = (v) => gx + ((v - xmin) / (xmax - xmin)) * gw;
+    const Y = (v) => gy + gh - ((v - ymin) / (ymax - ymin)) * gh;
+    ctx.strokeStyle = COLORS.line;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(gx, Y(0)); ctx.lineTo(gx + gw, Y(0));
+    ctx.moveTo(X(0), gy); ctx.lineTo(X(0), gy + gh);
+    ctx.stroke();
+    ctx.strokeStyle = COLORS.accent;
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    for (let i = 0; i <= 100; i++) {
+      const v = xmin + ((xmax - xmin) * i) / 100;
+      if (i) ctx.lineTo(X(v), Y(f(v))); else ctx.moveTo(X(v), Y(f(v)));
+    }
+    ctx.stroke();
+    const row = flatIn.slice(step * cols, (step + 1) * cols);
+    const out = flatOut.slice(step * cols, (step + 1) * cols);
+    ctx.fillStyle = COLORS.hot;
+    row.forEach((v, i) => {
+      ctx.beginPath();
+      ctx.arc(X(v), Y(out[i]), 4, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    text(ctx, `${data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`}`, gx + gw - 4, gy + 14, { size: 15, align: 'right', color: COLORS.accent, weight: 600 });
+
+    // this row's numbers
+    text(ctx, t('anim.row', { r: step }), 420, 360, { size: 15, weight: 600 });
+    row.slice(0, 10).forEach((v, i) => {
+      const changed = out[i] !== v;
+      text(ctx, `${fmt(v)} → ${fmt(out[i])}`, 420 + Math.floor(i / 5) * 270, 390 + (i % 5) * 30,
+        { size: 16, color: changed ? COLORS.hot : COLORS.ink, weight: changed ? 700 : 400 });
+    });
+    if (row.length > 10) text(ctx, t('anim.more', { n: row.length - 10 }), 420, 545, { size: 13, color: COLORS.muted });
+  }
+
+  function describe(step) {
+    const row = flatIn.slice(step * cols, (step + 1) * cols);
+    const negatives = row.filter((v) => v < 0).length;
+    return t(data.kind === 'relu' ? 'anim.reluStep' : 'anim.actStep', { layer: data.layer, r: step, n: negatives, f: data.kind });
+  }
+
+  return { steps: rows, draw, describe, neuron: (step) => (isMap ? [data.channel, step, 0] : [step * cols]) };
+}
+
+function padded(values, n) {
+  return values.length >= n ? values : values.concat(new Array(n - values.length).fill(0));
+}

@@ -1,0 +1,42 @@
+// Flatten: one channel per step, its map unrolled into the long vector.
+import { t } from '../i18n.js';
+import { scaleFor } from '../lib/colors.js';
+import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+
+const VCOLS = 25;
+
+export function create(data) {
+  const [C, H, W] = data.input_shape;
+  const all = data.output;
+  const scale = scaleFor(Math.min(...all), Math.max(...all));
+  const maps = data.input.map((m) => mapImage(m, H, W, scale.color));
+  const vrows = Math.ceil(all.length / VCOLS);
+  const vector = mapImage(all.concat(new Array(vrows * VCOLS - all.length).fill(0)), vrows, VCOLS, scale.color);
+  const cols = Math.ceil(Math.sqrt(C));
+  const cell = Math.max(2, Math.floor(Math.min(400 / (cols * (W + 1)), 420 / (Math.ceil(C / cols) * (H + 1.5)))));
+  const vcell = Math.max(2, Math.floor(Math.min(420 / vrows, 420 / VCOLS)));
+
+  function draw(ctx, step) {
+    text(ctx, t('anim.input', { layer: data.input_layer }), 20, 26, { size: 16, weight: 600 });
+    for (let c = 0; c < C; c++) {
+      const x = 20 + (c % cols) * (W + 1) * cell, y = 40 + Math.floor(c / cols) * (H + 1.5) * cell;
+      drawMap(ctx, maps[c], x, y, cell);
+      if (c === step) box(ctx, x - 2, y - 2, W * cell + 4, H * cell + 4);
+    }
+    text(ctx, t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: 16, weight: 600 });
+    drawMap(ctx, vector, 520, 40, vcell, (step + 1) * H * W);
+    const first = step * H * W, last = first + H * W - 1;
+    for (let i = first; i <= last; i += VCOLS) {
+      const r = Math.floor(i / VCOLS), c0 = i % VCOLS;
+      const n = Math.min(VCOLS - c0, last - i + 1);
+      box(ctx, 520 + c0 * vcell, 40 + r * vcell, n * vcell, vcell, COLORS.hot, 2);
+    }
+    text(ctx, t('anim.flattenStep', { c: step, a: first, b: last }), 20, 555, { size: 16 });
+  }
+
+  return {
+    steps: C, draw,
+    describe: (step) => t('anim.flattenStep', { c: step, a: step * H * W, b: (step + 1) * H * W - 1 }),
+    neuron: (step) => [step * H * W],
+  };
+}

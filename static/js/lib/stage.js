@@ -1,0 +1,91 @@
+// Drawing helpers for the animation stage: one canvas, drawn in logical pixels.
+// Maps are rendered once to small offscreen canvases and scaled up crisply.
+import { textOn } from './colors.js';
+import { fmt } from './grid.js';
+
+/** Every animation draws on one stage of this many logical pixels. */
+export const STAGE_W = 1000;
+export const STAGE_H = 600;
+
+export const COLORS = { ink: '#1b1f24', muted: '#55606e', accent: '#0b5cad', hot: '#e8590c', pad: '#d9d9d9', line: '#c3c9d1' };
+export const FONT = 'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
+
+/** Size the canvas for w x h logical pixels at the screen's pixel density; returns its 2-D context. */
+export function setupCanvas(canvas, w, h) {
+  const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+  if (canvas.width !== w * dpr || canvas.height !== h * dpr) {
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+  }
+  canvas.style.aspectRatio = `${w} / ${h}`;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  return ctx;
+}
+
+/** A 2-D array (or flat values with rows/cols) -> an offscreen canvas, one pixel per value. */
+export function mapImage(values, rows, cols, color) {
+  const flat = Array.isArray(values[0]) ? values.flat() : values;
+  const canvas = document.createElement('canvas');
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(cols, rows);
+  for (let i = 0; i < rows * cols; i++) {
+    const [r, g, b] = color(flat[i]);
+    img.data.set([r, g, b, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/** Draw a map image at (x, y) with `cell` px per value; only the first `count` cells if given. */
+export function drawMap(ctx, image, x, y, cell, count = null) {
+  const { width: cols, height: rows } = image;
+  if (count == null || count >= rows * cols) {
+    ctx.drawImage(image, x, y, cols * cell, rows * cell);
+  } else {
+    const full = Math.floor(count / cols);
+    if (full) ctx.drawImage(image, 0, 0, cols, full, x, y, cols * cell, full * cell);
+    const rest = count % cols;
+    if (rest) ctx.drawImage(image, 0, full, rest, 1, x, y + full * cell, rest * cell, cell);
+  }
+  ctx.strokeStyle = COLORS.line;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x - 0.5, y - 0.5, cols * cell + 1, rows * cell + 1);
+}
+
+export function box(ctx, x, y, w, h, color = COLORS.hot, width = 3) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.strokeRect(x, y, w, h);
+}
+
+export function text(ctx, str, x, y, { size = 15, color = COLORS.ink, align = 'left', weight = 400, baseline = 'alphabetic' } = {}) {
+  ctx.font = `${weight} ${size}px ${FONT}`;
+  ctx.fillStyle = color;
+  ctx.textAlign = align;
+  ctx.textBaseline = baseline;
+  ctx.fillText(str, x, y);
+}
+
+/** A grid of numbers; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
+export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color = null, size = 12 } = {}) {
+  values.forEach((row, r) => row.forEach((v, c) => {
+    const kind = mark(r, c);
+    const bg = kind === 'pad' ? [217, 217, 217] : color ? color(v) : [255, 255, 255];
+    ctx.fillStyle = `rgb(${bg.join(',')})`;
+    ctx.fillRect(x + c * cw, y + r * ch, cw, ch);
+    ctx.strokeStyle = COLORS.line;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x + c * cw + 0.5, y + r * ch + 0.5, cw - 1, ch - 1);
+    if (kind === 'win') box(ctx, x + c * cw + 1.5, y + r * ch + 1.5, cw - 3, ch - 3, COLORS.hot, 3);
+    text(ctx, fmt(v, 2), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
+      size, align: 'center', baseline: 'middle', color: kind === 'pad' ? '#777' : textOn(bg), weight: kind === 'win' ? 700 : 400,
+    });
+  }));
+}
+
+/** Linear interpolation between two step positions, for smooth motion between steps. */
+export const lerp = (a, b, t) => a + (b - a) * t;

@@ -1,0 +1,54 @@
+// Teaching artefacts: the current frame as PNG, the whole animation as a GIF
+// (encoded in the browser with gifenc, vendored; nothing leaves the machine).
+import { GIFEncoder, applyPalette, quantize } from '../../vendor/gifenc-1.0.3.esm.js';
+import { STAGE_H, STAGE_W } from '../lib/stage.js';
+
+export const MAX_GIF_FRAMES = 300;
+const GIF_SCALE = 0.6; // 600 x 360 px: light enough for a slide
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function exportPng(canvas, name) {
+  canvas.toBlob((blob) => blob && download(blob, name), 'image/png');
+}
+
+/** Which steps become GIF frames: all of them, or evenly spaced ones (last included) if too many. */
+export function gifSteps(steps, max = MAX_GIF_FRAMES) {
+  if (steps <= max) return Array.from({ length: steps }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.round((i * (steps - 1)) / (max - 1)));
+}
+
+export async function exportGif(anim, stepsPerSecond, name) {
+  const [w, h] = [Math.round(STAGE_W * GIF_SCALE), Math.round(STAGE_H * GIF_SCALE)];
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const render = (step) => {
+    ctx.setTransform(GIF_SCALE, 0, 0, GIF_SCALE, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, STAGE_W, STAGE_H);
+    anim.draw(ctx, step, 0);
+    return ctx.getImageData(0, 0, w, h).data;
+  };
+  const chosen = gifSteps(anim.steps);
+  const delay = Math.max(40, Math.round((1000 / stepsPerSecond) * (anim.steps / chosen.length)));
+  const palette = quantize(render(anim.steps - 1), 256); // the last frame has the most colours
+  const gif = GIFEncoder();
+  for (const [k, step] of chosen.entries()) {
+    gif.writeFrame(applyPalette(render(step), palette), w, h, { palette: k === 0 ? palette : undefined, delay });
+    if (k % 20 === 19) await new Promise((r) => setTimeout(r)); // keep the page responsive
+  }
+  gif.finish();
+  download(new Blob([gif.bytes()], { type: 'image/gif' }), name);
+  return chosen.length;
+}
