@@ -8,6 +8,7 @@
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 clients for 30 s, loopback only
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
+  python -m cnnviz bench-frames       # frame times while the convolution animation plays
 """
 import argparse
 import shlex
@@ -57,6 +58,11 @@ def main(argv=None):
     g2.add_argument("--url", default=None)
     g2.add_argument("--strokes", type=int, default=20)
 
+    f2 = sub.add_parser("bench-frames", help="frame times while an animation plays (Chromium)")
+    f2.add_argument("--url", default=None)
+    f2.add_argument("--layer", default="conv1")
+    f2.add_argument("--seconds", type=float, default=5)
+
     args = parser.parse_args(argv)
     if args.command == "train":
         return _train(args, argv)
@@ -79,6 +85,9 @@ def main(argv=None):
     if args.command == "bench-page":
         from .bench_page import bench_page
         return bench_page(args.url, args.strokes)
+    if args.command == "bench-frames":
+        from .bench_page import bench_frames
+        return bench_frames(args.url, args.seconds, args.layer)
     if args.command == "bench":
         from .bench import run
         return run([int(t) for t in args.threads.split(",")], args.repeats)

@@ -1,9 +1,11 @@
-"""The page in headless Chromium: python -m cnnviz bench-page
+"""The page in headless Chromium.
 
-Prints the first load's bytes on the wire (gzip as the server sends it), the
-time until the page is interactive, and stroke end -> updated view for strokes
-drawn with real mouse events. Needs the test dependencies (Playwright) and
-Debian's chromium; starts `python app.py` itself unless --url is given.
+  python -m cnnviz bench-page     # first load's bytes on the wire (gzip as sent), time until
+                                  # interactive, stroke end -> updated view (real mouse strokes)
+  python -m cnnviz bench-frames   # frame times while the convolution animation plays
+
+Needs the test dependencies (Playwright) and Debian's chromium; starts
+`python app.py` itself unless --url is given.
 """
 import statistics
 
@@ -46,3 +48,31 @@ def bench_page(url=None, strokes=20):
           f"interactive after {ready_ms:.0f} ms")
     print(f"stroke end -> updated view: median {statistics.median(latencies):.0f} ms, "
           f"max {max(latencies):.0f} ms over {strokes} strokes")
+
+
+def bench_frames(url=None, seconds=5.0, layer="conv1", speed=20):
+    """Play an animation and report frame-to-frame intervals and the player's draw time per frame."""
+    from playwright.sync_api import sync_playwright
+    with Server(url) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page.goto(base + "/?lang=en")
+        page.wait_for_selector("body[data-ready=true]")
+        page.locator("#gallery button").first.click()
+        page.wait_for_function("document.querySelector('#guess .big')")
+        page.select_option("#anim-speed", str(speed))
+        page.select_option("#anim-layer", layer)
+        page.locator("#anim-canvas").scroll_into_view_if_needed()
+        page.wait_for_function("performance.getEntriesByName('cnnviz:frame').length > 10")
+        page.evaluate("performance.clearMeasures('cnnviz:frame')")
+        page.wait_for_timeout(seconds * 1000)
+        draws = page.evaluate("performance.getEntriesByName('cnnviz:frame').map((m) => m.duration)")
+        starts = page.evaluate("performance.getEntriesByName('cnnviz:frame').map((m) => m.startTime)")
+        size = page.evaluate("(() => { const c = document.getElementById('anim-canvas'); return [c.width, c.height]; })()")
+        browser.close()
+    intervals = [b - a for a, b in zip(starts, starts[1:])]
+    print(f"{layer} animation at {speed} steps/s for {seconds:.0f} s, stage canvas {size[0]}x{size[1]} px, headless Chromium")
+    print(f"  {len(draws)} frames: interval median {statistics.median(intervals):.1f} ms "
+          f"(p95 {sorted(intervals)[int(0.95 * len(intervals))]:.1f} ms), "
+          f"drawing median {statistics.median(draws):.2f} ms (p95 {sorted(draws)[int(0.95 * len(draws))]:.2f} ms)")
+

@@ -81,6 +81,58 @@ def server():
     proc.wait(10)
 
 
+# ------------------------------------------------------------------ browser tests
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip("no Chromium here (CI installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def new_page(browser, base, **context_options):
+    """A page that records console errors and every host it talks to."""
+    from urllib.parse import urlparse
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 900}, "locale": "en-US",
+                                     "accept_downloads": True, **context_options})
+    page = context.new_page()
+    page.errors, page.hosts = [], set()
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+    page.base = base
+    return page
+
+
+def open_app(page, query="?lang=en"):
+    page.goto(page.base + "/" + query)
+    page.wait_for_selector("body[data-ready=true]")
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh page; a failing test leaves a screenshot in test-artifacts/."""
+    page = new_page(browser, server)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    page.context.close()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can see whether the test failed."""

@@ -3,58 +3,12 @@
 A failing test saves a screenshot in test-artifacts/.
 """
 import base64
-import os
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
+from playwright.sync_api import expect
 
-from conftest import ROOT, draw_digit, png_bytes
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip("no Chromium here (CI installs it)", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server, request):
-    """A fresh page that records console errors and every host it talks to."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
-    page = context.new_page()
-    page.errors, page.hosts = [], set()
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("request", lambda r: page.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
-    page.base = server
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-def open_app(page, query="?lang=en"):
-    page.goto(page.base + "/" + query)
-    page.wait_for_selector("body[data-ready=true]")
+from conftest import ARTIFACTS, draw_digit, open_app, png_bytes
 
 
 def draw(page, strokes):

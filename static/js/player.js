@@ -19,6 +19,7 @@ export function createPlayer({ draw, onChange = () => {} }) {
     draw(step, playing ? position - step : 0);
     frameTimes.push(performance.now() - t0);
     if (frameTimes.length > 600) frameTimes.shift();
+    if (playing) performance.measure('cnnviz:frame', { start: t0 }); // read by python -m cnnviz bench-frames
   };
 
   const tick = (now) => {

@@ -1,0 +1,252 @@
+"""Step by step, in Chromium: the one player clock, every operation's animation
+checked against the server's explain response, export, URL state, reduced motion."""
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from conftest import new_page, open_app
+
+
+def pick_example(page, index=0):
+    page.locator("#gallery button").nth(index).click()
+    expect(page.locator("#guess .big")).not_to_be_empty()
+
+
+def loaded(page):
+    """The stepper says "Working…" while it fetches an animation, and nothing once it has it."""
+    expect(page.locator("#anim-status")).to_have_text("")
+    expect(page.locator("#anim-counter")).to_contain_text("step")
+
+
+def choose(page, layer, channel=None):
+    page.select_option("#anim-layer", layer)
+    loaded(page)
+    if channel is not None:
+        page.select_option("#anim-channel", str(channel))
+        loaded(page)
+    pause(page)
+
+
+def pause(page):
+    if page.locator("#anim-play").get_attribute("aria-pressed") == "true":
+        page.locator("#anim-play").click()
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "false")
+
+
+def counter(page):
+    m = re.match(r"step (\d+) of (\d+)", page.locator("#anim-counter").inner_text())
+    return int(m[1]), int(m[2])
+
+
+def go_to(page, step):
+    """Scrub to a 1-based step."""
+    page.locator("#anim-scrub").fill(str(step - 1))
+    expect(page.locator("#anim-counter")).to_contain_text(f"step {step} of")
+
+
+def description(page):
+    return page.locator("#anim-description").inner_text()
+
+
+def gallery_pixels(page, index=0):
+    return page.evaluate("""(i) => {
+        const img = document.querySelectorAll('#gallery img')[i];
+        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        return Array.from({ length: c.height }, (_, y) => Array.from({ length: c.width }, (_, x) => d[4 * (c.width * y + x)] / 255));
+    }""", index)
+
+
+def explain(page, layer, neuron, pixels, model="digits"):
+    r = page.request.post(f"{page.base}/api/models/{model}/explain", data={"layer": layer, "neuron": neuron, "pixels": pixels})
+    assert r.ok, r.text()
+    return r.json()
+
+
+def fmt(page, value):
+    return page.evaluate("async (v) => (await import('/static/js/lib/grid.js')).fmt(v)", value)
+
+
+def test_convolution_steps_match_explain(page):
+    open_app(page)
+    pick_example(page)
+    choose(page, "conv2", 3)
+    assert counter(page) == (1, 100)
+    pixels = gallery_pixels(page)
+    for step in (1, 42, 100):
+        go_to(page, step)
+        y, x = divmod(step - 1, 10)
+        truth = explain(page, "conv2", [3, y, x], pixels)
+        assert f"row {y}, column {x}" in description(page)
+        assert description(page).endswith(f"= {fmt(page, truth['sum'])}")
+    # step forward and back with the buttons
+    page.locator("#anim-forward").click()
+    expect(page.locator("#anim-counter")).to_have_text("step 100 of 100")  # already the last step
+    page.locator("#anim-back").click()
+    page.locator("#anim-back").click()
+    expect(page.locator("#anim-counter")).to_have_text("step 98 of 100")
+    page.locator("#anim-start").click()
+    expect(page.locator("#anim-counter")).to_have_text("step 1 of 100")
+    page.locator("#anim-end").click()
+    expect(page.locator("#anim-counter")).to_have_text("step 100 of 100")
+    assert page.errors == []
+
+
+def test_relu_pool_flatten_steps_match_the_engine(page):
+    open_app(page)
+    pick_example(page, 3)
+    pixels = gallery_pixels(page, 3)
+    r = page.request.post(f"{page.base}/api/models/digits/predict?encoding=list", data={"pixels": pixels}).json()
+    conv1 = {l["name"]: l["output"] for l in r["layers"]}["conv1"]
+    choose(page, "relu1", 2)
+    assert counter(page)[1] == 28
+    go_to(page, 15)
+    negatives = sum(1 for v in conv1[2][14] if v < 0)
+    assert f"row 14: {negatives} negative values become 0" in description(page)
+
+    choose(page, "pool1", 4)
+    assert counter(page)[1] == 196
+    go_to(page, 30)
+    truth = explain(page, "pool1", [4, 2, 1], pixels)
+    assert description(page).endswith(f"largest value {fmt(page, truth['output'])} is copied out")
+
+    choose(page, "flatten")
+    assert counter(page)[1] == 16
+    go_to(page, 6)
+    truth = explain(page, "flatten", [125], pixels)
+    assert truth["source"][0] == 5 and "channel 5 becomes positions 125–149" in description(page)
+
+
+def test_dense_and_softmax_steps_match_explain(page):
+    open_app(page)
+    pick_example(page, 8)
+    pixels = gallery_pixels(page, 8)
+    choose(page, "fc1", 17)
+    steps = counter(page)[1]
+    assert steps == 10 + 1 + 1 + 1  # the 10 largest contributions, the rest, the bias, the ReLU
+    truth = explain(page, "fc1", [17], pixels)
+    for k in (1, 5, 10):
+        go_to(page, k)
+        i = truth["largest"][k - 1]
+        assert description(page).startswith(f"contribution {k}: input {i} × its weight = {fmt(page, truth['products'][i])}")
+    go_to(page, steps)
+    assert description(page).endswith(f"= {fmt(page, truth['sum'])}")
+
+    choose(page, "softmax")
+    assert counter(page)[1] == 21
+    truth = explain(page, "softmax", [0], pixels)
+    go_to(page, 4)
+    assert description(page).endswith(f"gives {fmt(page, truth['exps'][3])}")
+    go_to(page, 11)
+    assert description(page) == f"sum of exponentials = {fmt(page, truth['exp_sum'])}"
+
+
+def test_one_clock_play_pause_speed_and_keys(page):
+    open_app(page)
+    pick_example(page)
+    choose(page, "conv1")
+    page.select_option("#anim-speed", "50")
+    stage = page.locator("#anim-canvas")
+    stage.focus()
+    page.keyboard.press(" ")
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(600)
+    page.keyboard.press(" ")
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "false")
+    paused_at = counter(page)[0]
+    assert paused_at > 10  # ~50 steps/s for 0.6 s
+    page.wait_for_timeout(400)
+    assert counter(page)[0] == paused_at  # paused means paused
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#anim-counter")).to_have_text(f"step {paused_at + 1} of 784")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#anim-counter")).to_have_text(f"step {paused_at - 1} of 784")
+    page.keyboard.press("End")
+    expect(page.locator("#anim-counter")).to_have_text("step 784 of 784")
+    page.keyboard.press("Home")
+    expect(page.locator("#anim-counter")).to_have_text("step 1 of 784")
+
+
+def test_whole_pass_plays_every_layer(page):
+    open_app(page)
+    pick_example(page)
+    choose(page, "*")
+    steps = counter(page)[1]
+    assert steps == 784 + 28 + 196 + 100 + 10 + 25 + 16 + 13 + 6 + 13 + 5 + 12 + 21
+    go_to(page, 784 + 28 + 196 + 1)
+    assert description(page).startswith("conv2 · layer 4 of 13: conv2 filter")
+    go_to(page, steps)
+    assert description(page).startswith("softmax · layer 13 of 13")
+
+
+@pytest.mark.parametrize("layer,frames", [("pool1", 196), ("conv1", 300)])
+def test_export_gif_and_png(page, layer, frames):
+    open_app(page)
+    pick_example(page)
+    choose(page, layer)
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("#anim-gif").click()
+    gif = Image.open(info.value.path())
+    assert gif.format == "GIF" and gif.n_frames == frames and gif.size == (600, 360)
+    expect(page.locator("#anim-status")).to_have_text(f"GIF saved ({frames} frames).")
+    with page.expect_download() as info:
+        page.locator("#anim-png").click()
+    png = Image.open(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert png.format == "PNG" and png.size == (1000, 600)
+    assert info.value.suggested_filename.startswith(f"cnnviz-{layer}-")
+
+
+def test_url_reopens_the_same_view(page, browser, server):
+    open_app(page)
+    pick_example(page, 2)
+    choose(page, "conv2", 5)
+    go_to(page, 37)
+    page.locator('section.layer[data-layer="pool1"] canvas').nth(2).click(position={"x": 20, "y": 30})
+    expect(page.locator("#detail-body")).to_contain_text("pool1, neuron")
+    expect(page.locator("#anim-counter")).to_contain_text("of 196")  # the stepper follows the neuron
+    go_to(page, 9)
+    shown = (description(page), page.locator("#detail-body").inner_text(), page.locator("#guess").inner_text())
+    url = page.url
+    assert all(f"{k}=" in url for k in ("model", "input", "layer", "channel", "step", "neuron"))
+    again = new_page(browser, server)
+    again.goto(url)
+    again.wait_for_selector("body[data-ready=true]")
+    expect(again.locator("#anim-counter")).to_have_text("step 9 of 196")
+    expect(again.locator("#detail-body")).to_contain_text("pool1, neuron")
+    assert (description(again), again.locator("#detail-body").inner_text(), again.locator("#guess").inner_text()) == shown
+    assert again.locator("#anim-layer").input_value() == "pool1"
+    again.context.close()
+
+
+def test_reduced_motion_starts_paused(browser, server):
+    page = new_page(browser, server, reduced_motion="reduce")
+    open_app(page)
+    pick_example(page)
+    expect(page.locator("#anim-counter")).to_have_text("step 1 of 784")
+    page.wait_for_timeout(500)
+    assert counter(page)[0] == 1 and page.locator("#anim-play").get_attribute("aria-pressed") == "false"
+    page.locator("#anim-forward").click()
+    expect(page.locator("#anim-counter")).to_have_text("step 2 of 784")
+    page.context.close()
+
+
+def test_fashion_architecture_animates_too(page):
+    open_app(page, "?lang=en&model=fashion")
+    pick_example(page, 30)
+    choose(page, "conv1_2", 7)
+    assert counter(page)[1] == 24 * 24
+    page.select_option("#anim-focus", "9")
+    go_to(page, 100)
+    pixels = gallery_pixels(page, 30)
+    truth = explain(page, "conv1_2", [7, 4, 3], pixels, model="fashion")
+    assert description(page).endswith(f"= {fmt(page, truth['sum'])}")
+    choose(page, "conv2_2", 0)
+    assert counter(page)[1] == 8 * 8
+    choose(page, "fc1", 3)
+    assert counter(page)[1] == 13
+    assert page.errors == []
