@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, draw_digit, open_app, png_bytes
+from conftest import ARTIFACTS, draw_digit, new_page, open_app, png_bytes
 
 
 def draw(page, strokes):
@@ -183,3 +183,12 @@ def test_no_console_errors_and_no_other_hosts(page):
     page.wait_for_timeout(300)
     assert page.errors == []
     assert page.hosts == {urlparse(page.base).netloc}
+
+
+def test_phone_layout_has_no_sideways_scroll(browser, server):
+    page = new_page(browser, server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    open_app(page)
+    page.locator("#gallery button").nth(4).click()
+    expect(big_label(page)).not_to_be_empty()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
