@@ -226,6 +226,9 @@ def prepare(img, input_shape, recipe="digit"):
         steps.append(Step("cropped", crop))
         placed = _paste_centered(_fit(crop, 28), 28)
         steps.append(Step("centred", placed))
+    # 8-bit grey levels, as MNIST stores its digits: a link that carries the input as bytes
+    # (the page's URL) then reproduces the network's input exactly
+    placed = np.rint(np.clip(placed, 0, 1) * 255) / 255
     tensor = pad_to_input(placed, input_shape)
     steps.append(Step("input", tensor[0, 0]))
     return Prepared(tensor, steps)

@@ -250,3 +250,23 @@ def test_fashion_architecture_animates_too(page):
     choose(page, "fc1", 3)
     assert counter(page)[1] == 13
     assert page.errors == []
+
+
+def test_url_of_a_drawing_reproduces_it_exactly(page, browser, server):
+    open_app(page)
+    box = page.locator("#draw-canvas").bounding_box()
+    page.mouse.move(box["x"] + 70, box["y"] + 60)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, box["y"] + 60, steps=10)
+    page.mouse.move(box["x"] + 110, box["y"] + 240, steps=10)
+    page.mouse.up()
+    expect(page.locator("#guess .big")).to_have_text("7")
+    choose(page, "fc1", 5)
+    go_to(page, 13)
+    shown = (page.locator("#guess").inner_text(), description(page))
+    again = new_page(browser, server)
+    again.goto(page.url)
+    again.wait_for_selector("body[data-ready=true]")
+    expect(again.locator("#anim-counter")).to_have_text("step 13 of 13")
+    assert (again.locator("#guess").inner_text(), description(again)) == shown
+    again.context.close()
