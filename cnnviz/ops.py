@@ -136,17 +136,20 @@ def maxpool_forward(x, size=2, stride=2):
 def maxpool_backward(dout, cache):
     """Routes each output gradient to the first maximum (row-major) of its window."""
     x, out, k, s = cache.x, cache.out, cache.size, cache.stride
-    dx = np.zeros(x.shape, dtype=dout.dtype)
+    overlapping = s < k
+    tiled = s == k and x.shape[2] % k == 0 and x.shape[3] % k == 0  # every input in exactly one window
+    dx = np.empty(x.shape, dout.dtype) if tiled else np.zeros(x.shape, dout.dtype)
     taken = np.zeros(out.shape, dtype=bool)
+    hit = np.empty(out.shape, dtype=bool)
     for i, (xs, dxs) in enumerate(zip(_window_slices(x, k, s), _window_slices(dx, k, s))):
-        hit = xs == out
+        np.equal(xs, out, out=hit)
         if i:
-            hit &= ~taken
+            hit &= ~taken  # a tie goes to the first maximum only
         taken |= hit
-        if s >= k:  # windows do not overlap: each input gets at most one gradient
-            np.copyto(dxs, dout, where=hit)
+        if overlapping:
+            dxs += dout * hit
         else:
-            dxs += np.where(hit, dout, 0)
+            np.multiply(dout, hit, out=dxs)
     return dx
 
 

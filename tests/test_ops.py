@@ -62,11 +62,11 @@ def distinct_values(rng, shape):
     return rng.permutation(np.prod(shape)).reshape(shape).astype(np.float64) * 0.1
 
 
-@pytest.mark.parametrize("size,stride", [(2, 2), (3, 2), (3, 3), (2, 1)])
+@pytest.mark.parametrize("size,stride", [(2, 2), (3, 2), (3, 3), (2, 1), (2, 3)])
 @pytest.mark.parametrize("mode", ["max", "avg"])
 def test_pooling_matches_loops_and_numeric_gradient(size, stride, mode):
     rng = np.random.default_rng(2)
-    h = {(2, 2): 8, (3, 2): 9, (3, 3): 9, (2, 1): 5}[(size, stride)]
+    h = {(2, 2): 8, (3, 2): 9, (3, 3): 9, (2, 1): 5, (2, 3): 8}[(size, stride)]  # (2, 3): gaps between windows
     x = distinct_values(rng, (2, 3, h, h))
     fwd = ops.maxpool_forward if mode == "max" else ops.avgpool_forward
     bwd = ops.maxpool_backward if mode == "max" else ops.avgpool_backward
