@@ -1,7 +1,7 @@
 // cnnviz page: wires the views to the API. Every number drawn comes from the
 // server's engine; the browser only decodes and draws.
 import * as api from './api.js';
-import { LANGUAGES, apply, localTitle, preferredLanguage, setLanguage, t } from './i18n.js';
+import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from './i18n.js';
 import { decodeArray } from './lib/f16.js';
 import { stepFor } from './lib/geometry.js';
 import { decodePixels, encodePixels, formatNeuron, parseNeuron, readState, writeState } from './state.js';
@@ -206,8 +206,9 @@ async function init() {
     app.models = (await api.listModels()).models;
     app.model = app.models.find((m) => m.id === state.model) || app.models[0];
     fillSelects();
+    $('lang-select').value = language();
+    writeState({ lang: language() });
     await loadModel(app.model.id);
-    changeLanguage(document.documentElement.lang === 'zh-CN' ? 'zh' : 'en');
     await restore(state);
   } catch (error) {
     status(errorText(error), true);
