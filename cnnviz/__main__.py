@@ -9,6 +9,7 @@
   python -m cnnviz classroom          # 60 clients for 30 s, loopback only
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
+  python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
 """
 import argparse
 import shlex
@@ -63,6 +64,9 @@ def main(argv=None):
     f2.add_argument("--layer", default="conv1")
     f2.add_argument("--seconds", type=float, default=5)
 
+    i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
+    i2.add_argument("--limit", type=int, default=1000)
+
     args = parser.parse_args(argv)
     if args.command == "train":
         return _train(args, argv)
@@ -88,6 +92,9 @@ def main(argv=None):
     if args.command == "bench-frames":
         from .bench_page import bench_frames
         return bench_frames(args.url, args.seconds, args.layer)
+    if args.command == "bench-inputs":
+        from .bench_inputs import run as bench_inputs
+        return bench_inputs(args.limit)
     if args.command == "bench":
         from .bench import run
         return run([int(t) for t in args.threads.split(",")], args.repeats)

@@ -144,7 +144,9 @@ def remove_background(x):
         img = Image.fromarray(x.astype(np.float32), "F")
         scale = min(1.0, 32 / max(h, w))
         small = img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-        k = max(3, (min(small.size) // 8) | 1)  # odd, wider than a stroke
+        # odd, and wide (a quarter of the image): a digit that fills the frame has thick
+        # strokes, and an opening narrower than them would hollow them out
+        k = max(3, (min(small.size) // 4) | 1)
         background = small.filter(ImageFilter.MinFilter(k)).filter(ImageFilter.MaxFilter(k))
         background = background.resize((w, h), Image.Resampling.BILINEAR)
         x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)

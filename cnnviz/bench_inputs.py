@@ -1,0 +1,72 @@
+"""How well the digits model reads the same digits in other forms:
+python -m cnnviz bench-inputs
+
+The 1,000 held-out MNIST digits (never trained on) are rendered as a user
+would send them and go through the real path (decode, preprocess, model):
+- clean: the 28x28 digit itself, as the gallery sends it ({"pixels": ...});
+- drawing pad: black ink on white, 280x280 PNG, as the drawing pad sends it;
+- transparent PNG: black ink on a transparent background;
+- photo: dark ink on paper, off-centre and smaller, uneven lighting, a tint,
+  sensor noise, a little blur, saved as JPEG.
+"""
+import io
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from .data import load_digits_10k
+from .model import Model, models_dir
+from .preprocess import decode_image, from_pixels, prepare
+
+
+def as_drawing(digit):
+    ink = Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC)
+    return _png(Image.fromarray(255 - np.asarray(ink)))
+
+
+def as_transparent(digit):
+    alpha = Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC)
+    rgba = Image.merge("RGBA", [Image.new("L", alpha.size, 0)] * 3 + [alpha])
+    return _png(rgba)
+
+
+def as_photo(digit, rng):
+    size = 480
+    side = int(rng.integers(150, 300))
+    ink = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC), np.float64) / 255
+    canvas = np.zeros((size, size))
+    top, left = rng.integers(20, size - side - 20, 2)
+    canvas[top:top + side, left:left + side] = ink
+    yy, xx = np.mgrid[0:size, 0:size] / size
+    light = 0.95 - 0.35 * (rng.uniform(0.3, 1) * xx + rng.uniform(0, 0.7) * yy) / 1.2  # uneven lighting
+    paper = light * (1 - 0.8 * canvas)  # ink absorbs most of the light
+    noisy = np.clip(paper + rng.normal(0, 0.03, paper.shape), 0, 1)
+    tint = np.array([1.0, 0.96, 0.88])  # warm indoor light
+    rgb = Image.fromarray((np.clip(noisy[..., None] * tint, 0, 1) * 255).astype(np.uint8))
+    buf = io.BytesIO()
+    rgb.filter(ImageFilter.GaussianBlur(1.2)).save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _png(img):
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def run(limit=1000):
+    model = Model.load(models_dir() / "digits.json")
+    split = load_digits_10k()
+    x, y = split.x_test[:limit], split.y_test[:limit]
+    rng = np.random.default_rng(0)
+    forms = {
+        "clean (pixels)": lambda d: from_pixels(d / 255, model.input_shape),
+        "drawing pad (PNG)": lambda d: prepare(decode_image(as_drawing(d)), model.input_shape),
+        "transparent PNG": lambda d: prepare(decode_image(as_transparent(d)), model.input_shape),
+        "photo on paper (JPEG)": lambda d: prepare(decode_image(as_photo(d, rng)), model.input_shape),
+    }
+    print(f"digits model on the {len(x)} held-out MNIST digits, sent in different forms:")
+    for name, make in forms.items():
+        correct = sum(int(model.forward(make(d).tensor).argmax() == label) for d, label in zip(x, y))
+        print(f"  {name:24s} {100 * correct / len(x):6.2f}%")
+    return 0
