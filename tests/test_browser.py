@@ -70,6 +70,18 @@ def test_drop_an_image(page):
     expect(big_label(page)).to_have_text("7")
 
 
+def test_paste_an_image(page):
+    open_app(page)
+    data = base64.b64encode(png_bytes(draw_digit("0", mode="L"))).decode()
+    page.evaluate("""(b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+    }""", data)
+    expect(big_label(page)).to_have_text("0")
+
+
 def test_bad_upload_shows_clear_error(page, tmp_path):
     open_app(page)
     junk = tmp_path / "notes.png"

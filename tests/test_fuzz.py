@@ -48,10 +48,10 @@ JSON_VALUES = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["image", "pixels", "layer", "neuron", "x"]), JSON_VALUES, max_size=4))
+@given(st.dictionaries(st.sampled_from(["image", "pixels", "layer", "neuron", "channel", "x"]), JSON_VALUES, max_size=4))
 def test_any_json_body_gets_a_clean_answer(body):
     client = APP.test_client()
-    for path in ("predict", "explain"):
+    for path in ("predict", "explain", "animate"):
         r = client.post(f"/api/models/digits/{path}", json=body)
         assert r.status_code < 500 and r.is_json
 
