@@ -41,7 +41,7 @@ function conv(e) {
   });
   if (channels > MAX_CHANNELS) {
     const rest = e.channel_sums.slice(MAX_CHANNELS).reduce((a, b) => a + b, 0);
-    out.push(formula(t('detail.others', { n: channels - MAX_CHANNELS, sum: fmt(rest) })));
+    out.push(formula(t('detail.otherChannels', { n: channels - MAX_CHANNELS, sum: fmt(rest) })));
   }
   if (e.padding) out.push(el('p', { className: 'hint', textContent: t('detail.padding') }));
   const terms = e.channel_sums.length <= MAX_CHANNELS ? e.channel_sums.map(fmt).join(' + ') : `Σ ${channels}`;
