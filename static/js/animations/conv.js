@@ -25,10 +25,13 @@ export function create(data, env) {
   const cols = Math.ceil(Math.sqrt(C));
   const rows = Math.ceil(C / cols);
   const areaW = 440, areaH = 290;
-  const cell = Math.max(1, Math.floor(Math.min((areaW / cols - 10) / (W + 2 * P), (areaH / rows - 22) / (H + 2 * P))));
+  const cellFor = (gap) => Math.max(1, Math.floor(Math.min((areaW / cols - 10) / (W + 2 * P), (areaH / rows - gap) / (H + 2 * P))));
+  const labelled = C > 1 && cellFor(22) * (W + 2 * P) >= 64; // room under each map for its partial sum
+  const gap = labelled ? 22 : 8;
+  const cell = cellFor(gap);
   const mapW = (W + 2 * P) * cell;
   const mapH = (H + 2 * P) * cell;
-  const origin = (c) => [20 + (c % cols) * (mapW + 10), 40 + Math.floor(c / cols) * (mapH + 22)];
+  const origin = (c) => [20 + (c % cols) * (mapW + 10), 40 + Math.floor(c / cols) * (mapH + gap)];
   const outCell = Math.max(2, Math.floor(Math.min(260 / Ho, 400 / Wo)));
   const outX = 560, outY = 40;
 
@@ -61,7 +64,9 @@ export function create(data, env) {
       }
       drawMap(ctx, inputs[c], ox + P * cell, oy + P * cell, cell);
       box(ctx, ox + bx * cell, oy + by * cell, span * cell, span * cell, c === focus ? COLORS.hot : COLORS.accent, c === focus ? 3 : 2);
-      if (C > 1) text(ctx, `${c}: Σ ${fmt(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 15, { size: 12, color: COLORS.muted });
+      if (labelled) { // each input channel's partial sum
+        text(ctx, `${c}: Σ ${fmt(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 15, { size: 12, color: COLORS.muted });
+      }
     }
     text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size: 16, weight: 600 });
     drawMap(ctx, output, outX, outY, outCell, step + 1);

@@ -25,14 +25,15 @@ export const gray = (v) => {
   return [g, g, g];
 };
 
-/** Format a number for people: a few significant digits; tiny non-zero values in e-notation, never as 0. */
+/** Format a number for people: a few significant digits; a non-zero value that would
+ *  round to 0 is shown in e-notation instead, so nothing non-zero ever reads as 0. */
 export function fmt(v, digits = 3) {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
-  if (Math.abs(v) < 5e-5) return v.toExponential(1);
   const abs = Math.abs(v);
-  const text = abs >= 100 ? v.toFixed(1) : abs >= 1 ? v.toFixed(digits) : v.toFixed(digits + 1);
-  return text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  const decimals = abs >= 100 ? 1 : abs >= 1 ? digits : digits + 1;
+  if (abs < 0.5 * 10 ** -decimals) return v.toExponential(1);
+  return v.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 
 export const percent = (p) => `${(100 * p).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)}%`;

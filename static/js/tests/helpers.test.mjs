@@ -94,6 +94,8 @@ test('number formatting for people', () => {
   assert.equal(fmt(-0.00001), '-1.0e-5');
   assert.equal(fmt(0), '0');
   assert.equal(fmt(-0), '0');
+  assert.equal(fmt(-0.0004, 2), '-4.0e-4');
+  assert.equal(fmt(0.0006, 2), '0.001');
   assert.equal(fmt(3), '3');
   assert.equal(percent(0.5), '50.0%');
   assert.equal(percent(0.99999), '100.00%');
