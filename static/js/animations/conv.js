@@ -55,7 +55,8 @@ export function create(data, env) {
     const by = lerp(y, ny, moving ? phase : 0) * S;
     const bx = lerp(x, nx, moving ? phase : 0) * S;
     const focus = Math.min(env.focus || 0, C - 1);
-    text(ctx, t('anim.input', { layer: data.input_layer }), 20, 26, { size: 16, weight: 600 });
+    const source = data.input_layer === 'input' ? t('net.input') : data.input_layer;
+    text(ctx, t('anim.input', { layer: source }), 20, 26, { size: 16, weight: 600 });
     for (let c = 0; c < C; c++) {
       const [ox, oy] = origin(c);
       if (P) {
