@@ -66,7 +66,7 @@ def start_server(*args, env_extra=None):
             return proc, base
         except (urllib.error.URLError, ConnectionError):
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read())
+                raise RuntimeError(proc.stdout.read()) from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
