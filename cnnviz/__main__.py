@@ -1,7 +1,8 @@
 """Command line: python -m cnnviz COMMAND ...
 
-  python -m cnnviz train digits --dataset mnist-10k --epochs 30
-  python -m cnnviz train fashion --dataset fashion --epochs 12
+  python -m cnnviz train digits                    # the shipped 10k MNIST digits, 60 epochs
+  python -m cnnviz train fashion                   # Fashion-MNIST, 15 epochs
+  python -m cnnviz train digits --dataset mnist    # the full 70k MNIST, downloaded once
   python -m cnnviz convert-mnist path/to/mnist/package/src/digits
   python -m cnnviz examples cnnviz/models/digits.json
   python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
@@ -102,6 +103,7 @@ def main(argv=None):
 
 def _train(args, argv):
     from .data import DataError
+    from .gallery import write_examples
     from .model import models_dir
     from .train import train, write_model_card
     dataset = args.dataset or {"digits": "mnist-10k", "fashion": "fashion"}[args.arch]
@@ -120,7 +122,8 @@ def _train(args, argv):
     model.save(out)
     command = "python -m cnnviz " + shlex.join(argv if argv is not None else sys.argv[1:])
     write_model_card(model, out.with_suffix(".md"), command)
-    print(f"wrote {out} and {out.with_suffix('.npz').name} "
+    examples, count = write_examples(out)  # the gallery shows this model's own verdicts
+    print(f"wrote {out}, {out.with_suffix('.npz').name}, its model card and {count} gallery examples "
           f"(test accuracy {100 * model.meta['training']['test_accuracy']:.2f}%)")
     return 0
 
