@@ -170,6 +170,11 @@ def test_one_clock_play_pause_speed_and_keys(page):
     expect(page.locator("#anim-counter")).to_have_text("step 784 of 784")
     page.keyboard.press("Home")
     expect(page.locator("#anim-counter")).to_have_text("step 1 of 784")
+    page.locator("#anim-play").focus()  # space on a focused button presses it once, not twice
+    page.keyboard.press(" ")
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press(" ")
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "false")
 
 
 def test_whole_pass_plays_every_layer(page):

@@ -71,7 +71,7 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
       els.counter.textContent = s.steps ? t('anim.stepOf', { i: s.step + 1, n: s.steps }) : '';
       els.scrub.max = Math.max(0, s.steps - 1);
       els.scrub.value = s.step;
-      els.play.textContent = s.playing ? '⏸' : '▶';
+      els.play.textContent = s.playing ? '❚❚' : '▶';
       els.play.setAttribute('aria-label', t(s.playing ? 'anim.pause' : 'anim.play'));
       els.play.setAttribute('aria-pressed', String(s.playing));
       if (!s.playing && anim) {
@@ -106,6 +106,7 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
   });
   els.panel.addEventListener('keydown', (e) => {
     if (['SELECT', 'INPUT', 'TEXTAREA'].includes(e.target.tagName) && e.target !== els.scrub) return;
+    if (e.target.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return; // the button's own click
     const keys = { ' ': () => player.toggle(), ArrowLeft: () => player.stepBy(-1), ArrowRight: () => player.stepBy(1),
       Home: () => player.seek(0), End: () => player.seek(Infinity) };
     if (!keys[e.key] || (e.target === els.scrub && e.key !== ' ')) return;
@@ -117,9 +118,14 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
     if (!anim) return;
     els.gif.disabled = true;
     els.status.textContent = t('anim.exporting');
-    const frames = await exportGif(anim, Number(els.speed.value), `cnnviz-${fileName()}.gif`);
-    els.status.textContent = t('anim.exported', { n: frames });
-    els.gif.disabled = false;
+    try {
+      const frames = await exportGif(anim, Number(els.speed.value), `cnnviz-${fileName()}.gif`);
+      els.status.textContent = t('anim.exported', { n: frames });
+    } catch (error) {
+      els.status.textContent = String(error.message || error);
+    } finally {
+      els.gif.disabled = false;
+    }
   });
   const fileName = () => (layer === WHOLE ? 'forward-pass' : `${layer}-${channel}`);
 
