@@ -36,7 +36,7 @@ export function renderChart(chart, probabilities, labels, highlight) {
     text: probabilities.map(percent), textposition: 'outside', cliponaxis: false,
     marker: { color: colors }, hoverinfo: 'skip',
   }], {
-    margin: { l: 10, r: 60, t: 4, b: 30 }, font: { size: fontSize },
+    margin: { l: 10, r: 90, t: 4, b: 30 }, font: { size: fontSize },
     xaxis: { range: [0, 1], tickformat: '.0%', fixedrange: true },
     yaxis: { autorange: 'reversed', automargin: true, fixedrange: true, type: 'category' },
     paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', transition: { duration: 0 },
