@@ -6,6 +6,7 @@ import base64
 import re
 from urllib.parse import urlparse
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, draw_digit, new_page, open_app, png_bytes
@@ -58,28 +59,23 @@ def test_upload_a_photo(page, tmp_path):
     expect(page.locator("#prep-strip img").first).to_have_attribute("src", re.compile("^data:image/png"))
 
 
-def test_drop_an_image(page):
-    open_app(page)
-    data = base64.b64encode(png_bytes(draw_digit("7", mode="L"))).decode()
-    page.evaluate("""(b64) => {
+def send_file_event(page, image, how):
+    """Hand the page a PNG the way a user's drop (how="drop") or paste (how="paste") does."""
+    page.evaluate("""([b64, how]) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const dt = new DataTransfer();
-        dt.items.add(new File([bytes], 'seven.png', { type: 'image/png' }));
-        document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
-    }""", data)
-    expect(big_label(page)).to_have_text("7")
+        dt.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+        const event = how === 'drop' ? new DragEvent('drop', { dataTransfer: dt, bubbles: true })
+            : new ClipboardEvent('paste', { clipboardData: dt, bubbles: true });
+        (how === 'drop' ? document.getElementById('dropzone') : document).dispatchEvent(event);
+    }""", [base64.b64encode(png_bytes(image)).decode(), how])
 
 
-def test_paste_an_image(page):
+@pytest.mark.parametrize("how,digit", [("drop", "7"), ("paste", "0")])
+def test_drop_or_paste_an_image(page, how, digit):
     open_app(page)
-    data = base64.b64encode(png_bytes(draw_digit("0", mode="L"))).decode()
-    page.evaluate("""(b64) => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
-        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
-    }""", data)
-    expect(big_label(page)).to_have_text("0")
+    send_file_event(page, draw_digit(digit, mode="L"), how)
+    expect(big_label(page)).to_have_text(digit)
 
 
 def test_bad_upload_shows_clear_error(page, tmp_path):
