@@ -10,13 +10,11 @@ import numpy as np
 from .atomic import write_bytes_atomic
 from .data import load_dataset
 from .model import Model
-from .train import to_input
+from .train import predictions
 
 
 def pick_examples(model, split, per_class=3, wrong=10, seed=0):
-    probs = np.concatenate([model.forward(to_input(split.x_test[i:i + 500], model.input_shape))
-                            for i in range(0, len(split.x_test), 500)])
-    predicted = probs.argmax(axis=1)
+    predicted = predictions(model, split.x_test)
     rng = np.random.default_rng(seed)
     right = predicted == split.y_test
     chosen = []

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import Model, ModelFileError
-from .train import to_input
+from .train import predictions
 
 log = logging.getLogger(__name__)
 ORDER = ("digits", "fashion")
@@ -51,6 +51,6 @@ class ModelStore:
         model = self.get(model_id)
         with np.load(path, allow_pickle=False) as f:
             images, labels, ids = f["images"], f["labels"], f["test_index"]
-        predicted = model.forward(to_input(images, model.input_shape)).argmax(axis=1)
+        predicted = predictions(model, images)
         return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
                 for img, y, p, i in zip(images, labels, predicted, ids)]

@@ -32,12 +32,14 @@ def to_input(images, input_shape):
     return x[:, None]
 
 
-def accuracy(model, images, labels, batch_size=500):
-    correct = 0
-    for i in range(0, len(images), batch_size):
-        probs = model.forward(to_input(images[i:i + batch_size], model.input_shape))
-        correct += int((probs.argmax(axis=1) == labels[i:i + batch_size]).sum())
-    return correct / len(images)
+def predictions(model, images, batch_size=500):
+    """The predicted class of each uint8 image (N, 28, 28), in batches."""
+    return np.concatenate([model.forward(to_input(images[i:i + batch_size], model.input_shape)).argmax(axis=1)
+                           for i in range(0, len(images), batch_size)])
+
+
+def accuracy(model, images, labels):
+    return float((predictions(model, images) == labels).mean())
 
 
 class Progress:

@@ -10,15 +10,12 @@ export function createPlayer({ draw, onChange = () => {} }) {
   let speed = 10; // steps per second
   let raf = null;
   let last = null;
-  const frameTimes = []; // ms spent drawing each animation frame (last 600)
 
   const render = () => {
     if (!steps) return;
     const step = Math.min(steps - 1, Math.floor(position));
     const t0 = performance.now();
     draw(step, playing ? position - step : 0);
-    frameTimes.push(performance.now() - t0);
-    if (frameTimes.length > 600) frameTimes.shift();
     if (playing) performance.measure('cnnviz:frame', { start: t0 }); // read by python -m cnnviz bench-frames
   };
 
@@ -90,6 +87,5 @@ export function createPlayer({ draw, onChange = () => {} }) {
       onChange(state());
     },
     state,
-    frameTimes: () => frameTimes.slice(),
   };
 }

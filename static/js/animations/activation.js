@@ -75,7 +75,7 @@ export function create(data, env) {
     return t(data.kind === 'relu' ? 'anim.reluStep' : 'anim.actStep', { layer: data.layer, r: step, n: negatives, f: data.kind });
   }
 
-  return { steps: rows, draw, describe, neuron: (step) => (isMap ? [data.channel, step, 0] : [step * cols]) };
+  return { steps: rows, draw, describe };
 }
 
 function padded(values, n) {

@@ -104,5 +104,5 @@ export function create(data, env) {
     return t('anim.convStep', { layer: data.layer, c: data.channel, y, x, sum: fmt(data.sums[y][x]) });
   }
 
-  return { steps: Ho * Wo, draw, describe, neuron: (step) => [data.channel, ...at(step)] };
+  return { steps: Ho * Wo, draw, describe };
 }

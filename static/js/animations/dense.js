@@ -67,7 +67,7 @@ export function create(data, env) {
     return t('anim.denseDone', { layer: data.layer, i: data.channel, v: fmt(data.sum) });
   }
 
-  return { steps, draw, describe, neuron: () => [data.channel] };
+  return { steps, draw, describe };
 }
 
 function mapsLayout([C, H, W]) {

@@ -37,6 +37,5 @@ export function create(data) {
   return {
     steps: C, draw,
     describe: (step) => t('anim.flattenStep', { c: step, a: step * H * W, b: (step + 1) * H * W - 1 }),
-    neuron: (step) => [step * H * W],
   };
 }

@@ -42,5 +42,5 @@ export function create(data) {
     return t('anim.poolStep', { layer: data.layer, y, x, v: fmt(data.output[y][x]) });
   }
 
-  return { steps: Ho * Wo, draw, describe, neuron: (step) => [data.channel, ...at(step)] };
+  return { steps: Ho * Wo, draw, describe };
 }

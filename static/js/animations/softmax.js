@@ -41,5 +41,5 @@ export function create(data, env) {
     return t('anim.probStep', { c: label(i), e: fmt(data.exps[i]), s: fmt(data.exp_sum), p: percent(data.probabilities[i]) });
   }
 
-  return { steps, draw, describe, neuron: (step) => [step < K ? step : Math.max(0, step - K - 1)] };
+  return { steps, draw, describe };
 }

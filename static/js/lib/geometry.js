@@ -59,7 +59,7 @@ export function vectorColumns(n) {
   return n <= 120 ? 20 : 25;
 }
 
-/** The step of a layer's animation at which `neuron` is computed (the inverse of each animation's neuron(step)). */
+/** The step of a layer's animation (static/js/animations/) at which `neuron` is computed. */
 export function stepFor(layer, neuron) {
   const shape = layer.output_shape;
   switch (layer.kind) {

@@ -10,12 +10,10 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
   const history = [];
   let erasing = false;
   let drawing = null; // {x, y} of the last point while a stroke is under way
-  let dirty = false;
 
   const wipe = () => {
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    dirty = false;
   };
   wipe();
 
@@ -44,7 +42,6 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
     if (history.length > UNDO_LIMIT) history.shift();
     drawing = point(e);
     line(drawing, drawing);
-    dirty = dirty || !erasing;
   });
   canvas.addEventListener('pointermove', (e) => {
     if (!drawing) return;
@@ -81,6 +78,5 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
 
   return {
     clear: wipe,
-    hasInk: () => dirty,
   };
 }

@@ -30,7 +30,6 @@ function layout(shape, zoom) {
 
 export function mountNetwork({ container, toggles, tooltip }, { onSelect, classLabel }) {
   let rows = [];
-  let selected = null;
   const links = document.createElementNS(SVG, 'svg');
   links.classList.add('links');
 
@@ -39,7 +38,6 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     rows = [input, ...model.layers].map((layer, index) => ({ layer, index, zoom: 1, canvases: [] }));
     container.replaceChildren(...rows.map(buildRow), links);
     toggles.replaceChildren(...rows.map(buildToggle));
-    selected = null;
   }
 
   function buildRow(row) {
@@ -239,7 +237,6 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
   }
 
   function select(row, neuron) {
-    selected = { layer: row.layer.name, neuron };
     if (row.layer.kind !== 'input') onSelect(row.layer.name, neuron);
   }
 
@@ -265,7 +262,7 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     }
   }
 
-  return { setModel, setResult, clear, selected: () => selected };
+  return { setModel, setResult, clear };
 }
 
 function xywh(r) {

@@ -33,7 +33,6 @@ function sequence(parts) {
   };
   return {
     steps: total,
-    starts,
     draw(ctx, step, phase) {
       const [i, local] = find(step);
       parts[i].anim.draw(ctx, local, local + 1 < parts[i].anim.steps ? phase : 0);
@@ -44,7 +43,6 @@ function sequence(parts) {
       const [i, local] = find(step);
       return `${t('anim.segment', { layer: parts[i].layer, i: i + 1, n: parts.length })}: ${parts[i].anim.describe(local)}`;
     },
-    segment: (step) => parts[find(step)[0]].layer,
   };
 }
 
@@ -173,6 +171,14 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
     els.focus.value = focus;
   }
 
+  /** Switch to a layer by name (or the whole pass); an unknown name is ignored. */
+  function useLayer(name) {
+    if (name && (name === WHOLE || architecture.layers.some((l) => l.name === name))) {
+      layer = name;
+      els.layer.value = layer;
+    }
+  }
+
   function showEmpty() {
     ctx = setupCanvas(els.canvas, STAGE_W, STAGE_H);
     ctx.fillStyle = '#fff';
@@ -229,10 +235,7 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
     },
     /** Layer, channel and step to open when the input arrives (a shared link or a reload). */
     preset(state) {
-      if (state.layer && (state.layer === WHOLE || architecture.layers.some((l) => l.name === state.layer))) {
-        layer = state.layer;
-        els.layer.value = layer;
-      }
+      useLayer(state.layer);
       channel = state.channel || 0;
       pending = state.step || 0;
     },
@@ -244,14 +247,9 @@ export function mountStepper(els, { classLabel, pickChannel, onState }) {
     },
     /** Open a layer, channel and step (from the URL or a click in the network view). */
     open(state) {
-      if (state.layer && (state.layer === WHOLE || architecture.layers.some((l) => l.name === state.layer))) {
-        layer = state.layer;
-        els.layer.value = layer;
-      }
+      useLayer(state.layer);
       if (state.channel != null) channel = state.channel;
       return load({ step: state.step || 0 });
     },
-    player,
-    current: () => ({ layer, channel, ...player.state() }),
   };
 }
