@@ -200,3 +200,17 @@ def test_phone_layout_has_no_sideways_scroll(browser, server):
     expect(big_label(page)).not_to_be_empty()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.context.close()
+
+
+def test_too_large_photo_is_refused_before_upload(page, tmp_path):
+    open_app(page)
+    big = tmp_path / "huge.jpg"
+    big.write_bytes(b"\xff\xd8" + b"\0" * (9 * 2 ** 20))
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.set_input_files("#file-input", str(big))
+    expect(page.locator("#status")).to_have_text("This file is 9 MB; the limit is 8 MB. Try a smaller photo.")
+    assert posts == []
+    page.select_option("#lang-select", "zh")
+    page.set_input_files("#file-input", str(big))
+    expect(page.locator("#status")).to_have_text("这个文件有 9 MB，上限是 8 MB。请换一张小一点的照片。")

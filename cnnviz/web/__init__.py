@@ -56,7 +56,7 @@ def create_app(test_config=None):
 
     @app.get("/")
     def index():
-        return render_template("index.html", version=__version__)
+        return render_template("index.html", version=__version__, max_upload=MAX_UPLOAD_BYTES)
 
     _register_errors(app)
 

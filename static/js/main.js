@@ -14,6 +14,8 @@ import { mountStepper } from './views/stepper.js';
 import { mountUpload } from './views/upload.js';
 
 const $ = (id) => document.getElementById(id);
+const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
+const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(1).replace(/\.0$/, '');
 const app = {
   models: [], model: null, architecture: null, examples: [],
   input: null, result: null, selection: null, explanation: null, seq: 0,
@@ -32,6 +34,7 @@ function status(message, isError = false) {
 }
 
 function errorText(error) {
+  if (error.status === 413) return t('error.overLimit', { limit: megabytes(MAX_UPLOAD) });
   return error.status ? t('error.server', { message: error.message }) : t('error.network');
 }
 
@@ -87,6 +90,10 @@ const drawpad = mountDrawpad({
 });
 
 mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, (file) => {
+  if (file.size > MAX_UPLOAD) { // the server would refuse it before reading it; say so at once
+    status(t('error.tooLarge', { size: megabytes(file.size), limit: megabytes(MAX_UPLOAD) }), true);
+    return;
+  }
   drawpad.clear();
   run({ blob: file, name: file.name || 'photo' });
 });
