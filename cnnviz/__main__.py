@@ -77,35 +77,35 @@ def main(argv=None):
         print(f"wrote {len(split.x_train)} training and {len(split.x_test)} held-out digits")
         return 0
     if args.command == "examples":
-        from .gallery import write_examples
+        from .training.gallery import write_examples
         out, count = write_examples(args.model_json)
         print(f"wrote {count} examples to {out}")
         return 0
     if args.command == "bench-api":
-        from .bench_api import bench_api
+        from .bench.api import bench_api
         return bench_api(args.url, requests=args.requests)
     if args.command == "classroom":
-        from .bench_api import classroom
+        from .bench.api import classroom
         return classroom(args.url, args.clients, args.seconds, args.think)
     if args.command == "bench-page":
-        from .bench_page import bench_page
+        from .bench.page import bench_page
         return bench_page(args.url, args.strokes)
     if args.command == "bench-frames":
-        from .bench_page import bench_frames
+        from .bench.page import bench_frames
         return bench_frames(args.url, args.seconds, args.layer)
     if args.command == "bench-inputs":
-        from .bench_inputs import run as bench_inputs
+        from .bench.inputs import run as bench_inputs
         return bench_inputs(args.limit)
     if args.command == "bench":
-        from .bench import run
+        from .bench.engine import run
         return run([int(t) for t in args.threads.split(",")], args.repeats)
 
 
 def _train(args, argv):
     from .data import DataError
-    from .gallery import write_examples
-    from .model import models_dir
-    from .train import train, write_model_card
+    from .training.gallery import write_examples
+    from .engine.model import models_dir
+    from .training.train import train, write_model_card
     dataset = args.dataset or {"digits": "mnist-10k", "fashion": "fashion"}[args.arch]
     out = args.out or models_dir() / f"{args.arch}.json"
     try:

@@ -46,7 +46,7 @@ def test_weights_download_matches_model(client, app):
     r = client.get("/api/models/digits/weights")
     assert r.status_code == 200 and r.mimetype == "application/octet-stream"
     with np.load(io.BytesIO(r.data), allow_pickle=False) as npz:
-        model = app.extensions["cnnviz.store"].get("digits")
+        model = app.extensions["cnnviz.models"].get("digits")
         assert sorted(npz.files) == sorted(model.parameters())
         np.testing.assert_array_equal(npz["conv1.weight"], model.parameters()["conv1.weight"])
 
@@ -66,8 +66,19 @@ def test_openapi_document(client):
 def test_page_and_assets_load(client):
     page = client.get("/")
     assert page.status_code == 200 and b"<html" in page.data
-    for src in ("/static/vendor/plotly-basic-4.1.1.min.js", "/static/js/main.js", "/static/css/app.css"):
+    for src in ("/static/vendor/plotly-basic-4.1.1.min.js", "/static/js/pages/explore.js", "/static/css/app.css"):
         assert client.get(src).status_code == 200, src
+        assert src.encode() in page.data, src
+    assert b'href="/" data-i18n="nav.explore" aria-current="page"' in page.data
+
+
+def test_pages_not_built_are_not_offered(client, app):
+    """A page exists when its template does; the navigation lists only those."""
+    assert app.extensions["cnnviz.pages"][0] == "explore"
+    for page in ("lab", "learn", "train", "class"):
+        expected = 200 if page in app.extensions["cnnviz.pages"] else 404
+        assert client.get(f"/{page}").status_code == expected
+    assert client.get("/nonsense").status_code == 404
 
 
 # --------------------------------------------------------------------- predict
@@ -76,7 +87,7 @@ def test_predict_pixels_equals_engine(client, app):
     pixels = (split.x_test[0] / 255).tolist()
     r = client.post("/api/models/digits/predict?encoding=list", json={"pixels": pixels})
     body = r.get_json()
-    model = app.extensions["cnnviz.store"].get("digits")
+    model = app.extensions["cnnviz.models"].get("digits")
     x = np.zeros((1, 1, 32, 32), np.float32)
     x[0, 0, 2:30, 2:30] = split.x_test[0] / 255
     steps = model.trace(x)
@@ -294,8 +305,8 @@ def test_explain_pool_relu_dense_softmax(client, digit_pixels):
 
 def test_explain_padding_shows_zeros(app):
     """A conv with padding: the patch holds zeros where the window hangs over the edge."""
-    from cnnviz.explain import explain as explain_neuron
-    from cnnviz.model import Model
+    from cnnviz.teach.explain import explain as explain_neuron
+    from cnnviz.engine.model import Model
     model = Model([{"name": "c", "kind": "conv", "filters": 2, "kernel": 3, "padding": 1, "stride": 2}], (1, 5, 5))
     x = np.arange(1, 26, dtype=np.float32).reshape(1, 1, 5, 5)
     e = explain_neuron(model, model.trace(x), "c", [1, 0, 0], x)

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from cnnviz.architectures import DIGITS, FASHION
-from cnnviz.model import Model, ModelFileError
-from cnnviz.optim import SGD, Adam
+from cnnviz.training.presets import DIGITS, FASHION
+from cnnviz.engine.model import Model, ModelFileError
+from cnnviz.engine.optim import SGD, Adam
 
 SMALL = [  # every layer kind, with stride, padding and dilation
     {"name": "c1", "kind": "conv", "filters": 3, "kernel": 3, "padding": 1, "stride": 1},
@@ -82,7 +82,7 @@ def test_initial_loss_is_about_ln10():
 @pytest.mark.parametrize("optimiser", [Adam, SGD])
 def test_model_overfits_twenty_examples(optimiser):
     from cnnviz.data import load_digits_10k
-    from cnnviz.train import to_input
+    from cnnviz.training.evaluate import to_input
     split = load_digits_10k()
     x, y = to_input(split.x_train[:20], (1, 32, 32)), split.y_train[:20]
     model = Model(DIGITS["layers"], DIGITS["input_shape"], seed=0)
@@ -103,7 +103,7 @@ def test_same_seed_gives_same_weights():
 
 
 def test_training_is_deterministic():
-    from cnnviz.train import Progress, train
+    from cnnviz.training.train import Progress, train
     quiet = Progress(stream=open("/dev/null", "w"))
     m1, _ = train("digits", "mnist-10k", epochs=1, limit=256, seed=5, progress=quiet)
     m2, _ = train("digits", "mnist-10k", epochs=1, limit=256, seed=5, progress=quiet)
@@ -176,7 +176,7 @@ def test_bad_architecture_rejected(saved, text, problem):
 
 
 def test_shipped_models_load_and_describe_themselves():
-    from cnnviz.model import models_dir
+    from cnnviz.engine.model import models_dir
     for name in ("digits", "fashion"):
         model = Model.load(models_dir() / f"{name}.json")
         assert model.meta["id"] == name

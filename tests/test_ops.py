@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from cnnviz import ops
-from cnnviz.reference_ops import conv_forward_loops, maxpool_backward_loops, pool_forward_loops
+from cnnviz.engine import ops
+from cnnviz.engine.reference_ops import conv_forward_loops, maxpool_backward_loops, pool_forward_loops
 
 
 def numeric_grad(f, x, dout, h=1e-5):

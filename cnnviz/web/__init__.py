@@ -2,14 +2,12 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask_compress import Compress
-from werkzeug.exceptions import HTTPException
 
-from .. import __version__, serialize
-from ..model import models_dir
-from ..store import ModelStore
-from .inputs import BadInput
+from . import errors
+from ..engine.model import models_dir
+from ..live.models import ModelStore
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -48,17 +46,15 @@ def create_app(test_config=None):
     store = ModelStore(app.config["MODELS_DIR"])
     if not store.models:
         raise RuntimeError(f"no usable model in {app.config['MODELS_DIR']}: {store.errors}")
-    app.extensions["cnnviz.store"] = store
+    app.extensions["cnnviz.models"] = store
     Compress(app)
 
-    from .api import bp
-    app.register_blueprint(bp)
+    from . import api, pages
+    app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
 
-    @app.get("/")
-    def index():
-        return render_template("index.html", version=__version__, max_upload=MAX_UPLOAD_BYTES)
-
-    _register_errors(app)
+    errors.register(app, MAX_UPLOAD_BYTES)
 
     @app.after_request
     def security_headers(response):
@@ -69,21 +65,3 @@ def create_app(test_config=None):
         return response
 
     return app
-
-
-def _register_errors(app):
-    @app.errorhandler(BadInput)
-    def bad_input(e):
-        return serialize.error(str(e)), e.status
-
-    @app.errorhandler(HTTPException)
-    def http_error(e):
-        message = e.description if e.code != 413 else \
-            f"the upload is too large: the limit is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-        headers = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
-        return serialize.error(message), e.code, headers
-
-    @app.errorhandler(Exception)
-    def unexpected(e):
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return serialize.error("something went wrong on the server; the error has been logged"), 500

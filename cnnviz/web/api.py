@@ -1,40 +1,55 @@
-"""The JSON API. Views validate at the boundary, call the engine, return what
-``serialize`` builds."""
+"""The models API. Views validate at the boundary, call the engine, return what
+``serialize`` builds; errors are raised with codes and mapped to HTTP in ``errors``."""
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, current_app, request, send_file
 
-from .. import serialize
-from ..animate import animate
-from ..explain import NeuronError, explain
-from .inputs import BadInput, prepared_input, read_body
+from ..errors import InputError
+from ..teach.animate import animate
+from ..teach.explain import explain
+from . import serialize
+from .inputs import prepared_input, read_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-OPENAPI = Path(__file__).with_name("openapi.json")
+OPENAPI_DIR = Path(__file__).with_name("openapi")
 
 
 def store():
-    return current_app.extensions["cnnviz.store"]
+    return current_app.extensions["cnnviz.models"]
 
 
 def model_or_404(model_id):
     if model_id not in store():
-        abort(404, description=f"no model {model_id!r}; available: "
-                               f"{', '.join(m.meta['id'] for m in store().all())}")
+        ids = [m.meta["id"] for m in store().all()]
+        raise InputError(f"no model {model_id!r}; available: {', '.join(ids)}", "model.unknown",
+                         model=model_id, models=ids)
     return store().get(model_id)
 
 
 def encoding_param():
     encoding = request.args.get("encoding", "f16")
     if encoding not in serialize.ENCODINGS:
-        abort(400, description=f"encoding must be one of {', '.join(serialize.ENCODINGS)}")
+        raise InputError(f"encoding must be one of {', '.join(serialize.ENCODINGS)}", "encoding.invalid",
+                         encodings=list(serialize.ENCODINGS))
     return encoding
+
+
+def openapi_document():
+    """The OpenAPI document: openapi/base.json plus every other fragment's paths and schemas."""
+    doc = json.loads((OPENAPI_DIR / "base.json").read_text())
+    for part in sorted(OPENAPI_DIR.glob("*.json")):
+        if part.name == "base.json":
+            continue
+        fragment = json.loads(part.read_text())
+        doc["paths"].update(fragment.get("paths", {}))
+        doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
+    return doc
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return json.loads(OPENAPI.read_text())
+    return openapi_document()
 
 
 @bp.get("/models")
@@ -75,10 +90,7 @@ def _layer_request(model):
     fields, image = read_body(request)
     layer = fields.get("layer")
     if not isinstance(layer, str):
-        raise BadInput("give 'layer' as a layer name, e.g. \"conv1\"")
-    if layer not in [l.name for l in model.layers]:
-        raise BadInput(f"unknown layer {layer!r}; this model has: "
-                       f"{', '.join(l.name for l in model.layers)}", 404)
+        raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
     prepared = prepared_input(fields, image, model)
     return fields, layer, prepared, model.trace(prepared.tensor)
 
@@ -87,10 +99,7 @@ def _layer_request(model):
 def explain_neuron(model_id):
     model = model_or_404(model_id)
     fields, layer, prepared, steps = _layer_request(model)
-    try:
-        detail = explain(model, steps, layer, fields.get("neuron"), prepared.tensor)
-    except NeuronError as e:
-        raise BadInput(str(e), 422) from None
+    detail = explain(model, steps, layer, fields.get("neuron"), prepared.tensor)
     return serialize.arithmetic_response(model, detail)
 
 
@@ -98,11 +107,5 @@ def explain_neuron(model_id):
 def animate_layer(model_id):
     model = model_or_404(model_id)
     fields, layer, prepared, steps = _layer_request(model)
-    channel = fields.get("channel", 0)
-    if isinstance(channel, str) and channel.isdigit():  # multipart fields are strings
-        channel = int(channel)
-    try:
-        frames = animate(model, steps, layer, channel, prepared.tensor)
-    except NeuronError as e:
-        raise BadInput(str(e), 422) from None
+    frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor)
     return serialize.arithmetic_response(model, frames)

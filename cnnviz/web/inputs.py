@@ -1,7 +1,9 @@
-"""Reading the network's input from a request: an upload, a data URL, or pixels.
+"""Reading a request's fields and the network's input: an upload, a data URL, or pixels.
 
-Every problem raises BadInput with a message a person understands and the
-HTTP status that fits; nothing here knows the response's JSON shape.
+Every problem raises InputError with a stable code, the values it names and an
+English message; nothing here knows HTTP statuses or the response's JSON shape.
+Multipart fields other than the image arrive as text: JSON-looking ones (numbers,
+lists, objects) are parsed here, once, so views see the same values either way.
 """
 import base64
 import binascii
@@ -10,19 +12,40 @@ import re
 
 import numpy as np
 
-from ..preprocess import ImageError, decode_image, from_pixels, prepare
+from ..errors import InputError
+from ..teach.preprocess import decode_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
-
-
-class BadInput(ValueError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
+MAX_INT_DIGITS = 12
 
 
 def _reject_constant(name):
-    raise BadInput(f"JSON must not contain {name}: use numbers between 0 and 1")
+    raise InputError(f"JSON must not contain {name}: use numbers", "request.bad_json")
+
+
+def _bounded_int(text):
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise InputError(f"a whole number in the JSON has more than {MAX_INT_DIGITS} digits",
+                         "request.bad_json")
+    return int(text)
+
+
+def parse_json(raw):
+    """Bytes -> a JSON value, refusing NaN/Infinity, huge integers and deep nesting."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, parse_int=_bounded_int)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise InputError(f"the body is not valid JSON ({e})", "request.bad_json") from None
+
+
+def _field(value):
+    """A multipart text field: JSON when it parses as a number, list or object, else the text."""
+    if value[:1] in "[{-0123456789" and value.isascii():
+        try:
+            return parse_json(value.encode())
+        except InputError:
+            pass
+    return value
 
 
 def read_body(request):
@@ -31,56 +54,56 @@ def read_body(request):
     if mimetype == "multipart/form-data":
         upload = request.files.get("image")
         if upload is None:
-            raise BadInput("send the image in a multipart field named 'image'")
-        fields = {k: v for k, v in request.form.items()}
-        if "neuron" in fields:
-            try:
-                fields["neuron"] = json.loads(fields["neuron"])
-            except json.JSONDecodeError:
-                raise BadInput("the 'neuron' field must be JSON, e.g. [0, 3, 4]") from None
-        return fields, upload.read()
+            raise InputError("send the image in a multipart field named 'image'", "request.no_image_field")
+        return {k: _field(v) for k, v in request.form.items()}, upload.read()
     if mimetype == "application/json":
         raw = request.get_data(cache=False)
         if not raw:
-            raise BadInput("the request body is empty")
-        try:
-            body = json.loads(raw, parse_constant=_reject_constant)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise BadInput(f"the body is not valid JSON ({e})") from None
+            raise InputError("the request body is empty", "request.empty")
+        body = parse_json(raw)
         if not isinstance(body, dict):
-            raise BadInput("the JSON body must be an object, e.g. {\"image\": \"data:image/png;base64,...\"}")
+            raise InputError("the JSON body must be an object, e.g. {\"image\": \"data:image/png;base64,...\"}",
+                             "request.not_object")
         return body, None
     if not request.content_length:
-        raise BadInput("the request body is empty: send an image (multipart field 'image') or JSON")
-    raise BadInput("send multipart/form-data with an 'image' file, or application/json", 415)
+        raise InputError("the request body is empty: send an image (multipart field 'image') or JSON",
+                         "request.empty")
+    raise InputError("send multipart/form-data with an 'image' file, or application/json",
+                     "request.content_type")
+
+
+def whole_number(fields, name, default=None, low=0, high=None):
+    """fields[name] as an int in [low, high]; a missing field gives default."""
+    value = fields.get(name, default)
+    if value is None:
+        raise InputError(f"give '{name}' as a whole number", "field.missing", field=name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise InputError(f"'{name}' must be a whole number {bounds}", "field.range", field=name, low=low,
+                         high=high)
+    return value
 
 
 def prepared_input(fields, image_bytes, model):
     """The request's input as preprocess.Prepared for this model."""
     recipe = model.meta.get("preprocess", "digit")
     if image_bytes is not None:
-        return _from_image(image_bytes, model, recipe)
+        return prepare(decode_image(image_bytes), model.input_shape, recipe)
     if "image" in fields:
-        return _from_image(_decode_data_url(fields["image"]), model, recipe)
+        return prepare(decode_image(_decode_data_url(fields["image"])), model.input_shape, recipe)
     if "pixels" in fields:
         return from_pixels(_check_pixels(fields["pixels"], model), model.input_shape)
-    raise BadInput("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)")
-
-
-def _from_image(data, model, recipe):
-    try:
-        return prepare(decode_image(data), model.input_shape, recipe)
-    except ImageError as e:
-        raise BadInput(str(e), e.status) from None
+    raise InputError("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)",
+                     "input.missing")
 
 
 def _decode_data_url(value):
     if not isinstance(value, str) or not DATA_URL.match(value):
-        raise BadInput("'image' must be a data URL such as data:image/png;base64,...")
+        raise InputError("'image' must be a data URL such as data:image/png;base64,...", "input.bad_data_url")
     try:
         return base64.b64decode(value[value.index(",") + 1:], validate=True)
     except (binascii.Error, ValueError):
-        raise BadInput("the data URL's base64 is corrupt") from None
+        raise InputError("the data URL's base64 is corrupt", "input.bad_data_url") from None
 
 
 def _check_pixels(pixels, model):
@@ -88,19 +111,21 @@ def _check_pixels(pixels, model):
     allowed = {(28, 28), (h, w)}
     sizes = " or ".join(f"{a}x{b}" for a, b in sorted(allowed))
     if not isinstance(pixels, list) or not pixels or not all(isinstance(r, list) for r in pixels):
-        raise BadInput(f"'pixels' must be a 2-D array ({sizes}) of numbers between 0 and 1")
+        raise InputError(f"'pixels' must be a 2-D array ({sizes}) of numbers between 0 and 1",
+                         "pixels.not_2d", sizes=sizes)
     if len(pixels) > max(h, 28) or any(len(r) != len(pixels[0]) for r in pixels):
-        raise BadInput(f"'pixels' must be a rectangular {sizes} array")
+        raise InputError(f"'pixels' must be a rectangular {sizes} array", "pixels.not_rectangular", sizes=sizes)
     try:
         a = np.asarray(pixels)
-    except ValueError:
-        raise BadInput(f"'pixels' must be a rectangular {sizes} array") from None
+    except (ValueError, OverflowError):
+        raise InputError(f"'pixels' must be a rectangular {sizes} array", "pixels.not_rectangular",
+                         sizes=sizes) from None
     if a.dtype.kind not in "iuf":
-        raise BadInput("'pixels' must hold only numbers (no strings, booleans or nulls)")
+        raise InputError("'pixels' must hold only numbers (no strings, booleans or nulls)", "pixels.not_numbers")
     if a.shape not in allowed:
-        raise BadInput(f"'pixels' has shape {a.shape[0]}x{a.shape[1] if a.ndim > 1 else 0}; "
-                       f"this model takes {sizes}", 422)
+        raise InputError(f"'pixels' has shape {a.shape[0]}x{a.shape[1] if a.ndim > 1 else 0}; "
+                         f"this model takes {sizes}", "pixels.wrong_shape", sizes=sizes)
     a = a.astype(np.float64)
     if not np.isfinite(a).all() or a.min() < 0 or a.max() > 1:
-        raise BadInput("'pixels' values must be finite numbers between 0 and 1", 422)
+        raise InputError("'pixels' values must be finite numbers between 0 and 1", "pixels.out_of_range")
     return a

@@ -1,6 +1,6 @@
 // ReLU (and tanh, sigmoid) on the real feature map, one row per step: each
 // value goes through the function, drawn beside it with this row's points.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { fmt } from '../lib/grid.js';
 import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';

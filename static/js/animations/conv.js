@@ -1,7 +1,7 @@
 // Convolution, one output position per step: the kernel slides over the
 // (zero-padded) input; the patch, the weights, their products, each input
 // channel's partial sum, the bias and the output cell being filled.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { fmt, gray } from '../lib/grid.js';
 import { COLORS, box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';

@@ -1,6 +1,6 @@
 // A fully connected unit: inputs x weights, largest contributions first, then
 // the rest, the bias, the sum and the activation that follows.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { fmt } from '../lib/grid.js';
 import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';

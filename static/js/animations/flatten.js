@@ -1,5 +1,5 @@
 // Flatten: one channel per step, its map unrolled into the long vector.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
 

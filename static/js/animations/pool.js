@@ -1,6 +1,6 @@
 // Max (or average) pooling, one output cell per step: the window moves with
 // its stride; the winner is marked and copied out.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { fmt } from '../lib/grid.js';
 import { box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';

@@ -1,5 +1,5 @@
 // Softmax: logits -> exponentials -> their sum -> probabilities, with the numbers.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { fmt, percent } from '../lib/grid.js';
 import { COLORS, text } from '../lib/stage.js';
 

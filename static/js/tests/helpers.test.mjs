@@ -67,7 +67,7 @@ test('cellAt and vector layout', () => {
   assert.equal(vectorColumns(400), 25);
 });
 
-import { catalogKeys, preferredLanguage, setLanguage, t } from '../i18n.js';
+import { catalogKeys, preferredLanguage, setLanguage, t } from '../core/i18n.js';
 
 test('both languages have exactly the same keys', () => {
   assert.deepEqual(catalogKeys('zh').sort(), catalogKeys('en').sort());
@@ -101,7 +101,7 @@ test('number formatting for people', () => {
   assert.equal(percent(0.99999), '100.00%');
 });
 
-import { decodePixels, encodePixels, formatNeuron, parseNeuron } from '../state.js';
+import { decodePixels, encodePixels, formatNeuron, parseNeuron } from '../core/state.js';
 import { stepFor } from '../lib/geometry.js';
 
 test('pixels survive the URL exactly', () => {

@@ -1,6 +1,6 @@
 // The arithmetic behind one neuron, exactly as the explain endpoint returned it.
 // One renderer per layer kind, looked up by kind.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { fmt, percent } from '../lib/grid.js';
 
 const MAX_CHANNELS = 8;

@@ -1,5 +1,5 @@
 // Test-set examples as buttons; picking one sends its exact pixels.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 
 /** A PNG data URL -> its gray values in [0, 1] as rows of numbers. */
 export function imagePixels(img) {

@@ -1,7 +1,7 @@
 // The whole network at once: one row per layer, one heatmap per channel.
 // Hover a neuron to see its receptive field and connections in the layer
 // before; click it (or press Enter on a focused map) to ask for its arithmetic.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { legendGradient, scaleFor } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { cellAt, receptiveField, vectorColumns } from '../lib/geometry.js';

@@ -1,6 +1,6 @@
 // The answer: the top two guesses as text, every class probability as a Plotly
 // bar chart, and the strip of preprocessing steps.
-import { t } from '../i18n.js';
+import { t } from '../core/i18n.js';
 import { percent } from '../lib/grid.js';
 
 const el = (tag, props, ...children) => {

@@ -1,14 +1,14 @@
 // "Step by step": one layer's operation (or the whole forward pass) played on
 // the stage canvas by the one player clock, with the numbers from the server.
-import * as api from '../api.js';
+import * as api from '../core/api.js';
 import * as activation from '../animations/activation.js';
 import * as conv from '../animations/conv.js';
 import * as dense from '../animations/dense.js';
 import * as flatten from '../animations/flatten.js';
 import * as pool from '../animations/pool.js';
 import * as softmax from '../animations/softmax.js';
-import { t } from '../i18n.js';
-import { createPlayer } from '../player.js';
+import { t } from '../core/i18n.js';
+import { createPlayer } from '../core/player.js';
 import { COLORS, STAGE_H, STAGE_W, setupCanvas, text } from '../lib/stage.js';
 import { exportGif, exportPng } from './export.js';
 

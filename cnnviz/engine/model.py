@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import ops
-from .atomic import write_bytes_atomic
+from ..atomic import write_bytes_atomic
 from .layers import layer_from_spec
 
 FORMAT = "cnnviz-model/1"
@@ -213,4 +213,4 @@ def _read_weights(path, expected_sha256):
 
 def models_dir():
     """Folder of the models that ship with cnnviz (overridable with CNNVIZ_MODELS)."""
-    return Path(os.environ.get("CNNVIZ_MODELS", Path(__file__).parent / "models"))
+    return Path(os.environ.get("CNNVIZ_MODELS", Path(__file__).resolve().parents[1] / "models"))

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def drawing_png(seed):

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .atomic import write_bytes_atomic
+from ..atomic import write_bytes_atomic
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent
 DIGITS_NPZ = DATA_DIR / "mnist-10k.npz"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"

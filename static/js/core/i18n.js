@@ -1,8 +1,11 @@
 // The user's language: t(key, params) looks a string up in the current language
-// (strings live in catalog.js); apply(root) fills elements marked data-i18n (text),
+// (strings live in i18n/en.js and i18n/zh.js); apply(root) fills elements marked data-i18n (text),
 // data-i18n-aria (aria-label) and data-i18n-title.
 
-import { CATALOG } from './catalog.js';
+import en from '../i18n/en.js';
+import zh from '../i18n/zh.js';
+
+const CATALOG = { en, zh };
 
 export const LANGUAGES = { en: 'English', zh: '简体中文' };
 let current = 'en';

@@ -6,40 +6,19 @@ import time
 
 import numpy as np
 
-from .architectures import ARCHITECTURES
-from .atomic import write_bytes_atomic
-from .augment import AUGMENTERS
-from .data import load_dataset
-from .model import Model
-from .optim import OPTIMISERS
+from .evaluate import accuracy, to_input
+from .presets import ARCHITECTURES
+from ..atomic import write_bytes_atomic
+from ..data.augment import AUGMENTERS
+from ..data import load_dataset
+from ..engine.model import Model
+from ..engine.optim import OPTIMISERS
 
 TITLES = {
     "digits": {"en": "Handwritten digits (MNIST)", "zh": "手写数字（MNIST）"},
     "fashion": {"en": "Clothing and shoes (Fashion-MNIST)", "zh": "服装与鞋（Fashion-MNIST）"},
 }
 PREPROCESS = {"digits": "digit", "fashion": "fashion"}
-
-
-def to_input(images, input_shape):
-    """uint8 (N, 28, 28) or float [0, 1] images -> float32 (N, 1, H, W), zero-padded to fit."""
-    x = images.astype(np.float32)
-    if images.dtype == np.uint8:
-        x /= 255
-    _, h, w = input_shape
-    ph, pw = (h - x.shape[1]) // 2, (w - x.shape[2]) // 2
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (ph, h - x.shape[1] - ph), (pw, w - x.shape[2] - pw)))
-    return x[:, None]
-
-
-def predictions(model, images, batch_size=500):
-    """The predicted class of each uint8 image (N, 28, 28), in batches."""
-    return np.concatenate([model.forward(to_input(images[i:i + batch_size], model.input_shape)).argmax(axis=1)
-                           for i in range(0, len(images), batch_size)])
-
-
-def accuracy(model, images, labels):
-    return float((predictions(model, images) == labels).mean())
 
 
 class Progress:

@@ -43,7 +43,7 @@ def _accuracy(model):
 
 def model_summary(model):
     return {"id": model.meta["id"], "title": model.meta.get("title"), "dataset": model.meta.get("dataset"),
-            "classes": model.classes, "input_shape": list(model.input_shape),
+            "classes": model.classes, "class_names": model.meta.get("class_names", {}), "input_shape": list(model.input_shape),
             "test_accuracy": _accuracy(model), "test_images": model.meta.get("training", {}).get("test_images"),
             "parameters": model.parameter_count()}
 
@@ -94,7 +94,3 @@ def examples_response(model, examples):
     return {"model": model.meta["id"], "examples": [
         {"image": png_data_url(e["image"]), "label": e["label"], "predicted": e["predicted"],
          "correct": e["label"] == e["predicted"], "test_index": e["test_index"]} for e in examples]}
-
-
-def error(message, **extra):
-    return {"error": message, **extra}

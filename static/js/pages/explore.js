@@ -1,17 +1,17 @@
 // cnnviz page: wires the views to the API. Every number drawn comes from the
 // server's engine; the browser only decodes and draws.
-import * as api from './api.js';
-import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from './i18n.js';
-import { decodeArray } from './lib/f16.js';
-import { stepFor } from './lib/geometry.js';
-import { decodePixels, encodePixels, formatNeuron, parseNeuron, readState, writeState } from './state.js';
-import { clearDetail, renderDetail } from './views/detail.js';
-import { mountDrawpad } from './views/drawpad.js';
-import { renderGallery } from './views/gallery.js';
-import { mountNetwork } from './views/network.js';
-import { clearGuess, renderChart, renderGuess, renderSteps } from './views/prediction.js';
-import { mountStepper } from './views/stepper.js';
-import { mountUpload } from './views/upload.js';
+import * as api from '../core/api.js';
+import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { decodeArray } from '../lib/f16.js';
+import { stepFor } from '../lib/geometry.js';
+import { decodePixels, encodePixels, formatNeuron, parseNeuron, readState, writeState } from '../core/state.js';
+import { clearDetail, renderDetail } from '../views/detail.js';
+import { mountDrawpad } from '../views/drawpad.js';
+import { renderGallery } from '../views/gallery.js';
+import { mountNetwork } from '../views/network.js';
+import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
+import { mountStepper } from '../views/stepper.js';
+import { mountUpload } from '../views/upload.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
@@ -21,10 +21,9 @@ const app = {
   input: null, result: null, selection: null, explanation: null, seq: 0,
 };
 
+/** A class's name in the page's language, from the model file (class_names), else its own name. */
 function classLabel(i) {
-  const key = `class.${app.model.id}.${i}`;
-  const text = t(key);
-  return text === key ? app.model.classes[i] : text;
+  return app.model.class_names?.[language()]?.[i] ?? app.model.classes[i];
 }
 
 function status(message, isError = false) {

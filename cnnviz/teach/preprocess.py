@@ -15,17 +15,11 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from ..errors import ImageError
+
 FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP"}
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
 WORK_SIZE = 128  # photos and drawings are shrunk to this before cleaning (the result is 20x20)
-
-
-class ImageError(ValueError):
-    """The upload cannot be used as an image; status is the HTTP status that fits."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 class Step(NamedTuple):
@@ -42,30 +36,32 @@ class Prepared(NamedTuple):
 def decode_image(data):
     """Bytes -> a single-frame Pillow image, upright, fully loaded."""
     if not data:
-        raise ImageError("the image is empty")
+        raise ImageError("the image is empty", "image.empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             if img.format not in FORMATS:
                 raise ImageError(f"{img.format} images are not supported; use PNG, JPEG, GIF, BMP "
-                                 "or WebP", 415)
+                                 "or WebP", "image.format", format=img.format)
             w, h = img.size
             if w * h > MAX_PIXELS:
                 raise ImageError(f"the image is {w}x{h} pixels; the limit is "
-                                 f"{MAX_PIXELS // 1_000_000} megapixels", 413)
+                                 f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
+                                 width=w, height=h, limit=MAX_PIXELS // 1_000_000)
             img.seek(0)  # multi-frame GIF or WebP: the first frame
             img.load()
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError("the image declares too many pixels to decode safely; the limit is "
-                         f"{MAX_PIXELS // 1_000_000} megapixels", 413) from None
+                         f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
+                         limit=MAX_PIXELS // 1_000_000) from None
     except Image.UnidentifiedImageError:
         raise ImageError("the upload is not an image (or not in a format we can read: "
-                         "PNG, JPEG, GIF, BMP, WebP)", 415) from None
+                         "PNG, JPEG, GIF, BMP, WebP)", "image.not_image") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
-        raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})") from None
+        raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})", "image.corrupt") from None
     try:
         img = ImageOps.exif_transpose(img)
     except Exception:  # a broken EXIF block should not lose the picture
@@ -210,7 +206,7 @@ def prepare(img, input_shape, recipe="digit"):
         steps.append(Step("cleaned", clean))
         box = _ink_box(clean)
         if box is None:
-            raise ImageError("no ink found in the image: draw or photograph a digit", 422)
+            raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
         crop = clean[box[0]:box[1], box[2]:box[3]]
         steps.append(Step("cropped", crop))
         fitted = _fit(crop, 20)
@@ -223,7 +219,8 @@ def prepare(img, input_shape, recipe="digit"):
         steps.append(Step("cleaned", clean))
         box = _ink_box(clean, 0.05)
         if box is None:
-            raise ImageError("nothing found in the image: photograph the item on a plain background", 422)
+            raise ImageError("nothing found in the image: photograph the item on a plain background",
+                             "image.nothing_found")
         crop = clean[box[0]:box[1], box[2]:box[3]]
         steps.append(Step("cropped", crop))
         placed = _paste_centered(_fit(crop, 28), 28)

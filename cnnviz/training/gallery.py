@@ -7,10 +7,10 @@ import io
 
 import numpy as np
 
-from .atomic import write_bytes_atomic
-from .data import load_dataset
-from .model import Model
-from .train import predictions
+from ..atomic import write_bytes_atomic
+from ..data import load_dataset
+from ..engine.model import Model
+from .evaluate import predictions
 
 
 def pick_examples(model, split, per_class=3, wrong=10, seed=0):

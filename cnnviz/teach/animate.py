@@ -4,13 +4,15 @@
 output channel (or one dense unit), the layer's input and output and the
 arithmetic of every step, computed by the same functions as ``explain``.
 """
-from .explain import NeuronError, conv_sums, dense_parts, layer_input, pool_winners, softmax_parts
+from ..errors import NeuronError
+from .explain import conv_sums, dense_parts, layer_input, pool_winners, softmax_parts
 
 
 def animate(model, steps, layer_name, channel, network_input):
     names = [s.name for s in steps]
     if layer_name not in names:
-        raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}")
+        raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}",
+                          "layer.unknown", layer=layer_name, layers=names)
     index = names.index(layer_name)
     layer, out = model.layers[index], steps[index].output[0]
     x = layer_input(steps, index, network_input)
@@ -21,7 +23,8 @@ def animate(model, steps, layer_name, channel, network_input):
         count = out.shape[0]
         if not isinstance(channel, int) or isinstance(channel, bool) or not 0 <= channel < count:
             what = "unit" if layer.kind == "dense" else "channel"
-            raise NeuronError(f"give 'channel' as a {what} number from 0 to {count - 1} for {layer.name}")
+            raise NeuronError(f"give 'channel' as a {what} number from 0 to {count - 1} for {layer.name}",
+                              "channel.invalid", layer=layer.name, max=count - 1)
         result["channel"] = channel
     next_layer = model.layers[index + 1] if index + 1 < len(model.layers) else None
     result.update(ANIMATORS[layer.kind](layer, x, out, channel, next_layer, steps, index))

@@ -7,9 +7,7 @@ the engine's inputs and parameters, so the learner can redo the sum.
 """
 import numpy as np
 
-
-class NeuronError(ValueError):
-    """Unknown layer or a neuron index that does not fit the layer's output."""
+from ..errors import NeuronError
 
 
 def layer_input(steps, index, network_input):
@@ -22,10 +20,11 @@ def check_neuron(shape, neuron):
     if not isinstance(neuron, (list, tuple)) or len(neuron) != len(shape) or \
             not all(isinstance(v, int) and not isinstance(v, bool) for v in neuron):
         form = "[channel, row, column]" if len(shape) == 3 else "[index]"
-        raise NeuronError(f"neuron must be {form} for an output of shape {list(shape)}")
+        raise NeuronError(f"neuron must be {form} for an output of shape {list(shape)}", shape=list(shape))
     for v, size in zip(neuron, shape):
         if not 0 <= v < size:
-            raise NeuronError(f"neuron {list(neuron)} is outside the output of shape {list(shape)}")
+            raise NeuronError(f"neuron {list(neuron)} is outside the output of shape {list(shape)}",
+                              neuron=list(neuron), shape=list(shape))
     return tuple(neuron)
 
 
@@ -33,7 +32,8 @@ def explain(model, steps, layer_name, neuron, network_input):
     """steps: model.trace(network_input) for one image; network_input: (1, C, H, W)."""
     names = [s.name for s in steps]
     if layer_name not in names:
-        raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}")
+        raise NeuronError(f"unknown layer {layer_name!r}; this model has: {', '.join(names)}",
+                          "layer.unknown", layer=layer_name, layers=names)
     index = names.index(layer_name)
     layer, step = model.layers[index], steps[index]
     out = step.output[0]

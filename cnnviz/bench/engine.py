@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from .architectures import DIGITS
-from .model import Model
-from .optim import Adam
+from ..training.presets import DIGITS
+from ..engine.model import Model
+from ..engine.optim import Adam
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -27,7 +27,7 @@ def run(threads_list, repeats):
           f"{'epoch 10k (s)':>14}")
     for threads in threads_list:
         env = {**os.environ, **{v: str(threads) for v in THREAD_VARS}}
-        out = subprocess.run([sys.executable, "-c", f"from cnnviz.bench import measure_all; "
+        out = subprocess.run([sys.executable, "-c", f"from cnnviz.bench.engine import measure_all; "
                               f"measure_all({threads}, {repeats})"],
                              env=env, capture_output=True, text=True, check=True)
         results = json.loads(out.stdout.strip().splitlines()[-1])

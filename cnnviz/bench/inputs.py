@@ -14,9 +14,9 @@ import io
 import numpy as np
 from PIL import Image, ImageFilter
 
-from .data import load_digits_10k
-from .model import Model, models_dir
-from .preprocess import decode_image, from_pixels, prepare
+from ..data import load_digits_10k
+from ..engine.model import Model, models_dir
+from ..teach.preprocess import decode_image, from_pixels, prepare
 
 
 def as_drawing(digit):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import Model, ModelFileError
-from .train import predictions
+from ..engine.model import Model, ModelFileError
+from ..training.evaluate import predictions
 
 log = logging.getLogger(__name__)
 ORDER = ("digits", "fashion")

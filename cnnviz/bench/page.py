@@ -9,7 +9,7 @@ Needs the test dependencies (Playwright) and Debian's chromium; starts
 """
 import statistics
 
-from .bench_api import Server
+from .api import Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

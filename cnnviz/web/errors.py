@@ -1,0 +1,59 @@
+"""Errors as JSON: every CnnvizError code mapped to its HTTP status, here and only here.
+
+The body is always {"error": English message, "code": stable code, "params": {...}};
+the page looks the code up in its catalog and fills in the params.
+"""
+import logging
+
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import CnnvizError
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "request.content_type": 415,
+    "image.format": 415,
+    "image.not_image": 415,
+    "image.too_many_pixels": 413,
+    "upload.too_large": 413,
+    "image.no_ink": 422,
+    "image.nothing_found": 422,
+    "pixels.wrong_shape": 422,
+    "pixels.out_of_range": 422,
+    "neuron.invalid": 422,
+    "channel.invalid": 422,
+    "model.unknown": 404,
+    "layer.unknown": 404,
+}
+HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
+              413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",
+              503: "http.busy"}
+
+
+def status_of(code):
+    return STATUS.get(code, 400)
+
+
+def body(message, code, **params):
+    return {"error": message, "code": code, "params": params}
+
+
+def register(app, max_upload_bytes):
+    @app.errorhandler(CnnvizError)
+    def known(e):
+        return body(e.message, e.code, **e.params), status_of(e.code)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e):
+        headers = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
+        if e.code == 413:
+            limit = max_upload_bytes // (1024 * 1024)
+            return body(f"the upload is too large: the limit is {limit} MB", "upload.too_large", limit=limit), 413
+        return body(e.description, HTTP_CODES.get(e.code, f"http.{e.code}")), e.code, headers
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return body("something went wrong on the server; the error has been logged", "server.error"), 500

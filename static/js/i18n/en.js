@@ -1,0 +1,5 @@
+// Every string in English, one module per page; a page's module adds its own keys here.
+import common from './en/common.js';
+import explore from './en/explore.js';
+
+export default { ...common, ...explore };
