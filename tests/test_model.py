@@ -25,9 +25,7 @@ SMALL = [  # every layer kind, with stride, padding and dilation
 
 def float64_model(layers, input_shape, seed=0):
     model = Model(layers, input_shape, seed=seed)
-    for layer in model.layers:
-        layer.params = {k: v.astype(np.float64) for k, v in layer.params.items()}
-    return model
+    return model.with_params({k: v.astype(np.float64) for k, v in model.params.items()})
 
 
 def test_digits_architecture_matches_harley():

@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from cnnviz.engine import ops
+from cnnviz.engine import losses
+from cnnviz.engine.kinds import activation, conv, dense, flatten, pool, softmax
+from cnnviz.engine.kinds.base import ShapeError, output_size
 from cnnviz.engine.reference_ops import conv_forward_loops, maxpool_backward_loops, pool_forward_loops
 
 
@@ -40,7 +42,7 @@ def test_conv_forward_matches_loops(case):
     n, c, h, w, f, k, s, p, d = case
     rng = np.random.default_rng(0)
     x, wt, b = rng.normal(size=(n, c, h, w)), rng.normal(size=(f, c, k, k)), rng.normal(size=f)
-    out, _ = ops.conv_forward(x, wt, b, s, p, d)
+    out, _ = conv.conv_forward(x, wt, b, s, p, d)
     np.testing.assert_allclose(out, conv_forward_loops(x, wt, b, s, p, d), rtol=1e-12, atol=1e-12)
 
 
@@ -49,12 +51,12 @@ def test_conv_backward_matches_numeric_gradient(case):
     n, c, h, w, f, k, s, p, d = case
     rng = np.random.default_rng(1)
     x, wt, b = rng.normal(size=(n, c, h, w)), rng.normal(size=(f, c, k, k)), rng.normal(size=f)
-    out, cache = ops.conv_forward(x, wt, b, s, p, d)
+    out, cache = conv.conv_forward(x, wt, b, s, p, d)
     dout = rng.normal(size=out.shape)
-    dx, dw, db = ops.conv_backward(dout, cache)
-    assert rel_error(dx, numeric_grad(lambda v: ops.conv_forward(v, wt, b, s, p, d)[0], x, dout)) < 1e-6
-    assert rel_error(dw, numeric_grad(lambda v: ops.conv_forward(x, v, b, s, p, d)[0], wt, dout)) < 1e-6
-    assert rel_error(db, numeric_grad(lambda v: ops.conv_forward(x, wt, v, s, p, d)[0], b, dout)) < 1e-6
+    dx, dw, db = conv.conv_backward(dout, cache)
+    assert rel_error(dx, numeric_grad(lambda v: conv.conv_forward(v, wt, b, s, p, d)[0], x, dout)) < 1e-6
+    assert rel_error(dw, numeric_grad(lambda v: conv.conv_forward(x, v, b, s, p, d)[0], wt, dout)) < 1e-6
+    assert rel_error(db, numeric_grad(lambda v: conv.conv_forward(x, wt, v, s, p, d)[0], b, dout)) < 1e-6
 
 
 def distinct_values(rng, shape):
@@ -68,8 +70,8 @@ def test_pooling_matches_loops_and_numeric_gradient(size, stride, mode):
     rng = np.random.default_rng(2)
     h = {(2, 2): 8, (3, 2): 9, (3, 3): 9, (2, 1): 5, (2, 3): 8}[(size, stride)]  # (2, 3): gaps between windows
     x = distinct_values(rng, (2, 3, h, h))
-    fwd = ops.maxpool_forward if mode == "max" else ops.avgpool_forward
-    bwd = ops.maxpool_backward if mode == "max" else ops.avgpool_backward
+    fwd = pool.maxpool_forward if mode == "max" else pool.avgpool_forward
+    bwd = pool.maxpool_backward if mode == "max" else pool.avgpool_backward
     out, cache = fwd(x, size, stride)
     np.testing.assert_allclose(out, pool_forward_loops(x, size, stride, mode), rtol=1e-12)
     dout = rng.normal(size=out.shape)
@@ -81,8 +83,8 @@ def test_pooling_matches_loops_and_numeric_gradient(size, stride, mode):
 
 def test_maxpool_tie_sends_gradient_to_first_maximum_only():
     x = np.array([[[[3., 3.], [3., 1.]]]])
-    out, cache = ops.maxpool_forward(x)
-    dx = ops.maxpool_backward(np.array([[[[5.]]]]), cache)
+    out, cache = pool.maxpool_forward(x)
+    dx = pool.maxpool_backward(np.array([[[[5.]]]]), cache)
     assert out.item() == 3
     np.testing.assert_array_equal(dx, [[[[5., 0.], [0., 0.]]]])
     np.testing.assert_array_equal(dx, maxpool_backward_loops(np.array([[[[5.]]]]), x))
@@ -90,7 +92,8 @@ def test_maxpool_tie_sends_gradient_to_first_maximum_only():
 
 @pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax"])
 def test_elementwise_backward_matches_numeric_gradient(name):
-    fwd, bwd = getattr(ops, f"{name}_forward"), getattr(ops, f"{name}_backward")
+    module = softmax if name == "softmax" else activation
+    fwd, bwd = getattr(module, f"{name}_forward"), getattr(module, f"{name}_backward")
     rng = np.random.default_rng(3)
     x = rng.normal(size=(4, 6))
     x[np.abs(x) < 0.05] = 0.5  # stay away from ReLU's kink
@@ -102,26 +105,26 @@ def test_elementwise_backward_matches_numeric_gradient(name):
 def test_dense_and_flatten_backward_match_numeric_gradient():
     rng = np.random.default_rng(4)
     x4 = rng.normal(size=(3, 2, 2, 2))
-    x, cache_f = ops.flatten_forward(x4)
+    x, cache_f = flatten.flatten_forward(x4)
     w, b = rng.normal(size=(5, 8)), rng.normal(size=5)
-    out, cache = ops.dense_forward(x, w, b)
+    out, cache = dense.dense_forward(x, w, b)
     dout = rng.normal(size=out.shape)
-    dx, dw, db = ops.dense_backward(dout, cache)
-    assert rel_error(dx, numeric_grad(lambda v: ops.dense_forward(v, w, b)[0], x, dout)) < 1e-6
-    assert rel_error(dw, numeric_grad(lambda v: ops.dense_forward(x, v, b)[0], w, dout)) < 1e-6
-    assert rel_error(db, numeric_grad(lambda v: ops.dense_forward(x, w, v)[0], b, dout)) < 1e-6
-    assert ops.flatten_backward(dx, cache_f).shape == x4.shape
+    dx, dw, db = dense.dense_backward(dout, cache)
+    assert rel_error(dx, numeric_grad(lambda v: dense.dense_forward(v, w, b)[0], x, dout)) < 1e-6
+    assert rel_error(dw, numeric_grad(lambda v: dense.dense_forward(x, v, b)[0], w, dout)) < 1e-6
+    assert rel_error(db, numeric_grad(lambda v: dense.dense_forward(x, w, v)[0], b, dout)) < 1e-6
+    assert flatten.flatten_backward(dx, cache_f).shape == x4.shape
 
 
 def test_losses_match_numeric_gradient():
     rng = np.random.default_rng(5)
     z, y = rng.normal(size=(4, 10)), np.array([1, 0, 9, 3])
-    _, dz = ops.softmax_cross_entropy(z, y)
-    assert rel_error(dz, numeric_grad(lambda v: np.array(ops.softmax_cross_entropy(v, y)[0]), z,
+    _, dz = losses.softmax_cross_entropy(z, y)
+    assert rel_error(dz, numeric_grad(lambda v: np.array(losses.softmax_cross_entropy(v, y)[0]), z,
                                       np.array(1.0))) < 1e-6
     t = rng.normal(size=(4, 10))
-    _, do = ops.squared_error(z, t)
-    assert rel_error(do, numeric_grad(lambda v: np.array(ops.squared_error(v, t)[0]), z,
+    _, do = losses.squared_error(z, t)
+    assert rel_error(do, numeric_grad(lambda v: np.array(losses.squared_error(v, t)[0]), z,
                                       np.array(1.0))) < 1e-6
 
 
@@ -130,35 +133,35 @@ def test_lesson_binary_image_convolution():
     image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1],
                       [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], float)
     kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], float)
-    out, _ = ops.conv_forward(image[None, None], kernel[None, None], np.zeros(1))
+    out, _ = conv.conv_forward(image[None, None], kernel[None, None], np.zeros(1))
     np.testing.assert_array_equal(out[0, 0], [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
 
 
 def test_lesson_max_pooling():
     x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], float)
-    out, _ = ops.maxpool_forward(x[None, None], 2, 2)
+    out, _ = pool.maxpool_forward(x[None, None], 2, 2)
     np.testing.assert_array_equal(out[0, 0], [[6, 8], [3, 4]])
 
 
 def test_lesson_squared_error():
-    loss, _ = ops.squared_error(np.array([[0.2, 0.4, 0.1, 0.3]]), np.array([[0., 0., 1., 0.]]))
+    loss, _ = losses.squared_error(np.array([[0.2, 0.4, 0.1, 0.3]]), np.array([[0., 0., 1., 0.]]))
     assert loss == pytest.approx(0.5 * (0.04 + 0.16 + 0.81 + 0.09))
 
 
 def test_lesson_sigmoid_and_gate():
     """b = -30, weights 20 and 20: a sigmoid neuron computes AND."""
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
-    z, _ = ops.dense_forward(x, np.array([[20., 20.]]), np.array([-30.]))
-    out, _ = ops.sigmoid_forward(z)
+    z, _ = dense.dense_forward(x, np.array([[20., 20.]]), np.array([-30.]))
+    out, _ = activation.sigmoid_forward(z)
     np.testing.assert_array_equal(np.round(out[:, 0]), [0, 0, 0, 1])
 
 
 @pytest.mark.parametrize("w,f,p,s,expected", [
     (5, 3, 0, 1, 3), (7, 3, 1, 2, 4), (227, 11, 0, 4, 55), (32, 5, 0, 1, 28)])
 def test_output_size(w, f, p, s, expected):
-    assert ops.output_size(w, f, p, s) == expected
+    assert output_size(w, f, p, s) == expected
 
 
 def test_output_size_rejects_fractional_result():
-    with pytest.raises(ops.ShapeError, match="not a positive whole number"):
-        ops.output_size(10, 3, 0, 2)
+    with pytest.raises(ShapeError, match="not a positive whole number"):
+        output_size(10, 3, 0, 2)

@@ -78,4 +78,5 @@ def augment_fashion(x, rng):
     return random_affine(x, rng, max_rotate=0, max_shift=1.5, scale=(1.0, 1.0), max_shear=0.0)
 
 
-AUGMENTERS = {"digits": augment_digits, "fashion": augment_fashion}
+# by preprocessing recipe: what kind of picture the data are, not which network learns them
+AUGMENTERS = {"digit": augment_digits, "fashion": augment_fashion}

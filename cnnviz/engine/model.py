@@ -14,9 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import ops
 from ..atomic import write_bytes_atomic
-from .layers import layer_from_spec
+from .architecture import Architecture
+from .kinds import ShapeError
+from .losses import LOSSES
 
 FORMAT = "cnnviz-model/1"
 
@@ -37,98 +38,135 @@ class TraceStep(NamedTuple):
 
 
 class Model:
-    def __init__(self, layer_specs, input_shape, meta=None, seed=0):
-        self.input_shape = tuple(input_shape)
+    """An architecture plus its parameters {"conv1.weight": array, ...} and metadata.
+
+    Layers hold no weights: each call passes the model's parameters in, so
+    ``with_params`` gives a model that differs in a few arrays and shares the
+    rest (cheap, and safe across threads). ``freeze`` makes every array
+    read-only, so the shared model of a server can never be written to.
+    """
+
+    def __init__(self, layer_specs, input_shape, meta=None, seed=0, params=None):
+        self.architecture = Architecture(layer_specs, input_shape)
         self.meta = dict(meta or {})
-        self.layers = [layer_from_spec(s) for s in layer_specs]
-        names = [layer.name for layer in self.layers]
-        if len(set(names)) != len(names):
-            raise ValueError(f"layer names must be unique: {names}")
-        rng = np.random.default_rng(seed)
-        shape = self.input_shape
-        for layer in self.layers:
-            shape = layer.build(shape, rng)
-        self.output_shape = shape
+        self.params = self.architecture.init_params(seed) if params is None else dict(params)
+
+    @property
+    def layers(self):
+        return self.architecture.layers
+
+    @property
+    def input_shape(self):
+        return self.architecture.input_shape
+
+    @property
+    def output_shape(self):
+        return self.architecture.output_shape
 
     # ------------------------------------------------------------- structure
     @property
     def classes(self):
         return self.meta.get("classes", [str(i) for i in range(self.output_shape[0])])
 
-    def layer(self, name):
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise KeyError(name)
-
     def parameters(self):
-        """{"conv1.weight": array, ...} in layer order (views, not copies)."""
-        return {f"{layer.name}.{p}": layer.params[p]
-                for layer in self.layers for p in layer.param_names}
+        """{"conv1.weight": array, ...} in layer order (the arrays themselves, not copies)."""
+        return self.params
+
+    def layer_params(self, i):
+        """Layer i's parameters as {"weight": array, "bias": array}."""
+        layer = self.layers[i]
+        return {p: self.params[f"{layer.name}.{p}"] for p in layer.param_names}
 
     def parameter_count(self):
-        return sum(layer.parameter_count() for layer in self.layers)
+        return self.architecture.parameter_count()
 
     def describe(self):
-        return [layer.describe() for layer in self.layers]
+        return self.architecture.describe()
 
     def __repr__(self):
-        lines = [f"Model {self.meta.get('id', '')} input {self.input_shape}"]
-        lines += [f"  {layer!r}" for layer in self.layers]
-        lines.append(f"  total {self.parameter_count()} parameters")
-        return "\n".join(lines)
+        return f"Model {self.meta.get('id', '')} " + repr(self.architecture)
+
+    def with_params(self, overrides):
+        """A model that uses overrides {"conv1.weight": array, ...} and shares every other array.
+
+        Shapes must match; the arrays are not copied, so callers pass arrays of their own."""
+        expected = self.architecture.param_shapes()
+        for name, value in overrides.items():
+            if name not in expected:
+                raise ShapeError(f"no parameter {name!r}; this model has: {', '.join(expected)}",
+                                 "weights.unknown", name=name)
+            if tuple(value.shape) != tuple(expected[name]):
+                raise ShapeError(f"{name} needs shape {list(expected[name])}, got {list(value.shape)}",
+                                 "weights.shape", name=name, shape=list(expected[name]))
+        twin = object.__new__(Model)
+        twin.architecture, twin.meta = self.architecture, self.meta
+        twin.params = {**self.params, **overrides}
+        return twin
+
+    def copy(self):
+        """A model with its own writable copy of every array (for training from this one)."""
+        return self.with_params({k: np.array(v) for k, v in self.params.items()})
+
+    def freeze(self):
+        for value in self.params.values():
+            value.setflags(write=False)
+        return self
 
     # --------------------------------------------------------------- forward
     def _check_input(self, x):
         if x.ndim != 4 or tuple(x.shape[1:]) != self.input_shape:
-            raise ops.ShapeError(f"expected input (N, {', '.join(map(str, self.input_shape))}),"
-                                 f" got {tuple(x.shape)}")
+            raise ShapeError(f"expected input (N, {', '.join(map(str, self.input_shape))}),"
+                             f" got {tuple(x.shape)}", "input.shape")
 
     def forward(self, x):
         """x (N, C, H, W) -> the last layer's output (class probabilities)."""
         self._check_input(x)
-        for layer in self.layers:
-            x, _ = layer.forward(x)
+        for i, layer in enumerate(self.layers):
+            x, _ = layer.forward(x, self.layer_params(i))
         return x
 
     def trace(self, x):
         """Forward pass returning [TraceStep(name, kind, input_shape, output)], one per layer."""
         self._check_input(x)
         steps = []
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             shape = x.shape
-            x, _ = layer.forward(x)
+            x, _ = layer.forward(x, self.layer_params(i))
             steps.append(TraceStep(layer.name, layer.kind, shape, x))
         return steps
 
     # -------------------------------------------------------------- training
-    def loss_and_grads(self, x, y, loss="cross_entropy"):
-        """-> (loss on the batch, {param name: gradient}, the scores the loss saw).
+    def loss_and_grads(self, x, y, loss="cross_entropy", output_grads=False):
+        """-> (loss on the batch, {param name: gradient}, the scores the loss saw[, output gradients]).
 
         cross_entropy: y are class indices (N,); a trailing softmax layer is folded
         into the loss for stability. squared_error: y are targets (N, K) compared
-        with the model's output, as in the lesson's Σ ½(target − output)².
+        with the model's output, as in the lesson's sum of 1/2 (target - output)^2.
+        output_grads=True also returns {layer name: d loss / d that layer's output}
+        for every layer the loss saw (and the input gradient under "input").
         """
         self._check_input(x)
-        layers = self.layers
+        layers = list(self.layers)
         if loss == "cross_entropy" and layers[-1].kind == "softmax":
             layers = layers[:-1]
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}")
         caches = []
-        for layer in layers:
-            x, cache = layer.forward(x)
+        for i, layer in enumerate(layers):
+            x, cache = layer.forward(x, self.layer_params(i))
             caches.append(cache)
         scores = x
-        if loss == "cross_entropy":
-            value, dout = ops.softmax_cross_entropy(scores, y)
-        elif loss == "squared_error":
-            value, dout = ops.squared_error(scores, y)
-        else:
-            raise ValueError(f"unknown loss {loss!r}")
-        grads = {}
-        for i in range(len(layers) - 1, -1, -1):  # the input itself needs no gradient
-            dout, layer_grads = layers[i].backward(dout, caches[i], need_dx=i > 0)
+        value, dout = LOSSES[loss](scores, y)
+        grads, outs = {}, {}
+        for i in range(len(layers) - 1, -1, -1):
+            outs[layers[i].name] = dout
+            need_dx = i > 0 or output_grads  # the input itself needs no gradient in training
+            dout, layer_grads = layers[i].backward(dout, caches[i], self.layer_params(i), need_dx=need_dx)
             for p, g in layer_grads.items():
                 grads[f"{layers[i].name}.{p}"] = g
+        if output_grads:
+            outs["input"] = dout
+            return value, grads, scores, outs
         return value, grads, scores
 
     # ------------------------------------------------------------------ files

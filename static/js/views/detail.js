@@ -54,7 +54,7 @@ function conv(e) {
 function pool(e) {
   const winner = e.winner ? (y, x) => (y === e.winner[0] && x === e.winner[1] ? 'win' : '') : undefined;
   return [
-    figure(t('detail.window', { layer: e.input_layer }), numGrid(e.window, winner)),
+    figure(t('detail.window', { layer: e.input_layer ?? t('net.input') }), numGrid(e.window, winner)),
     el('p', { className: 'formula' }, e.winner ? `${t('detail.winner')}: max = ` : `${t('detail.mean')} = `,
       el('strong', { textContent: fmt(e.output) })),
   ];
@@ -68,7 +68,7 @@ function elementwise(e) {
 
 function flatten(e) {
   const [c, y, x] = e.source;
-  return [formula(t('detail.flatten', { layer: e.input_layer, c, y, x })), formula(`= ${fmt(e.output)}`)];
+  return [formula(t('detail.flatten', { layer: e.input_layer ?? t('net.input'), c, y, x })), formula(`= ${fmt(e.output)}`)];
 }
 
 function dense(e) {

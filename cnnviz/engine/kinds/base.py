@@ -1,0 +1,120 @@
+"""What every layer kind shares: the output-size formula and the Layer interface.
+
+A Layer is a description (name, kind, hyperparameters): it holds no weights.
+Shapes and parameter counts are computed from shapes alone, so an
+architecture calculator never allocates (VGG16 would need ~550 MB). The
+parameters live in the model (``{"conv1.weight": array}``) and are passed in,
+so the same layers serve the shared model and any per-request overrides.
+Shapes are per image, without the batch axis: (C, H, W) or (D,).
+"""
+import numpy as np
+
+from ...errors import CnnvizError
+
+
+class ShapeError(CnnvizError):
+    """A layer's hyperparameters do not fit the shape of its input."""
+
+    code = "shape.invalid"
+
+
+def output_size(size, kernel, pad=0, stride=1, dilation=1):
+    """(W - F_eff + 2P) / S + 1, where F_eff = dilation * (F - 1) + 1.
+
+    Raises ShapeError when the result is not a positive whole number.
+    """
+    span = dilation * (kernel - 1) + 1
+    room = size - span + 2 * pad
+    if room < 0 or room % stride:
+        raise ShapeError(
+            f"(W - F + 2P)/S + 1 = ({size} - {span} + 2*{pad})/{stride} + 1 "
+            "is not a positive whole number", "shape.output_size",
+            size=size, span=span, pad=pad, stride=stride, value=(room / stride) + 1)
+    return room // stride + 1
+
+
+class Layer:
+    kind = ""
+    param_names = ()
+
+    def __init__(self, name):
+        self.name = name
+
+    # ---------------------------------------------------------------- shapes
+    def hyperparameters(self):
+        return {}
+
+    def output_shape(self, input_shape):
+        """The output shape for an input of input_shape (raises ShapeError)."""
+        return tuple(input_shape)
+
+    def param_shapes(self, input_shape):
+        """{param name: shape} for an input of input_shape, e.g. {"weight": (6, 1, 5, 5), "bias": (6,)}."""
+        return {}
+
+    def init_params(self, input_shape, rng):
+        return {}
+
+    def macs(self, input_shape, output_shape):
+        """Multiply-adds of one forward pass for one image."""
+        return 0
+
+    def window(self):
+        """(span, stride) of the window each output reads on this layer's input, for receptive fields."""
+        return 1, 1
+
+    # --------------------------------------------------------------- compute
+    def forward(self, x, p):
+        """x (N, ...) and this layer's parameters p -> (out, cache)."""
+        raise NotImplementedError
+
+    def backward(self, dout, cache, p, need_dx=True):
+        """-> (dx, {param name: gradient}); dx may be None when need_dx is False."""
+        raise NotImplementedError
+
+    # --------------------------------------------------------------- teaching
+    def explain(self, x, out, where, p):
+        """The arithmetic behind output[where] for one image: a dict of arrays and numbers."""
+        return {"input": float(x[where])}
+
+    def animate(self, x, out, channel, p, after=None):
+        """Every step of this layer's operation for one output channel (or unit).
+
+        after: the next layer's TraceStep and kind, for animations that show it (dense -> relu)."""
+        if out.ndim == 3:
+            return {"input": x[channel], "output": out[channel]}
+        return {"input": x, "output": out}
+
+    # ------------------------------------------------------------- describing
+    def spec(self):
+        """What the model file stores for this layer."""
+        return {"name": self.name, "kind": self.kind, **self.hyperparameters()}
+
+    def __repr__(self):
+        hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
+        return f"{self.name}: {self.kind}({hp})"
+
+
+def he(rng, shape, fan_in):
+    return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+
+
+def glorot(rng, shape, fan_in, fan_out):
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, shape).astype(np.float32)
+
+
+def init_weight(rng, init, shape, fan_in, fan_out):
+    if init == "he":
+        return he(rng, shape, fan_in)
+    if init == "glorot":
+        return glorot(rng, shape, fan_in, fan_out)
+    raise ValueError(f"unknown init {init!r} (use 'he' or 'glorot')")
+
+
+def positive_int(name, value, low=1, high=1 << 20):
+    """A hyperparameter as an int in [low, high], or a ShapeError that names it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ShapeError(f"{name} must be a whole number from {low} to {high}, got {value!r}",
+                         "layer.hyperparameter", name=name, value=str(value), low=low, high=high)
+    return int(value)

@@ -1,0 +1,185 @@
+"""Convolution: the math (im2col forward, backward), the layer, and its arithmetic for learners.
+
+Images are (N, C, H, W); weights (F, C, KH, KW) as in PyTorch; cross-correlation,
+as in every deep-learning framework.
+"""
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .base import Layer, ShapeError, init_weight, output_size, positive_int
+
+
+def _windows(x, kh, kw, stride, dilation, ho, wo):
+    """A strided view (C, KH, KW, N, H', W') of every window of x (N, C, H, W)."""
+    sn, sc, sh, sw = x.strides
+    return as_strided(
+        x, shape=(x.shape[1], kh, kw, x.shape[0], ho, wo),
+        strides=(sc, sh * dilation, sw * dilation, sn, sh * stride, sw * stride),
+        writeable=False)
+
+
+def _matmul_nt(a, b, chunk=4096):
+    """a @ b.T for a (M, K) and b (N, K) with a long K, summed over cache-sized chunks of K.
+
+    OpenBLAS is slow on such tall-skinny products (a conv's weight gradient has
+    K = N*H'*W' = 50,176 for LeNet's conv1 at batch 64); chunks are ~4x faster.
+    """
+    k = a.shape[1]
+    out = a[:, :chunk] @ b[:, :chunk].T
+    for i in range(chunk, k, chunk):
+        out += a[:, i:i + chunk] @ b[:, i:i + chunk].T
+    return out
+
+
+class ConvCache(NamedTuple):
+    x_shape: tuple
+    cols: np.ndarray  # (C*KH*KW, N*H'*W')
+    w: np.ndarray
+    stride: int
+    pad: int
+    dilation: int
+
+
+def im2col(x, kh, kw, stride=1, pad=0, dilation=1):
+    """x (N, C, H, W) -> the patch matrix (C*KH*KW, N*H'*W'): each receptive field as a column."""
+    n, c, h, wd = x.shape
+    ho = output_size(h, kh, pad, stride, dilation)
+    wo = output_size(wd, kw, pad, stride, dilation)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    return _windows(xp, kh, kw, stride, dilation, ho, wo).reshape(c * kh * kw, n * ho * wo), ho, wo
+
+
+def conv_forward(x, w, b, stride=1, pad=0, dilation=1):
+    """x: (N, C, H, W); w: (F, C, KH, KW); b: (F,) -> out (N, F, H', W'),
+    H' = (H - dilation*(KH-1) - 1 + 2*pad) / stride + 1. One matrix multiply over im2col."""
+    n, c = x.shape[:2]
+    f, cw, kh, kw = w.shape
+    if c != cw:
+        raise ShapeError(f"input has {c} channels but the filters expect {cw}", "shape.channels",
+                         channels=c, expected=cw)
+    cols, ho, wo = im2col(x, kh, kw, stride, pad, dilation)
+    out = w.reshape(f, -1) @ cols  # (F, N*H'*W')
+    out += b[:, None]
+    out = out.reshape(f, n, ho, wo).transpose(1, 0, 2, 3)  # (N, F, H', W')
+    return np.ascontiguousarray(out), ConvCache(x.shape, cols, w, stride, pad, dilation)
+
+
+def conv_backward(dout, cache, need_dx=True):
+    """dout (N, F, H', W') -> dx (N, C, H, W), dw (F, C, KH, KW), db (F,).
+
+    need_dx=False skips the input gradient (None), which a first layer never needs.
+    """
+    n, c, h, wd = cache.x_shape
+    w, s, p, d = cache.w, cache.stride, cache.pad, cache.dilation
+    f, _, kh, kw = w.shape
+    ho, wo = dout.shape[2:]
+    dout_mat = dout.transpose(1, 0, 2, 3).reshape(f, -1)  # (F, N*H'*W')
+    dw = _matmul_nt(dout_mat, cache.cols).reshape(w.shape)
+    db = dout_mat.sum(axis=1)
+    if not need_dx:
+        return None, dw, db
+    dcols = (w.reshape(f, -1).T @ dout_mat).reshape(c, kh, kw, n, ho, wo)
+    # col2im: add every window's gradient back where it came from, in channel-major
+    # (C, N, H, W) order so both sides are read along contiguous rows; one transpose at the end
+    dxp = np.zeros((c, n, h + 2 * p, wd + 2 * p), dtype=dout.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i * d:i * d + s * (ho - 1) + 1:s, j * d:j * d + s * (wo - 1) + 1:s] += dcols[:, i, j]
+    dx = np.ascontiguousarray(dxp[:, :, p:p + h, p:p + wd].transpose(1, 0, 2, 3))  # (N, C, H, W)
+    return dx, dw, db
+
+
+def channel_sums(x, w, b, stride, pad, dilation, out_hw):
+    """One filter redone in float64 as a learner would: per input channel, the sum over the
+    kernel of patch x weight at every position.
+
+    x: (C, H, W); w: (C, K, K) -> (per-channel sums (C, H', W'), totals (H', W') = their sum + b).
+    Shared by explain and animate, so an animation step and an explanation agree to the bit.
+    """
+    k = w.shape[-1]
+    w = w.astype(np.float64)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (pad, pad), (pad, pad)))
+    ho, wo = out_hw
+    sums = np.zeros((x.shape[0], ho, wo))
+    for i in range(k):
+        for j in range(k):
+            window = xp[:, i * dilation:i * dilation + stride * (ho - 1) + 1:stride,
+                        j * dilation:j * dilation + stride * (wo - 1) + 1:stride]
+            sums += window * w[:, i, j, None, None]
+    return sums, sums.sum(axis=0) + float(b)
+
+
+class Conv(Layer):
+    kind = "conv"
+    param_names = ("weight", "bias")
+
+    def __init__(self, name, filters, kernel, stride=1, padding=0, dilation=1, init="he"):
+        super().__init__(name)
+        self.filters = positive_int("filters", filters, high=65536)
+        self.kernel = positive_int("kernel", kernel, high=64)
+        self.stride = positive_int("stride", stride, high=64)
+        self.padding = positive_int("padding", padding, low=0, high=64)
+        self.dilation = positive_int("dilation", dilation, high=64)
+        self.init = init
+
+    def hyperparameters(self):
+        return {"filters": self.filters, "kernel": self.kernel, "stride": self.stride,
+                "padding": self.padding, "dilation": self.dilation}
+
+    def output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ShapeError(f"{self.name}: conv needs a (C, H, W) input, got {tuple(input_shape)}",
+                             "shape.needs_maps", layer=self.name)
+        _, h, w = input_shape
+        size = lambda s: output_size(s, self.kernel, self.padding, self.stride, self.dilation)
+        return self.filters, size(h), size(w)
+
+    def param_shapes(self, input_shape):
+        k = self.kernel
+        return {"weight": (self.filters, input_shape[0], k, k), "bias": (self.filters,)}
+
+    def init_params(self, input_shape, rng):
+        c, k = input_shape[0], self.kernel
+        return {"weight": init_weight(rng, self.init, self.param_shapes(input_shape)["weight"],
+                                      c * k * k, self.filters * k * k),
+                "bias": np.zeros(self.filters, np.float32)}
+
+    def macs(self, input_shape, output_shape):
+        return int(np.prod(output_shape)) * input_shape[0] * self.kernel ** 2
+
+    def window(self):
+        return self.dilation * (self.kernel - 1) + 1, self.stride
+
+    def forward(self, x, p):
+        return conv_forward(x, p["weight"], p["bias"], self.stride, self.padding, self.dilation)
+
+    def backward(self, dout, cache, p, need_dx=True):
+        dx, dw, db = conv_backward(dout, cache, need_dx)
+        return dx, {"weight": dw, "bias": db}
+
+    # --------------------------------------------------------------- teaching
+    def channel_sums(self, x, p, f, out_hw):
+        return channel_sums(x, p["weight"][f], p["bias"][f], self.stride, self.padding, self.dilation, out_hw)
+
+    def explain(self, x, out, where, p):
+        f, y, x0 = where
+        s, pad, d, k = self.stride, self.padding, self.dilation, self.kernel
+        xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad)))
+        rows = y * s + d * np.arange(k)  # in padded coordinates
+        cols = x0 * s + d * np.arange(k)
+        patch = xp[:, rows][:, :, cols]  # (C, K, K), zeros where the window hangs into the padding
+        w = p["weight"][f]
+        sums, totals = self.channel_sums(x, p, f, out.shape[1:])
+        return {"patch": patch, "weights": w, "products": patch.astype(np.float64) * w,
+                "channel_sums": sums[:, y, x0], "channel_total": float(sums[:, y, x0].sum()),
+                "bias": float(p["bias"][f]), "sum": float(totals[y, x0]),
+                "rows": rows - pad, "cols": cols - pad,  # input coordinates (outside = padding)
+                "input_shape": list(x.shape), "stride": s, "padding": pad, "dilation": d}
+
+    def animate(self, x, out, f, p, after=None):
+        sums, totals = self.channel_sums(x, p, f, out.shape[1:])
+        return {"input": x, "weights": p["weight"][f], "bias": float(p["bias"][f]),
+                "channel_sums": sums, "channel_totals": sums.sum(axis=0), "sums": totals, "output": out[f],
+                "kernel": self.kernel, "stride": self.stride, "padding": self.padding, "dilation": self.dilation}
