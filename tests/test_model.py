@@ -179,4 +179,6 @@ def test_shipped_models_load_and_describe_themselves():
         model = Model.load(models_dir() / f"{name}.json")
         assert model.meta["id"] == name
         assert len(model.classes) == 10
-        assert "parameters" in repr(model)
+        lines = repr(model).splitlines()  # one line per layer, then the total
+        assert len(lines) == len(model.layers) + 2 and f"total {model.parameter_count()} parameters" in lines[-1]
+        assert lines[1].strip().startswith(f"{model.layers[0].name}: conv(filters=")

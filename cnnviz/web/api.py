@@ -5,10 +5,12 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, request, send_file
 
+from ..engine.kinds import KINDS
 from ..errors import InputError
 from ..teach.animate import animate
 from ..teach.explain import explain
 from . import serialize
+from .weights import overrides
 from .inputs import prepared_input, read_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,6 +46,7 @@ def openapi_document():
         fragment = json.loads(part.read_text())
         doc["paths"].update(fragment.get("paths", {}))
         doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
+    doc["components"]["schemas"]["Layer"]["properties"]["kind"]["enum"] = sorted(KINDS)  # one table of kinds
     return doc
 
 
@@ -80,25 +83,34 @@ def predict(model_id):
     model = model_or_404(model_id)
     encoding = encoding_param()
     fields, image = read_body(request)
+    model = with_weights(model, fields)
     prepared = prepared_input(fields, image, model)
     steps = model.trace(prepared.tensor)
     return serialize.predict_response(model, prepared, steps, encoding)
 
 
+def with_weights(model, fields):
+    """The model with the request's optional "weights" in place of its own, for this request only."""
+    replaced = overrides(fields, model)
+    return model.with_params(replaced) if replaced else model
+
+
 def _layer_request(model):
-    """A request about one layer: -> (fields, layer name, the prepared input, the trace)."""
+    """A request about one layer: -> (model with the request's weights, fields, layer name,
+    the prepared input, the trace)."""
     fields, image = read_body(request)
+    model = with_weights(model, fields)
     layer = fields.get("layer")
     if not isinstance(layer, str):
         raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
     prepared = prepared_input(fields, image, model)
-    return fields, layer, prepared, model.trace(prepared.tensor)
+    return model, fields, layer, prepared, model.trace(prepared.tensor)
 
 
 @bp.post("/models/<model_id>/explain")
 def explain_neuron(model_id):
     model = model_or_404(model_id)
-    fields, layer, prepared, steps = _layer_request(model)
+    model, fields, layer, prepared, steps = _layer_request(model)
     detail = explain(model, steps, layer, fields.get("neuron"), prepared.tensor)
     return serialize.arithmetic_response(model, detail)
 
@@ -106,6 +118,6 @@ def explain_neuron(model_id):
 @bp.post("/models/<model_id>/animate")
 def animate_layer(model_id):
     model = model_or_404(model_id)
-    fields, layer, prepared, steps = _layer_request(model)
+    model, fields, layer, prepared, steps = _layer_request(model)
     frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor)
     return serialize.arithmetic_response(model, frames)
