@@ -182,3 +182,12 @@ def test_shipped_models_load_and_describe_themselves():
         lines = repr(model).splitlines()  # one line per layer, then the total
         assert len(lines) == len(model.layers) + 2 and f"total {model.parameter_count()} parameters" in lines[-1]
         assert lines[1].strip().startswith(f"{model.layers[0].name}: conv(filters=")
+
+
+def test_training_pins_the_allocator_on_glibc():
+    """training_events asks glibc to reuse freed blocks, so a step's speed does not depend on history."""
+    import platform
+
+    from cnnviz.engine.memory import reuse_freed_memory
+    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert reuse_freed_memory() is expected

@@ -15,6 +15,7 @@ from .evaluate import accuracy, to_input
 from .presets import ARCHITECTURES, META
 from ..data.augment import AUGMENTERS
 from ..data import load_dataset
+from ..engine.memory import reuse_freed_memory
 from ..engine.model import Model
 from ..engine.optim import OPTIMISERS
 
@@ -48,6 +49,7 @@ def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, 
     {"type": "done", "model", "history", "stopped"}. should_stop() is asked between batches: True ends
     training early and the model is kept as it is.
     """
+    reuse_freed_memory()  # the same speed from the first batch, whatever ran before
     split, classes = load_dataset(dataset)
     x_train, y_train = split.x_train, split.y_train
     if limit and limit < len(x_train):  # a seeded random subset: the files are sorted by class
