@@ -36,8 +36,8 @@ class ClassError(CnnvizError):
 
 
 class ClassStore:
-    def __init__(self, kv, clock=time.time):
-        self.kv, self.clock = kv, clock
+    def __init__(self, kv, clock=None):
+        self.kv, self.clock = kv, clock or time.time
 
     # --------------------------------------------------------------- classes
     def create(self, model_id):

@@ -67,7 +67,7 @@ def create():
         from .api import model_or_404
         model_or_404(model_id)
     record = store().create(model_id)
-    body = serialize.class_created(record, join_url(record))
+    body = serialize.class_created(record, join_url(record), local_only())
     response = current_app.make_response((body, 201))
     _cookie(response, teacher_cookie(record["code"]), record["secret"])
     return response
@@ -76,7 +76,8 @@ def create():
 @bp.get("/<code>")
 def info(code):
     record = store().get(code)
-    return serialize.class_info(record, len(store().students(record["code"])))
+    return serialize.class_info(record, len(store().students(record["code"])), join_url=join_url(record),
+                                local_only=local_only())
 
 
 @bp.get("/<code>/qr.svg")
@@ -99,7 +100,7 @@ def join(code):
 def task(code):
     """What a student's device shows now: the current task, or that the class has ended."""
     record, sid, nick = as_student(code)
-    return serialize.class_info(record, None, student={"student": sid, "nick": nick})
+    return serialize.class_info(record, student={"student": sid, "nick": nick})
 
 
 @bp.post("/<code>/tasks")
@@ -164,9 +165,15 @@ def events(code):
 
 
 def join_url(record):
-    """The link students open: this server's address as the request reached it (the LAN address
-    when the teacher opened the page by it), with the class code."""
-    return f"{request.host_url}class?join={record['code']}"
+    """The link students open: the LAN address `python app.py --host 0.0.0.0` found (LAN_URL),
+    else this server's address as the request reached it, with the class code."""
+    base = current_app.config.get("LAN_URL") or request.host_url
+    return f"{base.rstrip('/')}/class?join={record['code']}"
+
+
+def local_only():
+    """True when students on other devices cannot reach this server (it answers on loopback only)."""
+    return not current_app.config.get("LAN_URL") and request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]")
 
 
 def _last_event_id():

@@ -102,21 +102,22 @@ def dumps(value):
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def class_info(record, students, student=None):
-    """What anyone in a class may see: code, model, current task, whether it ended."""
+def class_info(record, students=None, student=None, join_url=None, local_only=None):
+    """What anyone in a class may see: code, model, current task, whether it ended; the number of
+    students, the join link and whether only this computer can reach the server, where given."""
     body = {"code": record["code"], "model": record["model"], "task": record["task"], "ended": record["ended"],
             "expires": record["expires"]}
-    if students is not None:
-        body["students"] = students
+    extra = {"students": students, "join_url": join_url, "local_only": local_only}
+    body.update({k: v for k, v in extra.items() if v is not None})
     if student:
         body.update(student)
     return body
 
 
-def class_created(record, join_url):
-    return {**class_info(record, 0), "secret": record["secret"], "join_url": join_url}
+def class_created(record, join_url, local_only):
+    return {**class_info(record, 0, join_url=join_url, local_only=local_only), "secret": record["secret"]}
 
 
 def class_joined(record, student):
-    return {**class_info(record, None), "student": student["student"], "nick": student["nick"],
+    return {**class_info(record), "student": student["student"], "nick": student["nick"],
             "token": student["token"]}
