@@ -14,8 +14,9 @@ import time
 import numpy as np
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from ..live.classes import ANSWERS_PER_MINUTE, ClassStore, check_task
+from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_task
 from . import serialize
+from .api import model_or_404
 from .inputs import prepared_input, read_body
 from .qr import qr_svg
 
@@ -63,9 +64,8 @@ def _json_body():
 def create():
     fields = _json_body() if request.content_length else {}
     model_id = fields.get("model", models().all()[0].meta["id"])
-    if model_id not in models():
-        from .api import model_or_404
-        model_or_404(model_id)
+    if not isinstance(model_id, str) or model_id not in models():
+        model_or_404(str(model_id)[:40])
     record = store().create(model_id)
     body = serialize.class_created(record, join_url(record), local_only())
     response = current_app.make_response((body, 201))
@@ -115,7 +115,6 @@ def answer(code):
     """A student's drawing: the class's network reads it; the wall sees it at once."""
     record, sid, nick = as_student(code)
     if record["ended"]:
-        from ..live.classes import ClassError
         raise ClassError("this class has ended", "class.ended")
     store().limit(record["code"], f"answer:{sid}", ANSWERS_PER_MINUTE)
     fields, image = read_body(request)
