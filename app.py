@@ -39,13 +39,12 @@ def main(argv=None):
     from waitress import serve
 
     from cnnviz.web import MAX_UPLOAD_BYTES, create_app
-    app = create_app()
+    lan = lan_address() if args.host == "0.0.0.0" else None
+    app = create_app({"LAN_URL": f"http://{lan}:{args.port}/"} if lan else None)
     print(f"cnnviz is running: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
           f":{args.port}/ in a browser", flush=True)
-    if args.host == "0.0.0.0":
-        lan = lan_address()
-        if lan:
-            print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
+    if lan:
+        print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads,
           connection_limit=args.connection_limit, channel_timeout=60,
           max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered

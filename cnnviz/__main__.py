@@ -11,6 +11,7 @@
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
+  python -m cnnviz bench-class        # a live class: 60 students drawing, the teacher's wall listening
 """
 import argparse
 import shlex
@@ -68,6 +69,12 @@ def main(argv=None):
     f2.add_argument("--layer", default="conv1")
     f2.add_argument("--seconds", type=float, default=5)
 
+    lc = sub.add_parser("bench-class", help="a live class: students posting drawings, a teacher's wall listening")
+    lc.add_argument("--url", default=None)
+    lc.add_argument("--students", type=int, default=60)
+    lc.add_argument("--seconds", type=float, default=60)
+    lc.add_argument("--every", type=float, default=2.0, help="seconds between a student's drawings")
+
     i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
     i2.add_argument("--limit", type=int, default=1000)
 
@@ -96,6 +103,9 @@ def main(argv=None):
     if args.command == "bench-frames":
         from .bench.page import bench_frames
         return bench_frames(args.url, args.seconds, args.layer)
+    if args.command == "bench-class":
+        from .bench.live_class import bench_class
+        return bench_class(args.url, args.students, args.seconds, args.every)
     if args.command == "bench-inputs":
         from .bench.inputs import run as bench_inputs
         return bench_inputs(args.limit)

@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -15,8 +16,8 @@ from cnnviz.web import create_app
 
 
 @pytest.fixture(scope="session")
-def app():
-    return create_app({"TESTING": True})
+def app(tmp_path_factory):
+    return create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def free_port():
 def start_server(*args, env_extra=None):
     """python app.py on a free port; returns (process, base URL) once it answers."""
     port = free_port()
-    env = {**os.environ, **(env_extra or {})}
+    env = {**os.environ, "CNNVIZ_INSTANCE": tempfile.mkdtemp(prefix="cnnviz-instance-"), **(env_extra or {})}
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

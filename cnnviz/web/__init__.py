@@ -1,5 +1,6 @@
 """The Flask app: create_app(test_config=None) builds it around a ModelStore."""
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -7,6 +8,7 @@ from flask_compress import Compress
 
 from . import errors
 from ..engine.model import models_dir
+from ..live.kv import instance_folder, open_kv
 from ..live.models import ModelStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +32,8 @@ def create_app(test_config=None):
                 static_url_path="/static")
     app.config.from_mapping(
         MODELS_DIR=str(models_dir()),
+        INSTANCE_DIR=str(instance_folder()),
+        REDIS_URL=os.environ.get("CNNVIZ_REDIS_URL") or None,
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES,
         JSON_SORT_KEYS=False,
@@ -47,11 +51,13 @@ def create_app(test_config=None):
     if not store.models:
         raise RuntimeError(f"no usable model in {app.config['MODELS_DIR']}: {store.errors}")
     app.extensions["cnnviz.models"] = store
+    app.extensions["cnnviz.kv"] = open_kv(app.config.get("INSTANCE_DIR"), app.config.get("REDIS_URL"))
     Compress(app)
 
-    from . import api, pages
+    from . import api, classes, pages
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
+    app.register_blueprint(classes.bp)
     app.register_blueprint(pages.bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)

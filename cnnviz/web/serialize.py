@@ -7,6 +7,7 @@ Explain and animate responses always use exact numbers (they are shown as text).
 """
 import base64
 import io
+import json
 
 import numpy as np
 from PIL import Image
@@ -94,3 +95,29 @@ def examples_response(model, examples):
     return {"model": model.meta["id"], "examples": [
         {"image": png_data_url(e["image"]), "label": e["label"], "predicted": e["predicted"],
          "correct": e["label"] == e["predicted"], "test_index": e["test_index"]} for e in examples]}
+
+
+def dumps(value):
+    """Compact JSON text of plain values (for event streams)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def class_info(record, students=None, student=None, join_url=None, local_only=None):
+    """What anyone in a class may see: code, model, current task, whether it ended; the number of
+    students, the join link and whether only this computer can reach the server, where given."""
+    body = {"code": record["code"], "model": record["model"], "task": record["task"], "ended": record["ended"],
+            "expires": record["expires"]}
+    extra = {"students": students, "join_url": join_url, "local_only": local_only}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    if student:
+        body.update(student)
+    return body
+
+
+def class_created(record, join_url, local_only):
+    return {**class_info(record, 0, join_url=join_url, local_only=local_only), "secret": record["secret"]}
+
+
+def class_joined(record, student):
+    return {**class_info(record), "student": student["student"], "nick": student["nick"],
+            "token": student["token"]}

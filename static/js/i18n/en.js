@@ -1,5 +1,6 @@
 // Every string in English, one module per page; a page's module adds its own keys here.
 import common from './en/common.js';
+import classMode from './en/class.js';
 import explore from './en/explore.js';
 
-export default { ...common, ...explore };
+export default { ...common, ...explore, ...classMode };

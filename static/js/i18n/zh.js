@@ -1,5 +1,6 @@
 // Every string in Simplified Chinese, one module per page; a page's module adds its own keys here.
 import common from './zh/common.js';
+import classMode from './zh/class.js';
 import explore from './zh/explore.js';
 
-export default { ...common, ...explore };
+export default { ...common, ...explore, ...classMode };

@@ -1,0 +1,185 @@
+"""Classes: a teacher's session that students join from their own devices.
+
+Everything of a class lives in a key/value storage with counters (huey's, on
+SQLite or Redis: the store the training jobs use), so any web process answers:
+
+  class:<code>              JSON record {"code", "secret", "model", "created", "expires", "task", "ended"}
+  class:<code>:students     counter: students joined       class:<code>:s:<id>  JSON {"nick", "token"}
+  class:<code>:n            counter: events so far         class:<code>:e:<n>   JSON event number n
+  class:<code>:rate:<who>:<minute>  counter for rate limits
+
+Nothing personal is kept beyond the nickname; a class expires after LIFETIME and
+the teacher can end it at once. Secrets are compared in constant time.
+"""
+import hmac
+import json
+import secrets
+import time
+import unicodedata
+
+from huey.constants import EmptyData
+
+from ..errors import CnnvizError
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to confuse
+CODE_LENGTH = 5
+LIFETIME = 12 * 3600
+MAX_STUDENTS = 200
+NICK_LENGTH = 24
+ANSWERS_PER_MINUTE = 40   # per student: one every 1.5 s on average
+JOINS_PER_MINUTE = 250    # per address: a whole class behind one school router still fits
+TASKS = ("draw", "wrong", "filter", "free")
+
+
+class ClassError(CnnvizError):
+    code = "class.invalid"
+
+
+class ClassStore:
+    def __init__(self, kv, clock=None):
+        self.kv, self.clock = kv, clock or time.time
+
+    # --------------------------------------------------------------- classes
+    def create(self, model_id):
+        """A new class: -> its record, with the teacher's secret (shown once)."""
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            now = self.clock()
+            record = {"code": code, "secret": secrets.token_urlsafe(24), "model": model_id, "created": now,
+                      "expires": now + LIFETIME, "task": None, "ended": False}
+            if self.kv.put_if_empty(f"class:{code}", json.dumps(record).encode()):
+                return record
+        raise ClassError("could not find a free class code; try again", "class.busy")
+
+    def get(self, code):
+        """The class's record; ClassError class.unknown if there is none or it expired."""
+        record = self._get(f"class:{_clean_code(code)}")
+        if record is None or record["expires"] < self.clock():
+            raise ClassError(f"there is no class {code!r} (it may have ended or expired)", "class.unknown",
+                             class_code=str(code)[:12])
+        return record
+
+    def teacher(self, code, secret):
+        """The record, if secret is the teacher's; ClassError class.forbidden otherwise."""
+        record = self.get(code)
+        if not isinstance(secret, str) or not hmac.compare_digest(secret.encode(), record["secret"].encode()):
+            raise ClassError("only the teacher who opened this class can do that", "class.forbidden")
+        return record
+
+    def end(self, record):
+        record["ended"] = True
+        self._put(f"class:{record['code']}", record)
+        self.append(record["code"], {"type": "ended"})
+
+    def set_task(self, record, task):
+        record["task"] = task
+        self._put(f"class:{record['code']}", record)
+        return self.append(record["code"], {"type": "task", "task": task})
+
+    # -------------------------------------------------------------- students
+    def join(self, code, nickname, device):
+        record = self.get(code)
+        if record["ended"]:
+            raise ClassError("this class has ended", "class.ended")
+        self.limit(code, f"join:{device}", JOINS_PER_MINUTE)
+        nick = clean_nickname(nickname)
+        sid = self.kv.incr(f"class:{record['code']}:students")
+        if sid > MAX_STUDENTS:
+            raise ClassError(f"this class is full: it holds at most {MAX_STUDENTS} students", "class.full",
+                             limit=MAX_STUDENTS)
+        token = f"{sid}.{secrets.token_urlsafe(18)}"
+        self._put(f"class:{record['code']}:s:{sid}", {"nick": nick, "token": token})
+        self.append(record["code"], {"type": "joined", "student": sid, "nick": nick})
+        return {"student": sid, "nick": nick, "token": token}
+
+    def student(self, code, token):
+        """(class record, student id, nickname) for a student's token; ClassError class.forbidden otherwise."""
+        record = self.get(code)
+        sid, _, _ = str(token).partition(".")
+        student = self._get(f"class:{record['code']}:s:{sid}") if sid.isascii() and sid.isdigit() else None
+        if student is None or not hmac.compare_digest(str(token).encode(), student["token"].encode()):
+            raise ClassError("join the class first (the student token is not valid here)", "class.forbidden")
+        return record, int(sid), student["nick"]
+
+    def students(self, code):
+        count = min(self.kv.incr(f"class:{code}:students", 0), MAX_STUDENTS)
+        keys = [f"class:{code}:s:{i}" for i in range(1, count + 1)]
+        found = self.kv.peek_many(keys) if keys else {}
+        return {i: json.loads(found[k])["nick"] for i, k in enumerate(keys, 1) if k in found}
+
+    # ---------------------------------------------------------------- events
+    def append(self, code, event):
+        """Number the event and keep it; -> its number (the event stream's id)."""
+        n = self.kv.incr(f"class:{code}:n")
+        self._put(f"class:{code}:e:{n}", {**event, "n": n, "time": self.clock()})
+        return n
+
+    def events(self, code, after=0, limit=500):
+        last = min(self.kv.incr(f"class:{code}:n", 0), after + limit)
+        keys = [f"class:{code}:e:{n}" for n in range(after + 1, last + 1)]
+        found = self.kv.peek_many(keys) if keys else {}
+        out = []
+        for key in keys:
+            if key not in found:  # being written: read it next time, in order
+                break
+            out.append(json.loads(found[key]))
+        return out
+
+    def last_event(self, code):
+        return self.kv.incr(f"class:{code}:n", 0)
+
+    # ------------------------------------------------------------ rate limits
+    def limit(self, code, who, per_minute):
+        minute = int(self.clock() // 60)
+        count = self.kv.incr(f"class:{code}:rate:{who}:{minute}")
+        if count == 1:
+            self.kv.delete_data(f"class:{code}:rate:{who}:{minute - 2}")  # keys of old minutes go
+        if count > per_minute:
+            raise ClassError(f"too many requests from this device: at most {per_minute} a minute",
+                             "class.rate", limit=per_minute, retry_after=60 - int(self.clock() % 60))
+
+    # ---------------------------------------------------------------- storage
+    def _get(self, key):
+        value = self.kv.peek_data(key)
+        return None if value is EmptyData else json.loads(value)
+
+    def _put(self, key, value):
+        self.kv.put_data(key, json.dumps(value).encode())
+
+
+def _clean_code(code):
+    code = str(code).strip().upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise ClassError(f"a class code is {CODE_LENGTH} letters and digits, e.g. K7PQM", "class.unknown",
+                         class_code=code[:12])
+    return code
+
+
+def clean_nickname(nickname):
+    """A nickname of 1 to NICK_LENGTH visible characters; no control or format characters."""
+    if not isinstance(nickname, str):
+        raise ClassError("give a nickname", "class.nickname", max=NICK_LENGTH)
+    text = "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", nickname))
+    nick = " ".join("".join(c for c in text if unicodedata.category(c)[0] not in "CZ" or c == " ").split())
+    if not nick or len(nick) > NICK_LENGTH:
+        raise ClassError(f"a nickname has 1 to {NICK_LENGTH} characters", "class.nickname", max=NICK_LENGTH)
+    return nick
+
+
+def check_task(task):
+    """A task the teacher sends: {"kind": draw|wrong|filter|free, "digit": 0-9 (draw), "text": (free)}."""
+    if not isinstance(task, dict) or task.get("kind") not in TASKS:
+        raise ClassError(f"a task has a kind: {', '.join(TASKS)}", "class.task")
+    kind = task["kind"]
+    out = {"kind": kind}
+    if kind == "draw":
+        digit = task.get("target")
+        if isinstance(digit, bool) or not isinstance(digit, int) or not 0 <= digit <= 99:
+            raise ClassError("a drawing task names the class to draw, e.g. 7", "class.task")
+        out["target"] = digit
+    if kind == "free":
+        text = task.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise ClassError("a free task has a text of 1 to 200 characters", "class.task")
+        out["text"] = text.strip()
+    return out

@@ -1,0 +1,137 @@
+// The teacher's side of a class: the join card (code, link, QR), tasks, the live wall of answers
+// grouped by what the network read, the class confusion matrix, CSV export and ending the class.
+import { t } from '../core/i18n.js';
+import { percent } from '../lib/grid.js';
+import { call, classPath } from './client.js';
+
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+/** The network input the server sent (base64url of one byte per pixel) as a small canvas. */
+export function inputCanvas(b64, [, h, w]) {
+  const bytes = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
+  const canvas = el('canvas', { width: w, height: h });
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  for (let i = 0; i < w * h; i++) {
+    const g = 255 - bytes.charCodeAt(i); // ink dark on paper, as it was drawn
+    img.data.set([g, g, g, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+export function mountTeacher(els, { model, label, onError }) {
+  const answers = [];
+  const students = new Map();
+  let source = null;
+  let code = null;
+
+  function taskText(task) {
+    if (!task) return t('class.noTask');
+    if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
+    if (task.kind === 'free') return task.text;
+    return t(`class.task.${task.kind}`);
+  }
+
+  function render() {
+    els.count.textContent = String(students.size);
+    const columns = model.classes.map((_, i) => el('section', { className: 'wall-column' },
+      el('h4', {}, `${label(i)} `, el('span', { className: 'count' }, `(${answers.filter((a) => a.predicted === i).length})`))));
+    for (const a of answers) {
+      const wrong = a.task?.kind === 'draw' && a.task.target !== a.predicted;
+      const link = el('a', {
+        className: `answer${wrong ? ' wrong' : ''}`, target: '_blank', rel: 'noopener',
+        href: `/?model=${encodeURIComponent(model.id)}&input=${a.input}`,
+        title: t(wrong ? 'class.readAsWrong' : 'class.readAs', {
+          nick: a.nick, label: label(a.predicted), target: wrong ? label(a.task.target) : '', p: percent(a.probability) }),
+      }, inputCanvas(a.input, model.input_shape), el('span', { textContent: a.nick }));
+      columns[a.predicted].append(link);
+    }
+    els.wall.replaceChildren(...columns);
+    renderConfusion();
+  }
+
+  function renderConfusion() {
+    const n = model.classes.length;
+    const counts = Array.from({ length: n }, () => new Array(n).fill(0));
+    let total = 0;
+    for (const a of answers) {
+      if (a.task?.kind === 'draw' && a.task.target < n) {
+        counts[a.task.target][a.predicted] += 1;
+        total += 1;
+      }
+    }
+    if (!total) {
+      els.confusion.replaceChildren(el('p', { className: 'hint', textContent: t('class.noConfusion') }));
+      return;
+    }
+    const head = el('tr', {}, el('th', { textContent: t('class.trueVsRead') }), ...model.classes.map((_, j) => el('th', { textContent: label(j) })));
+    const rows = counts.map((row, i) => el('tr', {}, el('th', { textContent: label(i) }),
+      ...row.map((v, j) => el('td', { textContent: v ? String(v) : '', className: v ? (i === j ? 'right' : 'wrong') : '' }))));
+    els.confusion.replaceChildren(el('table', { className: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  }
+
+  function onEvent(e) {
+    if (e.type === 'joined') students.set(e.student, e.nick);
+    else if (e.type === 'answer') answers.push(e);
+    else if (e.type === 'task') els.task.textContent = `${t('class.current')}: ${taskText(e.task)}`;
+    else if (e.type === 'ended') {
+      els.task.textContent = t('class.ended');
+      source?.close();
+    }
+  }
+
+  function listen() {
+    source?.close();
+    source = new EventSource(classPath(code, '/events'));
+    let pending = false;
+    source.onmessage = (m) => {
+      onEvent(JSON.parse(m.data));
+      if (!pending) { // many answers at once: one repaint per frame
+        pending = true;
+        requestAnimationFrame(() => { pending = false; render(); });
+      }
+    };
+  }
+
+  els.kind.addEventListener('change', () => {
+    els.targetLabel.hidden = els.kind.value !== 'draw';
+    els.textLabel.hidden = els.kind.value !== 'free';
+  });
+  els.form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const task = { kind: els.kind.value };
+    if (task.kind === 'draw') task.target = Number(els.target.value);
+    if (task.kind === 'free') task.text = els.text.value;
+    try {
+      await call('POST', classPath(code, '/tasks'), { task });
+    } catch (error) { onError(error); }
+  });
+  els.end.addEventListener('click', async () => {
+    try {
+      await call('DELETE', classPath(code));
+    } catch (error) { onError(error); }
+  });
+
+  return {
+    /** Show class `info` (from create or from the URL) and follow its events. */
+    start(info) {
+      code = info.code;
+      els.code.textContent = code;
+      els.url.textContent = info.join_url.replace(/\?join=.*/, '');
+      els.local.hidden = !info.local_only;
+      els.qr.src = classPath(code, '/qr.svg');
+      els.qr.alt = t('class.qrAlt', { url: info.join_url });
+      els.csv.href = classPath(code, '/results.csv');
+      els.target.replaceChildren(...model.classes.map((_, i) => new Option(label(i), i)));
+      els.task.textContent = `${t('class.current')}: ${taskText(info.task)}`;
+      render();
+      listen();
+    },
+    relabel: render,
+  };
+}

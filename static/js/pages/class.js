@@ -1,0 +1,110 @@
+// The Class page: a teacher opens a class and follows the wall; a student joins with the code
+// and a nickname and answers the tasks on their own device. ?teach=CODE reopens the teacher's
+// wall (the secret is in the teacher's cookie); ?join=CODE fills in the code for a student.
+import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { call, classPath } from '../classroom/client.js';
+import { mountStudent } from '../classroom/student.js';
+import { mountTeacher } from '../classroom/teacher.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+let models = [];
+let model = null;
+let teacher = null;
+let student = null;
+
+const label = (i) => model.class_names?.[language()]?.[i] ?? model.classes[i];
+
+function setUrl(changes) {
+  const p = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(changes)) if (v) p.set(k, v); else p.delete(k);
+  history.replaceState(null, '', `${location.pathname}?${p}`);
+}
+
+function showError(error) {
+  const key = `error.${error.code}`;
+  const text = t(key, error.params || {});
+  $('class-status').textContent = text === key ? t('error.server', { message: error.message }) : text;
+  $('class-status').classList.add('error');
+}
+
+async function useModel(id) {
+  model = await call('GET', `/api/models/${encodeURIComponent(id)}`);
+}
+
+async function openAsTeacher(info) {
+  await useModel(info.model);
+  $('class-start').hidden = true;
+  $('teacher').hidden = false;
+  teacher = mountTeacher({
+    code: $('class-code'), url: $('join-url'), qr: $('join-qr'), count: $('student-count'), wall: $('wall'),
+    confusion: $('confusion'), form: $('task-form'), kind: $('task-kind'), target: $('task-target'),
+    targetLabel: $('task-target-label'), text: $('task-text'), textLabel: $('task-text-label'),
+    task: $('teacher-task'), csv: $('results-csv'), end: $('class-end'), local: $('local-only'),
+  }, { model, label, onError: showError });
+  teacher.start(info);
+  setUrl({ teach: info.code, join: null });
+}
+
+async function openAsStudent(info) {
+  await useModel(info.model);
+  $('class-start').hidden = true;
+  $('student').hidden = false;
+  student = mountStudent({
+    hello: $('student-hello'), task: $('student-task'), send: $('send-drawing'), verdict: $('student-verdict'),
+    pad: { canvas: $('draw-canvas'), pen: $('tool-pen'), eraser: $('tool-eraser'), undo: $('tool-undo'),
+      clear: $('tool-clear'), size: $('pen-size') },
+  }, { label, onError: showError });
+  student.start(info);
+  localStorage.setItem(`cnnviz.class.${info.code}`, '1'); // the token itself stays in an HttpOnly cookie
+  setUrl({ join: info.code, teach: null });
+}
+
+$('class-open').addEventListener('click', async () => {
+  try {
+    await openAsTeacher(await call('POST', '/api/classes', { model: $('class-model').value }));
+  } catch (error) { showError(error); }
+});
+
+$('join-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const code = $('join-code').value.trim().toUpperCase();
+  try {
+    await openAsStudent(await call('POST', classPath(code, '/join'), { nickname: $('join-nick').value }));
+  } catch (error) { showError(error); }
+});
+
+function changeLanguage(lang) {
+  setLanguage(lang);
+  setUrl({ lang });
+  apply();
+  $('class-model').replaceChildren(...models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
+  teacher?.relabel();
+}
+
+async function init() {
+  setLanguage(params.get('lang') in LANGUAGES ? params.get('lang') : preferredLanguage());
+  apply();
+  $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([c, name]) => new Option(name, c)));
+  $('lang-select').value = language();
+  $('lang-select').addEventListener('change', (e) => changeLanguage(e.target.value));
+  try {
+    models = (await call('GET', '/api/models')).models;
+    $('class-model').replaceChildren(...models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
+    if (params.get('join')) {
+      $('join-code').value = params.get('join');
+      const joined = localStorage.getItem(`cnnviz.class.${params.get('join').toUpperCase()}`);
+      const mine = joined && await call('GET', classPath(params.get('join'), '/task')).catch(() => null);
+      if (mine) await openAsStudent(mine); // this device joined before: back to the task
+    }
+    if (params.get('teach')) {
+      const info = await call('GET', classPath(params.get('teach')));
+      await openAsTeacher(info);
+    }
+  } catch (error) {
+    showError(error);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+init();

@@ -1,0 +1,94 @@
+"""A class run end to end in Chromium: a teacher page on a projector and three student pages
+(a phone among them) in one browser, in both languages."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS, new_page
+
+STROKES = {"7": [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]], "1": [[(0.5, 0.15), (0.5, 0.9)]]}
+
+
+def draw(page, digit):
+    box = page.locator("#draw-canvas").bounding_box()
+    for stroke in STROKES[digit]:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=10)
+        page.mouse.up()
+
+
+def student(browser, base, lang, code, nick, phone=False):
+    options = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True} if phone else {}
+    page = new_page(browser, base, **options)
+    page.goto(f"{base}/class?lang={lang}&join={code}")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#join-code")).to_have_value(code)
+    page.fill("#join-nick", nick)
+    page.locator("#join-form button[type=submit]").click()
+    expect(page.locator("#student")).to_be_visible()
+    return page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_class_end_to_end(browser, server, lang):
+    teacher = new_page(browser, server, viewport={"width": 1920, "height": 1080})
+    teacher.goto(f"{server}/class?lang={lang}")
+    teacher.wait_for_selector("body[data-ready=true]")
+    teacher.locator("#class-open").click()
+    expect(teacher.locator("#class-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
+    code = teacher.locator("#class-code").inner_text()
+    teacher.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")  # the QR code loaded
+    size = teacher.evaluate("parseFloat(getComputedStyle(document.getElementById('class-code')).fontSize)")
+    assert size >= 64, "the code must be readable from the back row"
+
+    students = [student(browser, server, lang, code, nick, phone=(i == 0))
+                for i, nick in enumerate(["Ada", "小明", "<b>Bo</b>"])]
+    expect(teacher.locator("#student-count")).to_have_text("3")
+
+    teacher.select_option("#task-kind", "draw")
+    teacher.select_option("#task-target", "7")
+    teacher.locator("#task-form button[type=submit]").click()
+    for page in students:
+        expect(page.locator("#student-task")).to_contain_text("7", timeout=6000)  # devices ask every 2 s
+
+    for page, digit in zip(students, ["7", "7", "1"]):
+        draw(page, digit)
+        page.locator("#send-drawing").click()
+        expect(page.locator("#student-verdict")).to_contain_text(digit)
+
+    wall = teacher.locator("#wall")
+    expect(wall.locator(".answer")).to_have_count(3)
+    expect(wall.locator(".answer.wrong")).to_have_count(1)  # the 1 drawn for "draw a 7"
+    assert "<b>Bo</b>" in wall.inner_text()  # a nickname is text, never markup
+    assert wall.locator("b").count() == 0
+    href = wall.locator(".answer").first.get_attribute("href")
+    assert href.startswith("/?model=digits&input=")
+    expect(teacher.locator("table.confusion td.right")).to_have_text("2")
+    expect(teacher.locator("table.confusion td.wrong")).to_have_text("1")
+    assert teacher.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    for page in students:
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    teacher.screenshot(path=str(ARTIFACTS / f"class-wall-{lang}.png"))
+    students[0].screenshot(path=str(ARTIFACTS / f"class-phone-{lang}.png"))
+
+    teacher.locator("#class-end").click()
+    expect(students[1].locator("#student-task")).to_contain_text("。" if lang == "zh" else "ended", timeout=6000)
+    assert teacher.errors == [] and [p.errors for p in students] == [[], [], []]
+    for page in [teacher, *students]:
+        page.context.close()
+
+
+def test_a_wrong_code_is_said_in_the_learners_language(browser, server):
+    page = new_page(browser, server)
+    page.goto(f"{server}/class?lang=zh")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#join-code", "ZZZZZ")
+    page.fill("#join-nick", "Ada")
+    page.locator("#join-form button[type=submit]").click()
+    expect(page.locator("#class-status")).to_contain_text("课堂码")
+    page.context.close()

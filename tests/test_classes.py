@@ -1,0 +1,181 @@
+"""Class mode through the API: open, join, tasks, answers, the wall's event stream, results,
+and the security rules (teacher secret, student tokens, other classes, limits)."""
+import csv
+import io
+import json
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from cnnviz.live.classes import MAX_STUDENTS, ClassStore, clean_nickname
+from conftest import draw_digit, png_bytes
+
+SEVEN = {"image": "data:image/png;base64,"}
+
+
+def seven_png():
+    import base64
+    return "data:image/png;base64," + base64.b64encode(png_bytes(draw_digit("7"))).decode()
+
+
+def open_class(client, **body):
+    r = client.post("/api/classes", json=body or {"model": "digits"})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def join(client, code, nick="Ada"):
+    r = client.post(f"/api/classes/{code}/join", json={"nickname": nick})
+    return r
+
+
+def test_a_class_from_opening_to_results(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)  # the test client reads a stream to its end
+    teacher, student, other = app.test_client(), app.test_client(), app.test_client()
+    c = open_class(teacher)
+    code = c["code"]
+    assert len(code) == 5 and c["join_url"].endswith(f"/class?join={code}") and c["students"] == 0
+    r = join(student, code.lower(), "  Ada  ")  # codes are not case-sensitive; names are trimmed
+    assert r.status_code == 201 and r.get_json()["nick"] == "Ada"
+    assert join(other, code, "Bo").status_code == 201
+    assert teacher.get(f"/api/classes/{code}").get_json()["students"] == 2
+
+    r = teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "draw", "target": 7}})
+    assert r.status_code == 201
+    assert student.get(f"/api/classes/{code}/task").get_json()["task"] == {"kind": "draw", "target": 7}
+
+    r = student.post(f"/api/classes/{code}/answers", json={"image": seven_png()})
+    assert r.status_code == 201 and r.get_json()["label"] == "7"
+
+    events = teacher.get(f"/api/classes/{code}/events")
+    assert events.mimetype == "text/event-stream"
+    text = events.get_data(as_text=True)  # the test client reads the whole (bounded) stream
+    kinds = [json.loads(line[6:])["type"] for line in text.splitlines() if line.startswith("data: ")]
+    assert kinds == ["joined", "joined", "task", "answer"]
+    answer = [json.loads(l[6:]) for l in text.splitlines() if l.startswith("data: ")][-1]
+    assert answer["nick"] == "Ada" and answer["predicted"] == 7 and len(answer["input"]) > 1000
+
+    rows = list(csv.reader(io.StringIO(teacher.get(f"/api/classes/{code}/results.csv").get_data(as_text=True))))
+    assert rows[0][:3] == ["time", "student", "nickname"] and rows[1][2:6] == ["Ada", "draw", "7", "7"]
+
+    assert teacher.delete(f"/api/classes/{code}").get_json()["ended"] is True
+    assert student.get(f"/api/classes/{code}/task").get_json()["ended"] is True
+    r = student.post(f"/api/classes/{code}/answers", json={"image": seven_png()})
+    assert r.status_code == 409 and r.get_json()["code"] == "class.ended"
+
+
+def test_students_cannot_act_as_the_teacher_or_see_other_classes(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)
+    teacher, student, stranger = app.test_client(), app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    other_code = open_class(app.test_client())["code"]
+    join(student, code)
+    for method, path, body in [("post", f"/api/classes/{code}/tasks", {"task": {"kind": "wrong"}}),
+                               ("get", f"/api/classes/{code}/events", None),
+                               ("get", f"/api/classes/{code}/results.csv", None),
+                               ("delete", f"/api/classes/{code}", None)]:
+        for client in (student, stranger):
+            r = getattr(client, method)(path, json=body)
+            assert r.status_code == 403 and r.get_json()["code"] == "class.forbidden", path
+        r = getattr(stranger, method)(path, json=body, headers={"X-Teacher-Secret": "guess"})
+        assert r.status_code == 403
+    # a student of one class is nobody in another
+    assert student.get(f"/api/classes/{other_code}/task").status_code == 403
+    assert stranger.get("/api/classes/ZZZZZ").get_json()["code"] == "class.unknown"
+    assert stranger.get("/api/classes/../x").status_code == 404
+
+
+@pytest.mark.parametrize("nick,ok", [("", False), ("   ", False), ("x" * 25, False), (7, False),
+                                     ("<img src=x onerror=1>", True), ("小明", True), ("a\u202eb", True)])
+def test_nicknames_are_limited_and_stored_as_text(app, nick, ok):
+    code = open_class(app.test_client())["code"]
+    r = join(app.test_client(), code, nick)
+    assert r.status_code == (201 if ok else 400)
+    if ok:
+        assert "\u202e" not in r.get_json()["nick"]  # no bidirectional overrides or other invisible marks
+    else:
+        assert r.get_json()["code"] == "class.nickname"
+
+
+def test_a_class_is_full_at_its_limit(app):
+    kv = app.extensions["cnnviz.kv"]
+    store = ClassStore(kv)
+    record = store.create("digits")
+    kv.incr(f"class:{record['code']}:students", MAX_STUDENTS)  # as if the class had filled up
+    r = join(app.test_client(), record["code"])
+    assert r.status_code == 429 and r.get_json()["code"] == "class.full"
+
+
+def test_a_device_is_rate_limited(app, monkeypatch):
+    monkeypatch.setattr("cnnviz.live.classes.time.time", lambda: 1_800_000_030.0)  # all within one minute
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    pixels = [[0.0] * 28 for _ in range(28)]
+    for row in pixels[5:20]:
+        row[14] = 1.0
+    statuses = [student.post(f"/api/classes/{code}/answers", json={"pixels": pixels}).status_code for _ in range(45)]
+    assert statuses.count(201) == 40 and statuses[-1] == 429
+    r = student.post(f"/api/classes/{code}/answers", json={"pixels": pixels})
+    assert int(r.headers["Retry-After"]) > 0 and r.get_json()["code"] == "class.rate"
+
+
+def test_classes_expire(app):
+    now = [1000.0]
+    store = ClassStore(app.extensions["cnnviz.kv"], clock=lambda: now[0])
+    record = store.create("digits")
+    assert store.get(record["code"])["code"] == record["code"]
+    now[0] += 12 * 3600 + 1
+    with pytest.raises(Exception) as e:
+        store.get(record["code"])
+    assert e.value.code == "class.unknown"
+
+
+def test_bad_tasks_and_answers_are_clear_4xx(app):
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    for task in [None, {}, {"kind": "dance"}, {"kind": "draw"}, {"kind": "draw", "target": True},
+                 {"kind": "free", "text": ""}, {"kind": "free", "text": "x" * 201}]:
+        r = teacher.post(f"/api/classes/{code}/tasks", json={"task": task})
+        assert r.status_code == 400 and r.get_json()["code"] == "class.task", task
+    r = student.post(f"/api/classes/{code}/answers", json={"pixels": "nope"})
+    assert r.status_code == 400 and r.get_json()["code"] == "pixels.not_2d"
+
+
+def test_nickname_cleaning():
+    assert clean_nickname(" Ada\tLovelace ") == "Ada Lovelace"
+    assert clean_nickname("a\u200bb") == "ab"
+
+
+def test_wall_stream_over_the_real_server(server):
+    """Over python app.py: the wall hears a student's answer within a second, and resumes from its id."""
+    def call(method, path, body=None, headers=None):
+        req = urllib.request.Request(server + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    _, c = call("POST", "/api/classes", {"model": "digits"})
+    code, secret = c["code"], c["secret"]
+    _, s = call("POST", f"/api/classes/{code}/join", {"nickname": "Cy"})
+    heard = []
+
+    def listen():
+        req = urllib.request.Request(f"{server}/api/classes/{code}/events",
+                                     headers={"X-Teacher-Secret": secret, "Last-Event-ID": "1"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            for line in r:
+                if line.startswith(b"data: "):
+                    heard.append((time.monotonic(), json.loads(line[6:])))
+                    return
+    t = threading.Thread(target=listen)
+    t.start()
+    time.sleep(0.5)  # the wall is listening before the answer
+    sent = time.monotonic()
+    status, _ = call("POST", f"/api/classes/{code}/answers", {"image": seven_png()},
+                     {"X-Student-Token": s["token"]})
+    t.join(10)
+    assert status == 201 and heard and heard[0][1]["type"] == "answer" and heard[0][1]["n"] == 2
+    assert heard[0][0] - sent < 1.0
