@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_compress import Compress
 
 from . import errors
+from .exercises import bp as exercises_bp
 from ..engine.model import models_dir
 from ..live.models import ModelStore
 
@@ -53,6 +54,7 @@ def create_app(test_config=None):
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exercises_bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 
