@@ -124,7 +124,7 @@ async function check(event) {
   if (view.verdict) return;
   const read = view.fields.read();
   if (read.problem) {
-    $('status').textContent = t(read.problem);
+    $('status').textContent = t(read.problem, read.params);
     return;
   }
   $('status').textContent = '';
@@ -136,6 +136,7 @@ async function check(event) {
   }
   render();
   $('next').focus();
+  $('verdict').scrollIntoView({ block: 'nearest' });
 }
 
 async function next() {

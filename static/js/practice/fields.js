@@ -78,7 +78,7 @@ function gridField(field, t) {
     if (next) { e.preventDefault(); next.focus(); next.select(); }
   });
   return {
-    node: el('div', 'answer-row', table), first: inputs[0][0],
+    node: el('div', 'answer-row answer-grid-row', el('span', 'answer-label', t('practice.field.answer')), table), first: inputs[0][0],
     read: () => inputs.map((r) => r.map(readNumber)),
     mark: (ok, cells) => inputs.forEach((r, i) => r.forEach((input, j) =>
       input.parentElement.classList.add(cells?.[i]?.[j] ?? ok ? 'is-right' : 'is-wrong'))),
@@ -161,6 +161,9 @@ export function mountFields(container, exercise, t, renderOption) {
       for (const [i, field] of exercise.fields.entries()) {
         const value = parts[i].read();
         if (field.type === 'choice' && Number.isNaN(value)) return { problem: 'practice.needChoice' };
+        if (field.type === 'order' && [...value].sort().join() !== [...Array(field.options).keys()].join()) {
+          return { problem: 'practice.needOrder', params: { letters: LETTERS.slice(0, field.options).split('').join(', ') } };
+        }
         if (hasNaN(value)) return { problem: 'practice.needNumber' };
         answer[field.name] = value;
       }

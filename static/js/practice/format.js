@@ -17,7 +17,10 @@ export function num(v, decimals = 0) {
 export const term = (v, decimals = 0) => (v < 0 ? `(${num(v, decimals)})` : num(v, decimals));
 
 /** With thousands separators, for parameter counts: 1219680 -> "1,219,680". */
-export const count = (v) => v.toLocaleString('en-US');
+export const count = (v) => v.toLocaleString('en-US').replace('-', MINUS);
+
+/** '=' when v shows exactly at `decimals` places, else '≈'. */
+export const equals = (v, decimals = 2) => (Math.abs(v * 10 ** decimals - Math.round(v * 10 ** decimals)) < 1e-6 ? '=' : '≈');
 
 /** Text typed by a learner -> a number, or NaN when it is not one. */
 export function parseNumber(text) {
@@ -32,9 +35,9 @@ export function parseOrder(text) {
 }
 
 /** A grid of numbers as a <table>; cellClass(i, j) may add a class to a cell. */
-export function gridTable(values, { decimals = 0, cellClass, label } = {}) {
+export function gridTable(values, { decimals = 0, cellClass, label, small = false } = {}) {
   const table = document.createElement('table');
-  table.className = 'num-grid';
+  table.className = small ? 'num-grid small' : 'num-grid';
   if (label) table.setAttribute('aria-label', label);
   values.forEach((row, i) => {
     const tr = table.insertRow();

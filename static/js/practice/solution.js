@@ -1,7 +1,7 @@
 // The worked solution of a checked exercise, drawn from the structured solution the server's
 // engine computed (every number here was sent; the page only lays them out and words them).
 import { classTable } from './exercise.js';
-import { LETTERS, count, el, figure, gridTable, num, term } from './format.js';
+import { LETTERS, count, el, equals, figure, gridTable, num, term } from './format.js';
 
 const line = (text, className = 'step') => el('p', className, text);
 const sumOf = (values, d = 0) => values.map((v) => term(v, d)).join(' + ');
@@ -21,20 +21,21 @@ function poolSolution(s, t, kind) {
     const where = t('practice.sol.window', { row: w.row + 1, col: w.col + 1 });
     return kind === 'maxpool'
       ? line(`${where}: max(${values.map((v) => num(v)).join(', ')}) = ${num(w.result)}`)
-      : line(`${where}: (${sumOf(values)}) / ${w.count} = ${num(w.total)} / ${w.count} = ${num(w.result, 2)}`);
+      : line(`${where}: (${sumOf(values)}) / ${w.count} = ${num(w.total)} / ${w.count} ${equals(w.result)} ${num(w.result, 2)}`);
   });
   return [line(t(`practice.sol.${kind}`, { size: s.size, stride: s.stride })), grid, ...steps,
     figure(t('practice.output'), gridTable(s.output, { decimals: kind === 'maxpool' ? 0 : 2 }))];
 }
 
 function edgeSolution(s, t, ex) {
+  const small = (values) => gridTable(values, { small: true });
   const rows = ex.data.kernels.map((k, i) => el('div', `edge-row${i === s.choice ? ' is-answer' : ''}`,
-    figure(`${t('practice.kernel')} ${LETTERS[i]}`, gridTable(k)),
-    figure(t('practice.sol.onVertical'), gridTable(s.on_vertical[i])),
-    figure(t('practice.sol.onHorizontal'), gridTable(s.on_horizontal[i])),
+    figure(`${t('practice.kernel')} ${LETTERS[i]}`, small(k)),
+    figure(t('practice.sol.onVertical'), small(s.on_vertical[i])),
+    figure(t('practice.sol.onHorizontal'), small(s.on_horizontal[i])),
     line(t(s.detects[i] ? 'practice.sol.detects' : 'practice.sol.notDetects'), 'edge-verdict')));
   return [line(t('practice.sol.vertical_edge')), el('div', 'figures', figure(t('practice.sol.verticalImage'),
-    gridTable(s.vertical_image)), figure(t('practice.sol.horizontalImage'), gridTable(s.horizontal_image))), ...rows];
+    small(s.vertical_image)), figure(t('practice.sol.horizontalImage'), small(s.horizontal_image))), ...rows];
 }
 
 function softmaxTable(t, parts) {
@@ -47,7 +48,7 @@ function softmaxTable(t, parts) {
 const SOLUTIONS = {
   output_size(s, t) {
     const formula = `(W − F + 2P) / S + 1 = (${s.W} − ${s.F} + 2 × ${s.P}) / ${s.S} + 1 = ${num(s.numerator)} / ${s.S} + 1`;
-    return [line(`${formula} = ${num(s.value, 2)}`, 'step formula'),
+    return [line(`${formula} ${equals(s.value)} ${num(s.value, 2)}`, 'step formula'),
       line(s.valid ? t('practice.sol.sizeValid', { output: s.output }) : t('practice.sol.sizeInvalid', { value: num(s.value, 2) }))];
   },
   conv_value(s, t) {
