@@ -165,7 +165,9 @@ function readSeed() {
 function wire() {
   $('answer-form').addEventListener('submit', check);
   $('answer-form').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && e.target.type === 'radio') { e.preventDefault(); $('answer-form').requestSubmit(); }
+    // Enter checks from any answer control; Space still presses a button or picks a radio
+    const inAnswer = $('answer-fields').contains(e.target) && (e.target.type === 'radio' || e.target.type === 'button');
+    if (e.key === 'Enter' && inAnswer) { e.preventDefault(); $('answer-form').requestSubmit(); }
   });
   $('next').addEventListener('click', next);
   $('hint').addEventListener('click', () => { view.hints += 1; renderHints(); });
