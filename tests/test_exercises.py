@@ -243,3 +243,17 @@ def test_any_body_gets_a_clean_answer_from_both_endpoints(body):
         r = post(path, body)
         got = r.get_json()
         assert ("error" in got and "code" in got) != (r.status_code == 200)
+
+
+def test_every_catalog_key_the_api_sends_exists_with_the_params_it_names():
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "static/js/i18n"
+    for lang in ("en", "zh"):
+        text = (root / lang / "practice.js").read_text()
+        catalog = dict(re.findall(r"^  '([\w.]+)': '(.*)',$", text, re.M))
+        for kind in ex.KINDS:
+            e = APP.test_client().post("/api/exercises", json={"seed": 1, "kind": kind}).get_json()["exercises"][0]
+            for item in [e["prompt"], *e["hints"]]:
+                assert item["key"] in catalog, (lang, item["key"])
+                assert set(re.findall(r"\{(\w+)\}", catalog[item["key"]])) <= set(item["params"]), (lang, item["key"])

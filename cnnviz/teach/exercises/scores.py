@@ -50,4 +50,4 @@ def softmax_grow(rng, seed, index):
     return Exercise("softmax_grow", seed, index, {"grown": grown, "delta": delta},
                     {"logits": z.tolist(), "probabilities": before["probabilities"], "options": options},
                     (Field("choice", "choice", options=len(options)),), {"choice": right}, solution,
-                    (("practice.softmax_grow.hint1", {}), ("practice.softmax_grow.hint2", {})))
+                    (("practice.softmax_grow.hint1", {}), ("practice.softmax_grow.hint2", {"grown": grown})))

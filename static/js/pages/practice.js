@@ -2,7 +2,7 @@
 // with hints, the worked solution and a score. The sheet (seed, kind) and the item are in the
 // URL, so a teacher's "sheet 42, exercise 3" is the same on every device.
 import { LANGUAGES, apply, language, preferredLanguage, setLanguage, t } from '../core/i18n.js';
-import { renderExercise, optionView } from '../practice/exercise.js';
+import { optionView, renderExercise, textParams } from '../practice/exercise.js';
 import { mountFields } from '../practice/fields.js';
 import { rightAnswerText, renderSolution } from '../practice/solution.js';
 import { createSession, getKinds, randomSeed } from '../practice/session.js';
@@ -47,7 +47,7 @@ function renderHints() {
   const list = $('hints');
   list.replaceChildren(...view.exercise.hints.slice(0, view.hints).map((h) => {
     const li = document.createElement('li');
-    li.textContent = t(h.key, h.params);
+    li.textContent = t(h.key, textParams(h.params));
     return li;
   }));
   $('hint').disabled = view.hints >= view.exercise.hints.length || Boolean(view.verdict);

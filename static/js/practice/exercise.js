@@ -4,11 +4,11 @@ import { LETTERS, el, figure, gridTable, num } from './format.js';
 
 const PROB_DECIMALS = 3;
 
-/** The prompt's params as text: numbers with a true minus, class indices as letters. */
-export function promptParams(exercise) {
-  const p = { ...exercise.prompt.params };
+/** A prompt's or hint's params as text: numbers with a true minus, a class index as its letter. */
+export function textParams(params) {
+  const p = { ...params };
   for (const [k, v] of Object.entries(p)) if (typeof v === 'number') p[k] = num(v, 2);
-  if ('grown' in p) p.grown = LETTERS[exercise.prompt.params.grown];
+  if ('grown' in p) p.grown = LETTERS[params.grown];
   return p;
 }
 
@@ -70,7 +70,7 @@ export function optionView(exercise, t, i) {
 
 /** Draw the prompt and the numbers of one exercise into `container`. */
 export function renderExercise(container, exercise, t) {
-  const prompt = el('p', 'prompt', t(exercise.prompt.key, promptParams(exercise)));
+  const prompt = el('p', 'prompt', t(exercise.prompt.key, textParams(exercise.prompt.params)));
   prompt.id = 'exercise-prompt';
   container.replaceChildren(prompt, VIEWS[exercise.kind](exercise, t) ?? '');
 }
