@@ -64,7 +64,7 @@ function renderVerdict() {
   }
   box.classList.add(verdict.correct ? 'is-right' : 'is-wrong');
   const answer = rightAnswerText(exercise, verdict, t);
-  box.textContent = verdict.correct ? t('practice.right') : t('practice.wrong') + (answer ? ` ${t('practice.rightAnswer', { answer })}` : '');
+  box.textContent = verdict.correct ? t('practice.right') : answer ? t('practice.wrongAnswer', { answer }) : t('practice.wrong');
   renderSolution($('solution'), exercise, verdict, t);
 }
 
