@@ -7,6 +7,7 @@ from flask import Flask, request
 from flask_compress import Compress
 
 from . import errors
+from .exercises import bp as exercises_bp
 from ..engine.model import models_dir
 from ..live.kv import instance_folder, open_kv
 from ..live.models import ModelStore
@@ -59,6 +60,7 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(classes.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exercises_bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 

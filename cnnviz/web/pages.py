@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 
 from .. import __version__
 
-ORDER = ("explore", "lab", "learn", "train", "class")
+ORDER = ("explore", "lab", "learn", "practice", "train", "class")
 bp = Blueprint("pages", __name__)
 
 
@@ -30,7 +30,7 @@ def explore():
     return render("explore")
 
 
-@bp.get("/<any(lab, learn, train, class):page>")
+@bp.get(f"/<any({', '.join(ORDER[1:])}):page>")
 def page(page):
     if page not in current_app.extensions["cnnviz.pages"]:
         abort(404)

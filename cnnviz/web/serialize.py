@@ -121,3 +121,41 @@ def class_created(record, join_url, local_only):
 def class_joined(record, student):
     return {**class_info(record), "student": student["student"], "nick": student["nick"],
             "token": student["token"]}
+
+def _plain(v):
+    """NumPy values inside nested dicts and lists -> plain JSON numbers and lists."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _field(f):
+    return {"name": f.name, "type": f.type, "decimals": f.decimals, "tolerance": f.tolerance,
+            "shape": list(f.shape), "options": f.options, "signed": f.signed}
+
+
+def exercise(e):
+    """One exercise, language-neutral: the page renders practice.<kind>.prompt with params."""
+    return {"kind": e.kind, "seed": e.seed, "index": e.index,
+            "prompt": {"key": f"practice.{e.kind}.prompt", "params": _plain(e.params)},
+            "data": _plain(e.data), "fields": [_field(f) for f in e.fields],
+            "hints": [{"key": key, "params": _plain(params)} for key, params in e.hints]}
+
+
+def exercise_set(seed, kind, start, exercises):
+    return {"seed": seed, "kind": kind, "start": start, "exercises": [exercise(e) for e in exercises]}
+
+
+def exercise_verdict(e, verdict):
+    """The verdict on one answer, the right answer and the worked solution (structured data)."""
+    return {"kind": e.kind, "seed": e.seed, "index": e.index, "correct": verdict["correct"],
+            "verdict": "right" if verdict["correct"] else "wrong",
+            "fields": {name: {**_plain(r), "tolerance": f.tolerance}
+                       for f in e.fields for name, r in verdict["fields"].items() if name == f.name},
+            "answer": _plain(verdict["answer"]), "solution": _plain(verdict["solution"])}

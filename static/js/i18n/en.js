@@ -2,5 +2,6 @@
 import common from './en/common.js';
 import classMode from './en/class.js';
 import explore from './en/explore.js';
+import practice from './en/practice.js';
 
-export default { ...common, ...explore, ...classMode };
+export default { ...common, ...explore, ...practice, ...classMode };

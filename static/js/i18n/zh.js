@@ -2,5 +2,6 @@
 import common from './zh/common.js';
 import classMode from './zh/class.js';
 import explore from './zh/explore.js';
+import practice from './zh/practice.js';
 
-export default { ...common, ...explore, ...classMode };
+export default { ...common, ...explore, ...practice, ...classMode };
