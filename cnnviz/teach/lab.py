@@ -217,3 +217,31 @@ def relu(x):
     """The lab's ReLU of a feature map: the network's own function."""
     from ..engine.kinds.activation import relu_forward
     return relu_forward(np.asarray(x, np.float64))[0]
+
+
+def grey_image(img, max_side=LIMITS["side"]):
+    """A decoded Pillow image -> grey values (H, W) in [0, 1], shrunk to at most max_side on a side."""
+    from PIL import Image
+    from .preprocess import to_gray
+    max_side = bounded("max_side", max_side, LIMITS["side"], low=3)
+    img = img.copy()
+    img.thumbnail((max_side, max_side), Image.Resampling.BOX)
+    return to_gray(img)
+
+
+def im2col_parts(conv, x, p, output):
+    """A network conv layer on one input x (C, H, W) as one matrix multiply, with the engine's im2col:
+    X_col (C*F*F, H'*W'), W_row (K, C*F*F), W_row @ X_col + b (K, H'*W') and that reshaped to (K, H', W'),
+    compared with the layer's output in the network's trace."""
+    from ..engine.kinds.conv import im2col
+    k = conv.kernel
+    cols, ho, wo = im2col(x[None], k, k, conv.stride, conv.padding, conv.dilation)
+    w_row = p["weight"].reshape(conv.filters, -1)
+    product = w_row @ cols + p["bias"][:, None]
+    reshaped = product.reshape(conv.filters, ho, wo)
+    return {"x_col": cols, "w_row": w_row, "bias": p["bias"], "product": product, "reshaped": reshaped,
+            "output": output, "max_difference": float(np.abs(reshaped - output).max()),
+            "shapes": {"input": list(x.shape), "x_col": list(cols.shape), "w_row": list(w_row.shape),
+                       "product": list(product.shape), "output": list(reshaped.shape)},
+            "kernel": k, "stride": conv.stride, "padding": conv.padding, "dilation": conv.dilation,
+            "copies": {"input_values": int(x.size), "x_col_values": int(cols.size)}}
