@@ -11,8 +11,9 @@ import io
 
 import numpy as np
 
-from ..engine.architecture import Architecture
-from ..engine.kinds import ShapeError
+from ..engine.architecture import MAX_LAYERS, Architecture
+from ..engine.architecture import _check_input_shape as check_input_shape
+from ..engine.kinds import ShapeError, layer_from_spec
 from ..training.presets import ARCHITECTURES
 
 BYTES_PER_VALUE = 4  # float32
@@ -78,15 +79,26 @@ def named(layer_specs):
 
 
 def _valid_prefix(layer_specs, input_shape):
-    """(Architecture of the layers that fit, the ShapeError of the first that does not, or None)."""
+    """(Architecture of the layers that fit, (index, ShapeError) of the first that does not, or None)."""
+    check_input_shape(input_shape)
+    if not isinstance(layer_specs, list) or len(layer_specs) > MAX_LAYERS:
+        raise ShapeError(f"an architecture has 1 to {MAX_LAYERS} layers", "architecture.layers", max=MAX_LAYERS)
+    end, problem = len(layer_specs), None
+    for i, spec in enumerate(layer_specs):
+        try:
+            layer_from_spec(spec)  # the layer itself: kind, name, hyperparameters
+        except ShapeError as e:
+            end, problem = i, (i, e)
+            break
+    if end == 0:
+        return None, problem
     try:
-        return Architecture(layer_specs, input_shape), None
-    except ShapeError as e:
-        bad = e.params.get("layer")
-        names = [s.get("name") for s in layer_specs if isinstance(s, dict)]
-        if bad not in names:
-            raise  # not a per-layer problem (input shape, count, duplicate names): the whole request is bad
-        i = names.index(bad)
+        return Architecture(layer_specs[:end], input_shape), problem
+    except ShapeError as e:  # a layer that does not fit its input's shape
+        names = [s.get("name") for s in layer_specs[:end]]
+        if e.params.get("layer") not in names:
+            raise  # not one layer's problem (e.g. duplicate names): the whole request is bad
+        i = names.index(e.params["layer"])
         return (Architecture(layer_specs[:i], input_shape) if i else None), (i, e)
 
 
