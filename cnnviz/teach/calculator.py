@@ -65,7 +65,7 @@ def _lenet5():
 PRESETS = {"vgg16": _vgg16(), "alexnet": _alexnet(), "lenet5": _lenet5(),
            "digits": ARCHITECTURES["digits"], "fashion": ARCHITECTURES["fashion"]}
 # What CS231n's VGGNet table claims for its total (its rows add to far less: see calculate()).
-TUTORIAL_CLAIMS = {"vgg16": {"activations": 24_000_000, "megabytes": 93, "parameters": 138_000_000}}
+TUTORIAL_CLAIMS = {"vgg16": {"activations": 24_000_000, "millions": 24, "megabytes": 93, "parameters": 138_000_000}}
 
 
 def named(layer_specs):
@@ -142,7 +142,9 @@ def calculate(layer_specs, input_shape, preset=None):
     activations = in_values + sum(r["activations"] for r in ok if r["counted"])
     weights, biases = sum(r["weights"] for r in ok), sum(r["biases"] for r in ok)
     totals = {"weights": weights, "biases": biases, "parameters": weights + biases, "activations": activations,
-              "bytes_forward": activations * BYTES_PER_VALUE, "macs": sum(r["macs"] for r in ok)}
+              "bytes_forward": activations * BYTES_PER_VALUE, "macs": sum(r["macs"] for r in ok),
+              "activations_millions": round(activations / 1e6, 1),
+              "megabytes_forward": round(activations * BYTES_PER_VALUE / 1e6, 1)}
     return {"preset": preset, "input_shape": list(input_shape), "input_activations": in_values,
             "layers": rows, "totals": totals, "error": error, "claims": TUTORIAL_CLAIMS.get(preset)}
 

@@ -116,7 +116,8 @@ def geometry(input_shape, kernel, filters, stride=1, padding=0, dilation=1):
                        "col_starts": [x * stride - padding for x in range(out[2])]},
             "parameters": {"weights": weights, "biases": biases, "shared": weights + biases,
                            "neurons": neurons, "per_neuron": per_neuron, "unshared": neurons * per_neuron},
-            "macs": layer.macs(input_shape, out)}
+            "macs": layer.macs(input_shape, out),
+            "im2col": {"x_col": [per_neuron - 1, int(out[1] * out[2])], "w_row": [filters, per_neuron - 1]}}
 
 
 # ------------------------------------------------------------------ convolution
@@ -244,4 +245,5 @@ def im2col_parts(conv, x, p, output):
             "shapes": {"input": list(x.shape), "x_col": list(cols.shape), "w_row": list(w_row.shape),
                        "product": list(product.shape), "output": list(reshaped.shape)},
             "kernel": k, "stride": conv.stride, "padding": conv.padding, "dilation": conv.dilation,
-            "copies": {"input_values": int(x.size), "x_col_values": int(cols.size)}}
+            "copies": {"input_values": int(x.size), "x_col_values": int(cols.size),
+                       "ratio": round(cols.size / x.size, 2)}}
