@@ -33,7 +33,7 @@ def _steps(fields):
 @bp.get("/lab/examples")
 def examples():
     raw = request.args.get("seed", "0")
-    seed = whole_number({"seed": int(raw) if raw.isdigit() and len(raw) < 10 else -1}, "seed", 0, 0, 10**9)
+    seed = whole_number({"seed": int(raw) if raw.isdigit() and len(raw) < 10 else -1}, "seed", 0, 0, 10**9 - 1)
     return serialize.plain({**lab_examples.examples(seed), "limits": lab.LIMITS})
 
 
@@ -52,7 +52,11 @@ def convolve():
     first, count = _steps(fields)
     result = lab.convolve(x, kernel, bias, fields.get("stride", 1), fields.get("padding", 0),
                           fields.get("dilation", 1), first, count)
-    if fields.get("then"):  # the kernel lab's next steps: ReLU of the map, then its 2 x 2 max pooling
+    then = fields.get("then", False)
+    then = then == "true" if isinstance(then, str) and then in ("true", "false") else then  # multipart text
+    if not isinstance(then, bool):
+        raise InputError("'then' must be true or false", "field.type", field="then")
+    if then:  # the kernel lab's next steps: ReLU of the map, then its 2 x 2 max pooling
         rectified = lab.relu(result["output"])
         result["relu"] = rectified
         result["pooled"], result["pool_error"] = None, None
@@ -92,7 +96,7 @@ def pool():
 def _architecture_result(fields):
     preset = fields.get("preset")
     if preset is not None:
-        if preset not in calculator.PRESETS:
+        if not isinstance(preset, str) or preset not in calculator.PRESETS:
             raise InputError(f"no preset {preset!r}; available: {', '.join(calculator.PRESETS)}", "lab.preset",
                              preset=str(preset), presets=list(calculator.PRESETS))
         return calculator.calculate_preset(preset)
@@ -108,7 +112,10 @@ def _architecture_result(fields):
 def architecture():
     fields, _ = read_body(request)
     result = _architecture_result(fields)
-    if request.args.get("format") == "csv":
+    form = request.args.get("format", "json")
+    if form not in ("json", "csv"):
+        raise InputError("'format' must be json or csv", "field.type", field="format")
+    if form == "csv":
         name = result["preset"] or "architecture"
         return Response(calculator.to_csv(result), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

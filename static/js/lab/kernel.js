@@ -70,7 +70,7 @@ export function mountKernel(els, clock, examples, tooltip) {
       if (input.blob) {
         const form = new FormData();
         form.append('image', input.blob, input.name || 'photo');
-        for (const [key, v] of Object.entries({ kernel: k, then: 1, steps: 0, max_side: 256 })) form.append(key, JSON.stringify(v));
+        for (const [key, v] of Object.entries({ kernel: k, then: true, steps: 0, max_side: 256 })) form.append(key, JSON.stringify(v));
         result = await call('/api/lab/convolve', { method: 'POST', body: form });
       } else {
         result = await postJSON('/api/lab/convolve', { ...input.json, kernel: k, then: true, steps: 0 });

@@ -48,6 +48,7 @@ export default {
   'error.field.missing': "Something is missing: \"{field}\".",
   'error.field.range': "\"{field}\" must be a whole number from {low} to {high}.",
   'error.request.bad_json': "The request was not valid JSON.",
+  'error.field.type': '"{field}" has the wrong type.',
   'loading': 'Working…',
   'nav.label': 'Pages',
   'nav.explore': 'Explore',

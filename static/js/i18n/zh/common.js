@@ -48,6 +48,7 @@ export default {
   'error.field.missing': "缺少“{field}”。",
   'error.field.range': "“{field}”必须是 {low} 到 {high} 的整数。",
   'error.request.bad_json': "请求不是有效的 JSON。",
+  'error.field.type': '“{field}”的类型不对。',
   'loading': '计算中…',
   'nav.label': '页面',
   'nav.explore': '探索',
