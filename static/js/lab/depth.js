@@ -8,7 +8,7 @@ import { COLORS, numberGrid, setupCanvas, text } from '../lib/stage.js';
 import { el, errorText, status } from './util.js';
 
 const W = 1000;
-const H = 430;
+const H = 330;
 const signed = (v) => (v < 0 ? `(${fmt(v, 2)})` : fmt(v, 2));
 
 /** "1 2 0\n0 1 1" blocks separated by blank lines -> nested arrays; null if not numbers. */
@@ -65,38 +65,45 @@ export function mountDepth(els, clock) {
   }
 
   function draw(step) {
-    const ctx = setupCanvas(els.canvas, W, H);
-    ctx.clearRect(0, 0, W, H);
     if (!result) return;
+    const narrow = els.canvas.parentElement.clientWidth < 640; // phones: one row per channel
     const s = result.steps[step];
     const p = request.padding;
     const [c, h, w] = result.input_shape;
-    const cell = 27;
+    const cell = narrow ? 30 : 27;
+    const side = (w + 2 * p) * cell;
+    const [k, ho, wo] = result.output_shape;
+    const ocell = 38;
+    const width = narrow ? side + 3 * cell + 50 : W;
+    const outY = narrow ? 32 + c * (side + 34) + 20 : 200;
+    const height = narrow ? outY + ho * ocell + 10 : H;
+    const ctx = setupCanvas(els.canvas, width, height);
+    ctx.clearRect(0, 0, width, height);
     const padded = (ch) => Array.from({ length: h + 2 * p }, (_, y) => Array.from({ length: w + 2 * p }, (_, x) => {
       const yy = y - p;
       const xx = x - p;
       return yy >= 0 && yy < h && xx >= 0 && xx < w ? result.input[ch][yy][xx] : 0;
     }));
     const inWin = (y, x) => s.rows.includes(y - p) && s.cols.includes(x - p);
+    const filter = request.kernel[s.filter];
     for (let ch = 0; ch < c; ch++) {
-      const x0 = 10 + ch * ((w + 2 * p) * cell + 20);
-      text(ctx, t('depth.channel', { c: ch + 1 }), x0, 22, { size: 15, color: COLORS.muted });
-      numberGrid(ctx, padded(ch), x0, 32, cell, cell, {
+      const [x0, y0] = narrow ? [10, 32 + ch * (side + 34)] : [10 + ch * (side + 20), 32];
+      text(ctx, t('depth.channel', { c: ch + 1 }), x0, y0 - 10, { size: 15, color: COLORS.muted });
+      numberGrid(ctx, padded(ch), x0, y0, cell, cell, {
         size: 13, mark: (y, x) => (inWin(y, x) ? 'win' : (y < p || x < p || y >= h + p || x >= w + p) ? 'pad' : ''),
       });
+      if (narrow) numberGrid(ctx, filter[ch], x0 + side + 30, y0, cell, cell, { size: 13 });
     }
-    const fx = 640;
+    const fx = narrow ? 10 + side + 30 : 640;
     text(ctx, t('depth.filterN', { k: s.filter }), fx, 22, { size: 15, color: COLORS.muted });
-    request.kernel[s.filter].forEach((k, ch) => numberGrid(ctx, k, fx + ch * 115, 32, cell, cell, { size: 13 }));
-    text(ctx, t('depth.biasN', { k: s.filter, b: fmt(s.bias, 2) }), fx, 140, { size: 15 });
-    const [k, ho, wo] = result.output_shape;
-    const ocell = 38;
+    if (!narrow) filter.forEach((kk, ch) => numberGrid(ctx, kk, fx + ch * 115, 32, cell, cell, { size: 13 }));
+    text(ctx, t('depth.biasN', { k: s.filter, b: fmt(s.bias, 2) }), narrow ? 10 : fx, narrow ? outY - 26 : 140, { size: 15 });
     for (let f = 0; f < k; f++) {
-      const x0 = fx + f * (wo * ocell + 30);
-      text(ctx, t('depth.outputN', { k: f }), x0, 190, { size: 15, color: COLORS.muted });
+      const x0 = (narrow ? 10 : fx) + f * (wo * ocell + 30);
+      text(ctx, t('depth.outputN', { k: f }), x0, outY - 10, { size: 15, color: COLORS.muted });
       const index = (y, x) => f * ho * wo + y * wo + x;
       const filled = result.output[f].map((row, y) => row.map((v, x) => (index(y, x) <= step ? v : ''))); // the output fills in
-      numberGrid(ctx, filled, x0, 200, ocell, ocell, { size: 15, mark: (y, x) => (index(y, x) === step ? 'win' : index(y, x) > step ? 'pad' : '') });
+      numberGrid(ctx, filled, x0, outY, ocell, ocell, { size: 15, mark: (y, x) => (index(y, x) === step ? 'win' : index(y, x) > step ? 'pad' : '') });
     }
     drawSums(s);
   }

@@ -32,6 +32,7 @@ export function mountEdit(els, net, presets) {
   async function loadLayer() {
     const f = await getJSON(`/api/models/${net.model.id}/filters/${net.layer}`);
     state.trained = f;
+    state.original = null; // the trained network's answer, per model and input
     state.weight = structuredClone(f.weight);
     state.bias = [...f.bias];
     state.filter = 0;
@@ -86,7 +87,7 @@ export function mountEdit(els, net, presets) {
   const compareSoon = () => { clearTimeout(timer); timer = setTimeout(compare, 150); };
 
   async function compare() {
-    if (!net.pixels) return;
+    if (!net.pixels || !state.trained) return;
     const mine = ++seq;
     const changed = JSON.stringify(state.weight) !== JSON.stringify(state.trained.weight) || state.bias.some((b, i) => b !== state.trained.bias[i]);
     try {

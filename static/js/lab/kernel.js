@@ -145,18 +145,18 @@ export function mountKernel(els, clock, examples, tooltip) {
   postJSON('/api/lab/pool', { input: examples.pool.input, size: 2, stride: 2, mode: 'max' }).then((r) => { pooled = r; control.reload(0); });
 
   function drawPool(step) {
-    const ctx = setupCanvas(els.poolCanvas, 1000, 300);
-    ctx.clearRect(0, 0, 1000, 300);
+    const ctx = setupCanvas(els.poolCanvas, 560, 300);
+    ctx.clearRect(0, 0, 560, 300);
     if (!pooled) return;
     const s = pooled.steps[step];
-    const cell = 56;
+    const cell = 52;
     const win = (y, x) => s.rows.includes(y) && s.cols.includes(x);
     const winner = (y, x) => y === s.rows[s.winner[0]] && x === s.cols[s.winner[1]];
     text(ctx, t('pool.input'), 20, 24, { size: 17, color: COLORS.muted });
     numberGrid(ctx, examples.pool.input, 20, 36, cell, cell, { size: 22, mark: (y, x) => (winner(y, x) ? 'win' : win(y, x) ? '' : 'pad') });
     const out = pooled.output[0].map((row, y) => row.map((v, x) => (y * row.length + x <= step ? v : '')));
-    text(ctx, t('pool.output'), 400, 24, { size: 17, color: COLORS.muted });
-    numberGrid(ctx, out, 400, 36, cell * 1.4, cell * 1.4, { size: 26, mark: (y, x) => (y === s.row && x === s.col ? 'win' : '') });
+    text(ctx, t('pool.output'), 300, 24, { size: 17, color: COLORS.muted });
+    numberGrid(ctx, out, 300, 36, cell * 1.4, cell * 1.4, { size: 26, mark: (y, x) => (y === s.row && x === s.col ? 'win' : '') });
     const values = s.window.flat().map((v) => fmt(v, 2)).join(', ');
     text(ctx, t('pool.step', { values, max: fmt(s.value, 2) }), 20, 290, { size: 20 });
   }

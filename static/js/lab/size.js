@@ -8,7 +8,7 @@ import { COLORS, box, setupCanvas, text } from '../lib/stage.js';
 import { el, errorText, numberField } from './util.js';
 
 const W = 1000;
-const H = 470;
+const H_MAX = 470;
 const FIELDS = [ // name, catalog key, min, max
   ['width', 'size.w', 1, 4096], ['height', 'size.h', 1, 4096], ['channels', 'size.d', 1, 4096],
   ['kernel', 'size.f', 1, 64], ['stride', 'size.s', 1, 64], ['padding', 'size.p', 0, 64],
@@ -118,31 +118,42 @@ export function mountSize(els, clock) {
       ...row('size.macs', '', shape.macs, 'macs'));
   }
 
+  const position = el('p', { class: 'position', 'aria-live': 'polite' });
+  els.canvas.after(position);
+
   function draw(step) {
-    const ctx = setupCanvas(els.canvas, W, H);
-    ctx.clearRect(0, 0, W, H);
+    const narrow = els.canvas.parentElement.clientWidth < 640; // phones: output under the input
+    const width = narrow ? 460 : W;
     if (!shape) {
-      text(ctx, t('size.noOutput'), W / 2, H / 2, { align: 'center', color: COLORS.muted, size: 20 });
+      const ctx = setupCanvas(els.canvas, width, 120);
+      ctx.clearRect(0, 0, width, 120);
+      text(ctx, t('size.noOutput'), width / 2, 60, { align: 'center', color: COLORS.muted, size: 22 });
+      position.textContent = '';
       return;
     }
     const [, h, w] = shape.input_shape;
     const p = settings.padding;
     const { row_starts: rs, col_starts: cs, offsets } = shape.window;
     const [, ho, wo] = shape.output_shape;
-    const side = Math.max(h, w) + 2 * p;
-    const cell = Math.min(40, 420 / side);
+    const cell = Math.min(40, 420 / (Math.max(h, w) + 2 * p));
+    const ocell = Math.min(40, 420 / Math.max(ho, wo));
     const x0 = 20;
     const y0 = 30;
+    const inputH = (h + 2 * p) * cell;
+    const [ox0, oy0] = narrow ? [x0, y0 + inputH + 40] : [540, y0];
+    const height = Math.min(H_MAX * (narrow ? 2 : 1), (narrow ? oy0 + ho * ocell : y0 + Math.max(inputH, ho * ocell)) + 12);
+    const ctx = setupCanvas(els.canvas, width, height);
+    ctx.clearRect(0, 0, width, height);
     text(ctx, t('size.inputLabel', { h, w, p }), x0, 20, { size: 16, color: COLORS.muted });
     // input with its padding ring
     ctx.fillStyle = COLORS.pad;
-    ctx.fillRect(x0, y0, (w + 2 * p) * cell, (h + 2 * p) * cell);
+    ctx.fillRect(x0, y0, (w + 2 * p) * cell, inputH);
     ctx.fillStyle = '#dbe8f6';
     ctx.fillRect(x0 + p * cell, y0 + p * cell, w * cell, h * cell);
     if (cell >= 6) {
       ctx.strokeStyle = COLORS.line;
       ctx.lineWidth = 1;
-      for (let i = 0; i <= w + 2 * p; i++) ctx.strokeRect(x0 + i * cell, y0, 0, (h + 2 * p) * cell);
+      for (let i = 0; i <= w + 2 * p; i++) ctx.strokeRect(x0 + i * cell, y0, 0, inputH);
       for (let i = 0; i <= h + 2 * p; i++) ctx.strokeRect(x0, y0 + i * cell, (w + 2 * p) * cell, 0);
     }
     // the kernel's footprint at this step: F x F cells (holes between them when dilated)
@@ -154,16 +165,13 @@ export function mountSize(els, clock) {
     }
     box(ctx, x0 + (cs[ox] + p) * cell, y0 + (rs[oy] + p) * cell, shape.window.span * cell, shape.window.span * cell, COLORS.hot, 2);
     // the output grid fills in
-    const ocell = Math.min(40, 420 / Math.max(ho, wo));
-    const ox0 = 540;
-    text(ctx, t('size.outputLabel', { h: ho, w: wo }), ox0, 20, { size: 16, color: COLORS.muted });
+    text(ctx, t('size.outputLabel', { h: ho, w: wo }), ox0, oy0 - 10, { size: 16, color: COLORS.muted });
+    const gap = ocell >= 6 ? 1 : 0;
     for (let i = 0; i < ho * wo; i++) {
-      const y = Math.floor(i / wo);
-      const x = i % wo;
       ctx.fillStyle = i < step ? '#9cc3e8' : i === step ? COLORS.hot : '#f1f3f5';
-      ctx.fillRect(ox0 + x * ocell, y0 + y * ocell, ocell - (ocell >= 6 ? 1 : 0), ocell - (ocell >= 6 ? 1 : 0));
+      ctx.fillRect(ox0 + (i % wo) * ocell, oy0 + Math.floor(i / wo) * ocell, ocell - gap, ocell - gap);
     }
-    text(ctx, t('size.position', { row: oy + 1, col: ox + 1, y: rs[oy], x: cs[ox] }), ox0, y0 + ho * ocell + 26, { size: 16 });
+    position.textContent = t('size.position', { row: oy + 1, col: ox + 1, y: rs[oy], x: cs[ox] });
   }
 
   renderControls();

@@ -102,9 +102,16 @@ async function init() {
     $('edit-layer').addEventListener('change', (e) => { net.layer = e.target.value; edit.loadLayer(); });
     await Promise.all([loadModel(net.models[0].id), calculator.init()]);
   } catch (error) {
+    if (!(error instanceof api.ApiError)) console.error(error); // a bug, not a server answer
     status(errorText(error), true);
   }
   document.body.dataset.ready = 'true';
 }
+
+let resizeTimer = null;
+addEventListener('resize', () => { // layouts for phones and wide screens differ: redraw at the new width
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => views.forEach((v) => v.relabel()), 150);
+});
 
 init();
