@@ -145,8 +145,8 @@ export function mountKernel(els, clock, examples, tooltip) {
   postJSON('/api/lab/pool', { input: examples.pool.input, size: 2, stride: 2, mode: 'max' }).then((r) => { pooled = r; control.reload(0); });
 
   function drawPool(step) {
-    const ctx = setupCanvas(els.poolCanvas, 560, 300);
-    ctx.clearRect(0, 0, 560, 300);
+    const ctx = setupCanvas(els.poolCanvas, 560, 260);
+    ctx.clearRect(0, 0, 560, 260);
     if (!pooled) return;
     const s = pooled.steps[step];
     const cell = 52;
@@ -158,7 +158,7 @@ export function mountKernel(els, clock, examples, tooltip) {
     text(ctx, t('pool.output'), 300, 24, { size: 17, color: COLORS.muted });
     numberGrid(ctx, out, 300, 36, cell * 1.4, cell * 1.4, { size: 26, mark: (y, x) => (y === s.row && x === s.col ? 'win' : '') });
     const values = s.window.flat().map((v) => fmt(v, 2)).join(', ');
-    text(ctx, t('pool.step', { values, max: fmt(s.value, 2) }), 20, 290, { size: 20 });
+    els.poolSum.textContent = t('pool.step', { values, max: fmt(s.value, 2) });
   }
 
   renderButtons();

@@ -93,7 +93,7 @@ async function init() {
     views.push(mountKernel({
       grid: $('kernel-grid'), size: $('kernel-size'), presets: $('kernel-presets'), sources: $('kernel-sources'),
       draw: $('kernel-draw'), pad: $('kernel-pad'), clear: $('kernel-clear'), gallery: $('kernel-gallery'),
-      upload: $('kernel-upload'), file: $('kernel-file'), maps: $('kernel-maps'), poolCanvas: $('pool-canvas'), poolPlayer: $('pool-player'),
+      upload: $('kernel-upload'), file: $('kernel-file'), maps: $('kernel-maps'), poolCanvas: $('pool-canvas'), poolPlayer: $('pool-player'), poolSum: $('pool-sum'),
     }, clock, examples, $('tooltip')));
     views.push(edit, calculator);
     net.models = (await api.listModels()).models;
