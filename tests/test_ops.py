@@ -163,5 +163,7 @@ def test_output_size(w, f, p, s, expected):
 
 
 def test_output_size_rejects_fractional_result():
-    with pytest.raises(ShapeError, match="not a positive whole number"):
+    with pytest.raises(ShapeError, match="not a positive whole number") as e:
         output_size(10, 3, 0, 2)
+    assert "(10 - 3 + 0) / 2 + 1 = 4.5" in str(e.value)  # CS231n's example, with its numbers
+    assert e.value.params["value"] == 4.5 and e.value.code == "shape.output_size"

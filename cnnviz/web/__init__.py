@@ -55,12 +55,13 @@ def create_app(test_config=None):
     app.extensions["cnnviz.kv"] = open_kv(app.config.get("INSTANCE_DIR"), app.config.get("REDIS_URL"))
     Compress(app)
 
-    from . import api, classes, pages
+    from . import api, classes, lab, pages
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
     app.register_blueprint(classes.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exercises_bp)
+    app.register_blueprint(lab.bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 

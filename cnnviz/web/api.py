@@ -12,6 +12,7 @@ from ..teach.explain import explain
 from . import serialize
 from .weights import overrides
 from .inputs import prepared_input, read_body
+from .weights import overrides
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI_DIR = Path(__file__).with_name("openapi")
@@ -83,10 +84,10 @@ def predict(model_id):
     model = model_or_404(model_id)
     encoding = encoding_param()
     fields, image = read_body(request)
-    model = with_weights(model, fields)
+    custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
     prepared = prepared_input(fields, image, model)
-    steps = model.trace(prepared.tensor)
-    return serialize.predict_response(model, prepared, steps, encoding)
+    steps = (model.with_params(custom) if custom else model).trace(prepared.tensor)
+    return serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom))
 
 
 def with_weights(model, fields):

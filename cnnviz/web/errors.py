@@ -32,6 +32,13 @@ STATUS = {
     "class.full": 429,
     "class.rate": 429,
     "class.busy": 503,
+    "shape.output_size": 422,
+    "lab.limit": 422,
+    "lab.channels": 422,
+    "lab.kernel_square": 422,
+    "lab.bias": 422,
+    "lab.preset": 404,
+    "layer.not_conv": 422,
 }
 HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
               413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",

@@ -64,10 +64,12 @@ def prediction(model, probabilities):
     return {"prediction": top[0], "top": top, "probabilities": p.tolist()}
 
 
-def predict_response(model, prepared, steps, encoding="f16"):
-    """prepared: preprocess.Prepared; steps: the model's trace for prepared.tensor."""
+def predict_response(model, prepared, steps, encoding="f16", overridden=()):
+    """prepared: preprocess.Prepared; steps: the model's trace for prepared.tensor;
+    overridden: the parameters this request replaced (its "weights")."""
     return {
         "model": model.meta["id"],
+        "weights": list(overridden),
         **prediction(model, steps[-1].output[0]),
         "encoding": encoding,
         "preprocessing": [{"step": s.name, "shape": list(s.image.shape[:2]), "image": png_data_url(s.image)}
@@ -159,3 +161,21 @@ def exercise_verdict(e, verdict):
             "fields": {name: {**_plain(r), "tolerance": f.tolerance}
                        for f in e.fields for name, r in verdict["fields"].items() if name == f.name},
             "answer": _plain(verdict["answer"]), "solution": _plain(verdict["solution"])}
+def plain(value):
+    """A lab result (dicts, lists, NumPy arrays and scalars) as plain JSON values, numbers exact."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float64).tolist() if value.dtype.kind == "f" else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def im2col_response(model, layer, parts, encoding="f16"):
+    """im2col of one conv layer: the matrices in the request's encoding, sizes and checks as numbers."""
+    arrays = ("x_col", "w_row", "bias", "product", "reshaped", "output")
+    return {"model": model.meta["id"], "layer": layer, "encoding": encoding,
+            **{k: encode_array(v, encoding) if k in arrays else plain(v) for k, v in parts.items()}}

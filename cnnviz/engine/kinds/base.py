@@ -26,10 +26,12 @@ def output_size(size, kernel, pad=0, stride=1, dilation=1):
     span = dilation * (kernel - 1) + 1
     room = size - span + 2 * pad
     if room < 0 or room % stride:
+        value = room / stride + 1
         raise ShapeError(
-            f"(W - F + 2P)/S + 1 = ({size} - {span} + 2*{pad})/{stride} + 1 "
+            f"(W - F + 2P)/S + 1 = ({size} - {span} + {2 * pad}) / {stride} + 1 = {value:g} "
             "is not a positive whole number", "shape.output_size",
-            size=size, span=span, pad=pad, stride=stride, value=(room / stride) + 1)
+            size=size, span=span, pad=pad, stride=stride, kernel=kernel, dilation=dilation,
+            value=round(value, 6))
     return room // stride + 1
 
 

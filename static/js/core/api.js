@@ -2,13 +2,16 @@
 // sent as multipart) or a JSON body ({pixels} for gallery images).
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  /** message: the server's English message; code and params: for the page's catalog (error.<code>). */
+  constructor(message, status, code = null, params = {}) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.params = params;
   }
 }
 
-async function call(path, options = {}) {
+export async function call(path, options = {}) {
   let response;
   try {
     response = await fetch(path, options);
@@ -16,7 +19,7 @@ async function call(path, options = {}) {
     throw new ApiError(null, 0); // network failure: the caller shows a translated message
   }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status);
+  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status, body.code, body.params);
   return body;
 }
 
@@ -32,6 +35,12 @@ function post(path, input, extra = {}) {
     body: JSON.stringify({ ...input.json, ...extra }),
   });
 }
+
+/** POST a JSON body; -> the JSON answer (or ApiError). */
+export const postJSON = (path, body) => call(path, {
+  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+});
+export const getJSON = (path) => call(path);
 
 export const listModels = () => call('/api/models');
 export const getModel = (id) => call(`/api/models/${encodeURIComponent(id)}`);

@@ -37,3 +37,6 @@ export function fmt(v, digits = 3) {
 }
 
 export const percent = (p) => `${(100 * p).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)}%`;
+
+/** A whole count for people, grouped in thousands: 138344128 -> "138,344,128". */
+export const count = (n) => Math.round(n).toLocaleString('en-US');

@@ -1,0 +1,168 @@
+// Section 3: what a filter does. A 3 x 3 or 5 x 5 kernel (presets from the tutorial) applied by the
+// server (POST /api/lab/convolve with "then": ReLU and 2 x 2 max pooling) to the tutorial's 5 x 5
+// binary image, the learner's drawing, a gallery digit or an uploaded photo (grey, at most 256 x 256);
+// and the tutorial's 4 x 4 max-pooling example stepped on the one clock.
+import { call, getJSON, postJSON } from '../core/api.js';
+import { t } from '../core/i18n.js';
+import { fmt } from '../lib/grid.js';
+import { COLORS, numberGrid, setupCanvas, text } from '../lib/stage.js';
+import { mapFigure } from './maps.js';
+import { el, errorText, matrixEditor, status } from './util.js';
+
+const SOURCES = ['tutorial', 'drawing', 'gallery', 'photo'];
+const PRESETS = ['tutorial', 'identity', 'edge1', 'edge2', 'edge3', 'sharpen', 'box_blur', 'gaussian_blur'];
+const SMALL_SIDE = 28; // drawings and gallery digits at the network's scale
+
+/** A 3 x 3 preset centred in a size x size kernel of zeros. */
+export function fitKernel(k3, size) {
+  const o = (size - k3.length) / 2;
+  return Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => k3[y - o]?.[x - o] ?? 0));
+}
+
+export function mountKernel(els, clock, examples, tooltip) {
+  const presets = { tutorial: examples.binary.kernel, ...examples.kernels };
+  let kernel = presets.tutorial;
+  let readKernel = null;
+  let source = 'tutorial';
+  let input = { json: { input: examples.binary.input } };
+  let last = null;
+  let seq = 0;
+
+  function renderKernel() {
+    readKernel = matrixEditor(els.grid, kernel, (values) => { kernel = values; run(); }, { label: t('kernel.filter') });
+    els.size.value = String(kernel.length);
+  }
+
+  function renderButtons() {
+    els.presets.replaceChildren(...PRESETS.map((name) => el('button', {
+      type: 'button', text: t(`kernel.preset.${name}`), 'data-preset': name,
+      onclick: () => { kernel = fitKernel(presets[name], Number(els.size.value)); renderKernel(); run(); },
+    })));
+    els.sources.replaceChildren(...SOURCES.map((name) => el('button', {
+      type: 'button', role: 'radio', 'aria-checked': String(name === source), 'aria-pressed': String(name === source),
+      text: t(`kernel.source.${name}`), 'data-source': name, onclick: () => pickSource(name),
+    })));
+  }
+
+  function pickSource(name) {
+    source = name;
+    renderButtons();
+    els.draw.hidden = name !== 'drawing';
+    els.gallery.hidden = name !== 'gallery';
+    els.upload.hidden = name !== 'photo';
+    if (name === 'tutorial') { input = { json: { input: examples.binary.input } }; run(); }
+    if (name === 'gallery' && !els.gallery.childElementCount) loadGallery();
+  }
+
+  async function loadGallery() {
+    const { examples: items } = await getJSON('/api/models/digits/examples');
+    els.gallery.replaceChildren(...items.slice(0, 10).map((ex) => el('button', {
+      type: 'button', 'aria-label': t('kernel.galleryItem', { label: ex.label }),
+      onclick: () => { input = { json: { image: ex.image, max_side: SMALL_SIDE } }; run(); },
+    }, el('img', { src: ex.image, alt: '' }))));
+  }
+
+  async function run() {
+    const mine = ++seq;
+    const k = readKernel ? readKernel() : kernel;
+    try {
+      let result;
+      if (input.blob) {
+        const form = new FormData();
+        form.append('image', input.blob, input.name || 'photo');
+        for (const [key, v] of Object.entries({ kernel: k, then: true, steps: 0, max_side: 256 })) form.append(key, JSON.stringify(v));
+        result = await call('/api/lab/convolve', { method: 'POST', body: form });
+      } else {
+        result = await postJSON('/api/lab/convolve', { ...input.json, kernel: k, then: true, steps: 0 });
+      }
+      if (mine !== seq) return;
+      last = result;
+      status('');
+      renderMaps();
+    } catch (error) {
+      if (mine === seq) status(errorText(error), true);
+    }
+  }
+
+  function renderMaps() {
+    const r = last;
+    const [, h, w] = r.output_shape;
+    const figures = [
+      mapFigure(r.input[0], t('kernel.map.input', { h: r.input[0].length, w: r.input[0][0].length }), tooltip, { attr: 'input' }),
+      mapFigure(r.output[0], t('kernel.map.feature', { h, w }), tooltip, { attr: 'feature' }),
+      mapFigure(r.relu[0], t('kernel.map.relu'), tooltip, { attr: 'relu' }),
+    ];
+    if (r.pooled) figures.push(mapFigure(r.pooled[0], t('kernel.map.pooled', { h: r.pooled[0].length, w: r.pooled[0][0].length }), tooltip, { attr: 'pooled' }));
+    else figures.push(el('p', { class: 'hint', text: t('kernel.noPool', { h, w }) }));
+    els.maps.replaceChildren(...figures.flatMap((f, i) => (i ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
+  }
+
+  // a small drawing pad: black ink on white, sent when a stroke ends
+  const pad = els.pad.getContext('2d');
+  const clearPad = () => { pad.fillStyle = '#fff'; pad.fillRect(0, 0, els.pad.width, els.pad.height); };
+  clearPad();
+  let drawing = null;
+  const point = (e) => {
+    const r = els.pad.getBoundingClientRect();
+    return [(e.clientX - r.left) * (els.pad.width / r.width), (e.clientY - r.top) * (els.pad.height / r.height)];
+  };
+  els.pad.addEventListener('pointerdown', (e) => { els.pad.setPointerCapture(e.pointerId); drawing = point(e); });
+  els.pad.addEventListener('pointermove', (e) => {
+    if (!drawing) return;
+    const p = point(e);
+    Object.assign(pad, { strokeStyle: '#000', lineWidth: 16, lineCap: 'round' });
+    pad.beginPath();
+    pad.moveTo(...drawing);
+    pad.lineTo(...p);
+    pad.stroke();
+    drawing = p;
+  });
+  const endStroke = () => {
+    if (!drawing) return;
+    drawing = null;
+    input = { json: { image: els.pad.toDataURL('image/png'), max_side: SMALL_SIDE } };
+    run();
+  };
+  els.pad.addEventListener('pointerup', endStroke);
+  els.pad.addEventListener('pointercancel', endStroke);
+  els.clear.addEventListener('click', clearPad);
+  els.file.addEventListener('change', () => {
+    const file = els.file.files[0];
+    if (file) { input = { blob: file, name: file.name }; run(); }
+  });
+  els.size.addEventListener('change', () => {
+    const size = Number(els.size.value);
+    const k = readKernel();
+    kernel = size > k.length ? fitKernel(k, size) : k.slice(1, 4).map((row) => row.slice(1, 4));
+    renderKernel();
+    run();
+  });
+
+  // the tutorial's 4 x 4 max pooling, one window per step
+  let pooled = null;
+  const widget = { steps: () => pooled?.steps.length ?? 0, draw: (step) => drawPool(step) };
+  const control = clock.mount(els.poolPlayer, widget);
+  postJSON('/api/lab/pool', { input: examples.pool.input, size: 2, stride: 2, mode: 'max' }).then((r) => { pooled = r; control.reload(0); });
+
+  function drawPool(step) {
+    const ctx = setupCanvas(els.poolCanvas, 560, 260);
+    ctx.clearRect(0, 0, 560, 260);
+    if (!pooled) return;
+    const s = pooled.steps[step];
+    const cell = 52;
+    const win = (y, x) => s.rows.includes(y) && s.cols.includes(x);
+    const winner = (y, x) => y === s.rows[s.winner[0]] && x === s.cols[s.winner[1]];
+    text(ctx, t('pool.input'), 20, 24, { size: 17, color: COLORS.muted });
+    numberGrid(ctx, examples.pool.input, 20, 36, cell, cell, { size: 22, mark: (y, x) => (winner(y, x) ? 'win' : win(y, x) ? '' : 'pad') });
+    const out = pooled.output[0].map((row, y) => row.map((v, x) => (y * row.length + x <= step ? v : '')));
+    text(ctx, t('pool.output'), 300, 24, { size: 17, color: COLORS.muted });
+    numberGrid(ctx, out, 300, 36, cell * 1.4, cell * 1.4, { size: 26, mark: (y, x) => (y === s.row && x === s.col ? 'win' : '') });
+    const values = s.window.flat().map((v) => fmt(v, 2)).join(', ');
+    els.poolSum.textContent = t('pool.step', { values, max: fmt(s.value, 2) });
+  }
+
+  renderButtons();
+  renderKernel();
+  run();
+  return { relabel: () => { renderButtons(); if (last) renderMaps(); drawPool(widget.step); } };
+}
