@@ -53,7 +53,7 @@ def test_a_class_end_to_end(browser, server, lang):
     teacher.select_option("#task-target", "7")
     teacher.locator("#task-form button[type=submit]").click()
     for page in students:
-        expect(page.locator("#student-task")).to_contain_text("7", timeout=6000)  # devices ask every 2 s
+        expect(page.locator("#student-task")).to_contain_text("7", timeout=10000)  # devices ask every 2 s
 
     for page, digit in zip(students, ["7", "7", "1"]):
         draw(page, digit)
@@ -76,8 +76,17 @@ def test_a_class_end_to_end(browser, server, lang):
     teacher.screenshot(path=str(ARTIFACTS / f"class-wall-{lang}.png"))
     students[0].screenshot(path=str(ARTIFACTS / f"class-phone-{lang}.png"))
 
+    # an exercise sheet: every device gets a link to the same seeded sheet, reporting to this class
+    teacher.select_option("#task-kind", "exercise")
+    teacher.select_option("#task-sheet", "relu")
+    teacher.locator("#task-form button[type=submit]").click()
+    link = students[1].locator("#student-exercise-link")
+    expect(link).to_be_visible(timeout=10000)
+    assert re.search(rf"^/practice\?seed=\d+&kind=relu&class={code}$", link.get_attribute("href"))
+    expect(students[1].locator("#student-pad")).to_be_hidden()
+
     teacher.locator("#class-end").click()
-    expect(students[1].locator("#student-task")).to_contain_text("。" if lang == "zh" else "ended", timeout=6000)
+    expect(students[1].locator("#student-task")).to_contain_text("。" if lang == "zh" else "ended", timeout=10000)
     assert teacher.errors == [] and [p.errors for p in students] == [[], [], []]
     for page in [teacher, *students]:
         page.context.close()

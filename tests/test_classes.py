@@ -179,3 +179,30 @@ def test_wall_stream_over_the_real_server(server):
     t.join(10)
     assert status == 201 and heard and heard[0][1]["type"] == "answer" and heard[0][1]["n"] == 2
     assert heard[0][0] - sent < 1.0
+
+
+def test_an_exercise_sheet_in_class(app, monkeypatch):
+    """The teacher sends a seeded sheet; students' answers are checked again on the server and the
+    wall counts who tried and who was right."""
+    from cnnviz.teach import exercises
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    r = student.post(f"/api/classes/{code}/answers", json={"exercise": {"kind": "relu", "index": 0, "answer": 1}})
+    assert r.status_code == 409 and r.get_json()["code"] == "class.no_exercise"
+    r = teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "exercise", "exercise": {"kind": "output_size", "seed": 42}}})
+    assert r.status_code == 201, r.get_json()
+    exercise = exercises.generate(42, "output_size", 0)
+    right = student.post(f"/api/classes/{code}/answers",
+                         json={"exercise": {"kind": "output_size", "index": 0, "answer": exercise.answer}})
+    assert right.status_code == 201 and right.get_json()["correct"] is True
+    other = student.post(f"/api/classes/{code}/answers", json={"exercise": {"kind": "relu", "index": 0, "answer": 1}})
+    assert other.status_code == 409  # another sheet's exercise
+    text = teacher.get(f"/api/classes/{code}/events").get_data(as_text=True)
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == {**events[-1], "type": "exercise", "kind": "output_size", "index": 0, "correct": True}
+    for bad in [{"kind": "exercise"}, {"kind": "exercise", "exercise": {"kind": "nope", "seed": 1}},
+                {"kind": "exercise", "exercise": {"kind": "relu", "seed": -1}}]:
+        r = teacher.post(f"/api/classes/{code}/tasks", json={"task": bad})
+        assert r.status_code == 400, bad

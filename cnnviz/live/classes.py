@@ -20,6 +20,7 @@ import unicodedata
 from huey.constants import EmptyData
 
 from ..errors import CnnvizError
+from ..teach import exercises
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to confuse
 CODE_LENGTH = 5
@@ -28,7 +29,7 @@ MAX_STUDENTS = 200
 NICK_LENGTH = 24
 ANSWERS_PER_MINUTE = 40   # per student: one every 1.5 s on average
 JOINS_PER_MINUTE = 250    # per address: a whole class behind one school router still fits
-TASKS = ("draw", "wrong", "filter", "free")
+TASKS = ("draw", "wrong", "filter", "free", "exercise")
 
 
 class ClassError(CnnvizError):
@@ -177,6 +178,15 @@ def check_task(task):
         if isinstance(digit, bool) or not isinstance(digit, int) or not 0 <= digit <= 99:
             raise ClassError("a drawing task names the class to draw, e.g. 7", "class.task")
         out["target"] = digit
+    if kind == "exercise":  # a practice sheet: every device gets the same seeded exercises
+        sheet = task.get("exercise")
+        if not isinstance(sheet, dict):
+            raise ClassError("an exercise task names its sheet: {\"kind\": ..., \"seed\": ...}", "class.task")
+        seed = sheet.get("seed")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= exercises.MAX_SEED:
+            raise ClassError(f"an exercise sheet's seed is a whole number from 0 to {exercises.MAX_SEED}",
+                             "class.task")
+        out["exercise"] = {"kind": exercises.check_kind(sheet.get("kind"), mixed_ok=True), "seed": seed}
     if kind == "free":
         text = task.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > 200:

@@ -15,6 +15,7 @@ import numpy as np
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_task
+from ..teach import exercises
 from . import serialize
 from .api import model_or_404
 from .inputs import prepared_input, read_body
@@ -118,6 +119,8 @@ def answer(code):
         raise ClassError("this class has ended", "class.ended")
     store().limit(record["code"], f"answer:{sid}", ANSWERS_PER_MINUTE)
     fields, image = read_body(request)
+    if "exercise" in fields:
+        return exercise_answer(record, sid, nick, fields["exercise"])
     model = models().get(record["model"]) if record["model"] in models() else models().all()[0]
     prepared = prepared_input(fields, image, model)
     p = model.forward(prepared.tensor)[0].astype(np.float64)
@@ -129,6 +132,21 @@ def answer(code):
     n = store().append(record["code"], event)
     return {"event": n, "predicted": predicted, "label": model.classes[predicted],
             "probability": float(p[predicted])}, 201
+
+
+def exercise_answer(record, sid, nick, answer):
+    """A student's answer to the class's exercise sheet, checked here (never trusted from the page)."""
+    task = record["task"] or {}
+    if task.get("kind") != "exercise" or not isinstance(answer, dict):
+        raise ClassError("there is no exercise sheet to answer right now", "class.no_exercise")
+    sheet = task["exercise"]
+    kind, index = answer.get("kind"), answer.get("index")
+    if sheet["kind"] != exercises.MIXED and kind != sheet["kind"]:
+        raise ClassError("this answer is for another sheet", "class.no_exercise")
+    _, verdict = exercises.check(sheet["seed"], kind, index, answer.get("answer"))
+    event = {"type": "exercise", "student": sid, "nick": nick, "kind": kind, "index": index,
+             "correct": bool(verdict["correct"])}
+    return {"event": store().append(record["code"], event), "correct": event["correct"]}, 201
 
 
 @bp.get("/<code>/events")

@@ -33,7 +33,16 @@ export function mountStudent(els, { label, onError }) {
     const task = info.task;
     els.task.textContent = !task ? t('class.waiting')
       : task.kind === 'draw' ? t('class.task.drawOne', { label: label(task.target) })
-        : task.kind === 'free' ? task.text : t(`class.task.${task.kind}`);
+        : task.kind === 'free' ? task.text
+          : task.kind === 'exercise' ? t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`), seed: task.exercise.seed })
+            : t(`class.task.${task.kind}`);
+    const sheet = task?.kind === 'exercise' ? task.exercise : null;
+    els.exercise.hidden = !sheet;
+    els.padArea.hidden = Boolean(sheet);
+    els.send.hidden = Boolean(sheet);
+    if (sheet) {
+      els.exerciseLink.href = `/practice?seed=${sheet.seed}&kind=${encodeURIComponent(sheet.kind)}&class=${code}`;
+    }
   }
 
   async function poll() {

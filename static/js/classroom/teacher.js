@@ -30,9 +30,12 @@ export function mountTeacher(els, { model, label, onError }) {
   let source = null;
   let code = null;
 
+  const exercises = new Map(); // student -> Map("kind:index" -> correct on the first try)
+
   function taskText(task) {
     if (!task) return t('class.noTask');
     if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
+    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`), seed: task.exercise.seed });
     if (task.kind === 'free') return task.text;
     return t(`class.task.${task.kind}`);
   }
@@ -53,6 +56,23 @@ export function mountTeacher(els, { model, label, onError }) {
     }
     els.wall.replaceChildren(...columns);
     renderConfusion();
+    renderExercises();
+  }
+
+  function renderExercises() {
+    if (!exercises.size) {
+      els.exercises.replaceChildren(el('p', { className: 'hint', textContent: t('class.noExercises') }));
+      return;
+    }
+    const rows = [...exercises].map(([sid, done]) => {
+      const tried = done.size;
+      const right = [...done.values()].filter(Boolean).length;
+      return el('tr', {}, el('th', { textContent: students.get(sid) ?? String(sid) }),
+        el('td', { textContent: String(tried) }), el('td', { textContent: String(right) }));
+    });
+    const head = el('tr', {}, el('th', { textContent: t('class.nickname') }), el('th', { textContent: t('class.tried') }),
+      el('th', { textContent: t('class.right') }));
+    els.exercises.replaceChildren(el('table', { className: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)));
   }
 
   function renderConfusion() {
@@ -78,6 +98,12 @@ export function mountTeacher(els, { model, label, onError }) {
   function onEvent(e) {
     if (e.type === 'joined') students.set(e.student, e.nick);
     else if (e.type === 'answer') answers.push(e);
+    else if (e.type === 'exercise') {
+      if (!exercises.has(e.student)) exercises.set(e.student, new Map());
+      const done = exercises.get(e.student);
+      const key = `${e.kind}:${e.index}`;
+      if (!done.has(key)) done.set(key, e.correct); // the first try counts
+    }
     else if (e.type === 'task') els.task.textContent = `${t('class.current')}: ${taskText(e.task)}`;
     else if (e.type === 'ended') {
       els.task.textContent = t('class.ended');
@@ -101,12 +127,21 @@ export function mountTeacher(els, { model, label, onError }) {
   els.kind.addEventListener('change', () => {
     els.targetLabel.hidden = els.kind.value !== 'draw';
     els.textLabel.hidden = els.kind.value !== 'free';
+    els.sheetLabel.hidden = els.kind.value !== 'exercise';
   });
+  fetch('/api/exercises').then((r) => r.json()).then((info) => {
+    els.sheet.replaceChildren(...[info.mixed, ...info.kinds].map((k) => new Option(t(`practice.kind.${k}`), k)));
+    els.sheetLimit = info.limits.seed;
+  }).catch(() => { els.kind.querySelector('option[value=exercise]').hidden = true; });
   els.form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const task = { kind: els.kind.value };
     if (task.kind === 'draw') task.target = Number(els.target.value);
     if (task.kind === 'free') task.text = els.text.value;
+    if (task.kind === 'exercise') { // one seeded sheet: every device gets the same exercises
+      const [seed] = crypto.getRandomValues(new Uint32Array(1));
+      task.exercise = { kind: els.sheet.value, seed: seed % ((els.sheetLimit ?? 2 ** 31 - 1) + 1) };
+    }
     try {
       await call('POST', classPath(code, '/tasks'), { task });
     } catch (error) { onError(error); }

@@ -41,6 +41,7 @@ async function openAsTeacher(info) {
     confusion: $('confusion'), form: $('task-form'), kind: $('task-kind'), target: $('task-target'),
     targetLabel: $('task-target-label'), text: $('task-text'), textLabel: $('task-text-label'),
     task: $('teacher-task'), csv: $('results-csv'), end: $('class-end'), local: $('local-only'),
+    sheet: $('task-sheet'), sheetLabel: $('task-sheet-label'), exercises: $('exercise-results'),
   }, { model, label, onError: showError });
   teacher.start(info);
   setUrl({ teach: info.code, join: null });
@@ -52,6 +53,7 @@ async function openAsStudent(info) {
   $('student').hidden = false;
   student = mountStudent({
     hello: $('student-hello'), task: $('student-task'), send: $('send-drawing'), verdict: $('student-verdict'),
+    exercise: $('student-exercise'), exerciseLink: $('student-exercise-link'), padArea: $('student-pad'),
     pad: { canvas: $('draw-canvas'), pen: $('tool-pen'), eraser: $('tool-eraser'), undo: $('tool-undo'),
       clear: $('tool-clear'), size: $('pen-size') },
   }, { label, onError: showError });

@@ -8,6 +8,7 @@ import { rightAnswerText, renderSolution } from '../practice/solution.js';
 import { createSession, getKinds, randomSeed } from '../practice/session.js';
 
 const $ = (id) => document.getElementById(id);
+const classCode = new URLSearchParams(location.search).get('class');
 const view = { exercise: null, fields: null, verdict: null, hints: 0, kinds: [], mixed: 'mixed', limits: null };
 let session;
 
@@ -134,9 +135,19 @@ async function check(event) {
     $('status').textContent = errorText(e);
     return;
   }
+  if (classCode) reportToClass(view.exercise, read.answer);
   render();
   $('next').focus();
   $('verdict').scrollIntoView({ block: 'nearest' });
+}
+
+/** In a class (?class=CODE), the teacher's wall hears each answer; the server checks it again. */
+async function reportToClass(exercise, answer) {
+  const response = await fetch(`/api/classes/${encodeURIComponent(classCode)}/answers`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+    body: JSON.stringify({ exercise: { kind: exercise.kind, index: exercise.index, answer } }),
+  }).catch(() => null);
+  if (!response?.ok) $('status').textContent = t('practice.classUnreachable');
 }
 
 async function next() {

@@ -1,5 +1,6 @@
 // English: the practice page (exercises with fresh numbers, checked by the server's engine).
 export default {
+  'practice.classUnreachable': 'Your answer could not reach the class; it still counts here.',
   'practice.tagline': 'Practise the arithmetic of a CNN with fresh numbers, checked at once.',
   'practice.skip': 'Skip to the exercise',
   'practice.heading': 'Practice',

@@ -1,5 +1,6 @@
 // 简体中文：练习页（每次新的数字，由服务器的引擎立即判分）。
 export default {
+  'practice.classUnreachable': '你的答案没能发送到课堂，但在本页仍然有效。',
   'practice.tagline': '用新的数字练习卷积神经网络的计算，立即判分。',
   'practice.skip': '跳到练习题',
   'practice.heading': '练习',
