@@ -207,6 +207,17 @@ def animate_gradient(model, bw, layer_name, channel, focus=0):
 
 
 # --------------------------------------------------------------- one SGD step
+def on_examples(model, images, labels):
+    """How a model does on other images (the gallery): {"accuracy", "loss" (mean cross-entropy), "count"}."""
+    from ..training.evaluate import to_input
+    if not len(images):
+        return None
+    p = model.forward(to_input(images, model.input_shape)).astype(np.float64)
+    right = p[np.arange(len(labels)), labels]
+    return {"accuracy": float((p.argmax(axis=1) == labels).mean()),
+            "loss": float(-np.log(np.maximum(right, 1e-300)).mean()), "count": int(len(labels))}
+
+
 def sgd_step(model, bw, learning_rate):
     """w <- w - learning_rate * dL/dw for every parameter: new float32 arrays (the model is not touched)."""
     return {k: (v - np.float32(learning_rate) * bw.grads[k]).astype(np.float32) for k, v in model.params.items()}
