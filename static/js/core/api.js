@@ -8,7 +8,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(path, options = {}) {
+export async function call(path, options = {}) {
   let response;
   try {
     response = await fetch(path, options);
@@ -20,7 +20,7 @@ async function call(path, options = {}) {
   return body;
 }
 
-function post(path, input, extra = {}) {
+export function post(path, input, extra = {}) {
   if (input.blob) {
     const form = new FormData();
     form.append('image', input.blob, input.name || 'input.png');

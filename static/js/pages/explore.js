@@ -225,3 +225,14 @@ async function init() {
 }
 
 init();
+
+// How it learns (issue 12): a self-contained panel (static/js/backward/), fed what the page shows now.
+// It refreshes when a new prediction is shown and rebuilds its text when the language changes.
+import { mountBackward } from '../backward/view.js';
+
+const backward = mountBackward($('backward'), {
+  current: () => ({ model: app.model, architecture: app.architecture, input: app.input, result: app.result }),
+  classLabel: (i) => classLabel(i),
+});
+new MutationObserver(() => app.result && backward.update()).observe($('guess'), { childList: true });
+$('lang-select').addEventListener('change', () => backward.relabel());
