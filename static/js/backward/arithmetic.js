@@ -111,8 +111,8 @@ function check(c) {
   return el('div', { className: 'grad-check' },
     el('h4', { textContent: t('bw.check.heading') }),
     p(t('bw.check.what', { eps: fmt(c.epsilon) })),
-    p(`L(w + ε) = ${c.loss_plus.toFixed(8)}`, 'formula'),
-    p(`L(w − ε) = ${c.loss_minus.toFixed(8)}`, 'formula'),
+    p(`L(w + ε) = ${c.loss_plus.toPrecision(10)}`, 'formula'),
+    p(`L(w − ε) = ${c.loss_minus.toPrecision(10)}`, 'formula'),
     el('p', { className: 'formula check-numeric' }, `(L(w + ε) − L(w − ε)) / 2ε = `,
       el('strong', { className: 'numeric', textContent: fmt(c.numeric, 5) })),
     el('p', { className: 'formula' }, `${t('bw.check.backprop')} = `,
@@ -133,7 +133,7 @@ export function renderLoss(container, parts, classLabel) {
   if (parts.loss === 'cross_entropy') {
     container.replaceChildren(
       p(t('bw.loss.ce', { label: classLabel(parts.label) })),
-      el('p', { className: 'formula' }, `L = −ln p[${classLabel(parts.label)}] = −ln ${fmt(parts.probability)} = `,
+      el('p', { className: 'formula' }, `L = −ln p[${classLabel(parts.label)}] = −ln ${fmt(parts.probability, 7)} = `,
         el('strong', { className: 'loss-value', textContent: fmt(parts.value) })));
     return;
   }

@@ -154,7 +154,8 @@ export function mountBackward(section, { current, classLabel }) {
     const guess = (g) => `${classLabel(g.prediction.index)} ${percent(g.prediction.probability)}`;
     const examples = (g) => (g.examples ? percent(g.examples.accuracy) : '—');
     const rows = s.history.map((r, i) => {
-      const tr = el('tr', { className: r.after.loss > r.before.loss ? 'worse' : 'better' },
+      const change = Math.sign(r.after.loss - r.before.loss);
+      const tr = el('tr', { className: ['better', 'same', 'worse'][change + 1] },
         el('td', { textContent: String(i + 1) }), el('td', { textContent: String(r.learning_rate) }),
         el('td', { className: 'loss-change', textContent: `${fmt(r.before.loss)} → ${fmt(r.after.loss)}` }),
         el('td', { textContent: `${guess(r.before)} → ${guess(r.after)}` }),
@@ -163,8 +164,9 @@ export function mountBackward(section, { current, classLabel }) {
     });
     $.history.replaceChildren(...(rows.length ? [head, ...rows] : []));
     const last = s.history.at(-1);
+    const forgot = last?.after.examples && last.after.examples.accuracy < last.before.examples.accuracy;
     $.stepNote.textContent = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
-      : last.after.examples && last.after.examples.accuracy < last.before.examples.accuracy ? t('bw.step.forgot') : t('bw.step.down');
+      : forgot ? t('bw.step.forgot') : last.after.loss === last.before.loss ? t('bw.step.same') : t('bw.step.down');
   }
 
   async function loadKarn() {
