@@ -3,7 +3,7 @@
 // over the frames /backward/animate sent; they only draw those numbers.
 import { t } from '../core/i18n.js';
 import { diverging, sequential } from '../lib/colors.js';
-import { fmt } from '../lib/grid.js';
+import { sig as fmt } from './format.js';
 import { COLORS, box, drawMap, mapImage, numberGrid, text } from '../lib/stage.js';
 
 const limitOf = (rows) => Math.max(1e-30, ...rows.flat(Infinity).map(Math.abs));

@@ -3,7 +3,7 @@
 // Every line that adds numbers up is a `.sum-check` with its `.term`s and its `.total`, and every
 // product a `.product-check` with its `.factor`s: what the browser test reads and re-adds.
 import { t } from '../core/i18n.js';
-import { fmt } from '../lib/grid.js';
+import { sig as fmt } from './format.js';
 
 const MAX_FILTERS = 8;
 

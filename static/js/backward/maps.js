@@ -5,7 +5,8 @@ import { t } from '../core/i18n.js';
 import { diverging, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { cellAt, vectorColumns } from '../lib/geometry.js';
-import { fmt, paint } from '../lib/grid.js';
+import { paint } from '../lib/grid.js';
+import { sig as fmt } from './format.js';
 import { el } from './arithmetic.js';
 
 const MAX_CHANNELS_PER_FILTER = 8;

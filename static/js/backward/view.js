@@ -5,7 +5,8 @@
 // The server computes every number; the learner's stepped weights live here and are sent back.
 import { call, post } from '../core/api.js';
 import { t } from '../core/i18n.js';
-import { fmt, percent } from '../lib/grid.js';
+import { percent } from '../lib/grid.js';
+import { sig as fmt } from './format.js';
 import { el, renderGradient, renderLoss, squaredError } from './arithmetic.js';
 import { mountBackwardPlayer } from './player.js';
 import { renderGradientMaps } from './maps.js';

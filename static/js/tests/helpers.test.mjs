@@ -136,3 +136,13 @@ test('float16 arrays with a power-of-two scale (gradients) decode to value x sca
   assert.deepEqual(Array.from(decodeArray({ shape: [2], dtype: 'float16', data, scale: 2 ** -20 }).data),
     [2 ** -20, -(2 ** -21)]);
 });
+
+test('gradients are shown with significant digits', async () => {
+  const { sig } = await import('../backward/format.js');
+  assert.equal(sig(0.000437), '4.37e-4');
+  assert.equal(sig(0.0123456), '0.0123');
+  assert.equal(sig(-1.5), '-1.5');
+  assert.equal(sig(0), '0');
+  assert.equal(sig(2e-9), '2e-9');
+  assert.equal(sig(12345), '1.23e+4');
+});
