@@ -258,3 +258,21 @@ def test_karn_example_endpoint(client):
 
 def test_fixture_is_small():
     assert Path(FIXTURE).stat().st_size < 2_000_000
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                           max_leaves=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["pixels", "label", "loss", "weights", "layer", "neuron", "param", "index",
+                                        "epsilon", "learning_rate", "channel", "focus"]), JSON_VALUES, max_size=6))
+def test_any_json_body_gets_a_clean_answer(app, body):
+    client = app.test_client()
+    body = {"pixels": PIXELS, "label": 1, **body}
+    for path in ("backward", "backward/explain", "backward/animate", "step"):
+        r = client.post(f"/api/models/digits/{path}", json=body)
+        assert r.status_code < 500 and r.is_json, (path, r.get_data(as_text=True)[:300])

@@ -95,10 +95,12 @@ def step(page, n):
 
 def test_steps_lower_the_loss_and_continue_from_the_stepped_weights(page):
     open_app(page, "?lang=en")
+    gallery_label = page.get_attribute("#gallery button >> nth=0", "data-label")
     page.click("#gallery button >> nth=0")
     expect(page.locator("#prep-strip li").first).to_be_visible()
     page.click("#bw-show")
     page.wait_for_selector("#bw-layers canvas")
+    assert page.eval_on_selector("#bw-label", "s => s.value") == gallery_label  # the default right answer
     label = wrong_label(page)
     page.select_option("#bw-label", str(label))
     expect(page.locator("#bw-loss-body .formula")).to_contain_text(f"p[{label}]")
@@ -109,6 +111,12 @@ def test_steps_lower_the_loss_and_continue_from_the_stepped_weights(page):
     assert "down" in page.text_content("#bw-step-note") or "forget" in page.text_content("#bw-step-note")
     shown = number(page.text_content("#bw-loss-body .formula").split("=")[-1])
     assert shown == pytest.approx(a2, rel=2e-3)  # the maps now show the stepped weights
+    loss_text = page.text_content("#bw-loss-body .formula strong")
+    page.select_option("#lang-select", "zh")  # the panel speaks Chinese and keeps the learner's weights and steps
+    expect(page.locator("#bw-heading")).to_have_text("它怎样学习")
+    expect(page.locator("#bw-history tr")).to_have_count(3)
+    expect(page.locator("#bw-loss-body .formula strong")).to_have_text(loss_text)
+    expect(page.locator("#bw-loss-body p").first).to_contain_text("交叉熵")
     page.click("#bw-reset")
     expect(page.locator("#bw-history tr")).to_have_count(0)
     expect(page.locator("#bw-loss-body .formula strong")).to_have_text(cells[2].split("→")[0].strip())

@@ -38,7 +38,7 @@ def check_label(model, label):
 
 
 def check_loss(loss):
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise InputError(f"'loss' must be one of {', '.join(LOSS_KINDS)}", "loss.invalid", losses=list(LOSS_KINDS))
     return loss
 

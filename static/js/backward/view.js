@@ -200,7 +200,11 @@ export function mountBackward(section, { current, classLabel }) {
   return {
     /** Call when the page's input or model changes: refreshes if the panel is already showing gradients. */
     update() {
-      s.labelChosen = false;
+      const { input } = current();
+      if (input !== s.input) { // a new input: its own right answer (the gallery's label, or the guess)
+        s.input = input;
+        s.labelChosen = false;
+      }
       fillLabels();
       if (s.result) refresh();
     },
