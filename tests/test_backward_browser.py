@@ -88,6 +88,7 @@ def test_the_numbers_on_screen_add_up(page, lang):
 def step(page, n):
     page.click("#bw-step")
     page.wait_for_selector(f"#bw-history tr >> nth={n}")
+    page.wait_for_selector("#backward[data-state=ready]")  # the maps and the loss show the new weights
     cells = page.eval_on_selector_all(f"#bw-history tr:nth-child({n + 1}) td", "tds => tds.map(t => t.textContent)")
     before, after = [number(v) for v in cells[2].split("→")]
     return before, after, cells

@@ -71,9 +71,11 @@ export function mountBackward(section, { current, classLabel }) {
     return { label: Number($.label.value), loss: $.loss.value, ...(s.weights ? { weights: s.weights } : {}), ...extra };
   }
 
+  /** The status line; the section's data-state (loading, ready, error) says when a request is done. */
   function say(message, isError = false) {
     $.status.textContent = message || '';
     $.status.classList.toggle('error', isError);
+    section.dataset.state = isError ? 'error' : message === t('loading') ? 'loading' : 'ready';
   }
 
   const failed = (error) => say(error.status ? t('error.server', { message: error.message }) : t('error.network'), true);
@@ -106,11 +108,11 @@ export function mountBackward(section, { current, classLabel }) {
       const result = await post(path(model.id, 'backward'), input, fields());
       if (seq !== s.seq) return;
       s.result = result;
-      say('');
       renderLoss($.lossBody, result.loss_parts, classLabel);
       renderGradientMaps($.layers, $.params, result, explain);
       player.setModel(current().architecture, { input, fields });
       if (s.selection) await explain(s.selection);
+      if (seq === s.seq) say('');
     } catch (error) {
       failed(error);
     }
