@@ -169,3 +169,23 @@ def test_panel_fits_and_the_arithmetic_comes_into_view(browser, server, lang, si
         assert not page.errors
     finally:
         page.context.close()
+
+
+def test_every_backward_animation_plays_on_the_player(page):
+    open_app(page, "?lang=zh")
+    page.click("#gallery button >> nth=1")
+    expect(page.locator("#prep-strip li").first).to_be_visible()
+    page.click("#bw-show")
+    page.wait_for_selector("#bw-layers canvas")
+    layers = page.eval_on_selector("#bw-anim-layer", "s => [...s.options].map(o => o.value)")
+    assert layers[0] == "conv1" and len(layers) == 13
+    for layer in layers:
+        page.eval_on_selector("#bw-anim-description", "d => d.replaceChildren()")
+        page.select_option("#bw-anim-layer", layer)
+        expect(page.locator("#bw-anim-description")).to_have_text(re.compile(r"\S"))
+        counter = page.text_content("#bw-anim-counter")
+        total = int(counter.split("/")[1])
+        page.click("#bw-anim-canvas")
+        page.keyboard.press("End")
+        expect(page.locator("#bw-anim-counter")).to_have_text(f"{total} / {total}")
+    assert not page.errors

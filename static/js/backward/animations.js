@@ -3,6 +3,7 @@
 // over the frames /backward/animate sent; they only draw those numbers.
 import { t } from '../core/i18n.js';
 import { diverging, sequential } from '../lib/colors.js';
+import { vectorColumns } from '../lib/geometry.js';
 import { sig as fmt } from './format.js';
 import { COLORS, box, drawMap, mapImage, numberGrid, text } from '../lib/stage.js';
 
@@ -75,7 +76,13 @@ function pool(kind) {
   };
 }
 
-const asRows = (v) => (Array.isArray(v[0]) ? v : [v]);
+/** A map as it is, or a vector wrapped into rows as the network view draws it. */
+function asRows(v) {
+  if (Array.isArray(v[0])) return v;
+  const cols = vectorColumns(v.length);
+  const padded = [...v, ...Array((cols - (v.length % cols)) % cols).fill(0)]; // a short last row reads as 0
+  return Array.from({ length: padded.length / cols }, (_, r) => padded.slice(r * cols, (r + 1) * cols));
+}
 
 const elementwise = {
   steps: (f) => asRows(f.dout).length,

@@ -110,3 +110,19 @@ export function renderGradientMaps(layersBox, paramsBox, result, onPick) {
   layersBox.replaceChildren(...rows.reverse());
   paramsBox.replaceChildren(...result.params.map((entry) => paramRow(entry, onPick)));
 }
+
+/** The channel (or unit) of a layer's output gradient with the largest total |gradient|: the one
+ *  whose backward animation shows the most. entry: one of the /backward response's layers. */
+export function strongestChannel(entry) {
+  const { shape, data } = decodeArray(entry.gradient);
+  const count = shape[0];
+  const per = data.length / count;
+  let best = 0;
+  let bestTotal = -1;
+  for (let c = 0; c < count; c++) {
+    let total = 0;
+    for (let i = c * per; i < (c + 1) * per; i++) total += Math.abs(data[i]);
+    if (total > bestTotal) [best, bestTotal] = [c, total];
+  }
+  return best;
+}

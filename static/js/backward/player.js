@@ -11,6 +11,7 @@ export function mountBackwardPlayer(container, { request }) {
   const make = (name, tag, props = {}, ...children) => ($[name] = el(tag, props, ...children));
   let frames = null;
   let architecture = null;
+  let strongest = () => 0;
   let seq = 0;
 
   container.replaceChildren(
@@ -57,6 +58,7 @@ export function mountBackwardPlayer(container, { request }) {
     const count = perChannel ? layer.output_shape[0] : 1;
     $.channel.replaceChildren(...Array.from({ length: count }, (_, i) => new Option(String(i), String(i))));
     $.channel.disabled = !perChannel;
+    if (perChannel) $.channel.value = String(strongest(layer.name));
     const inputs = layer.kind === 'conv' ? layer.input_shape[0] : 1;
     $.focus.replaceChildren(...Array.from({ length: inputs }, (_, i) => new Option(String(i), String(i))));
     $.focus.disabled = layer.kind !== 'conv';
@@ -91,8 +93,10 @@ export function mountBackwardPlayer(container, { request }) {
   });
 
   return {
-    /** A new gradient result: keep the chosen layer if the model has it, and reload its frames. */
-    setModel(arch) {
+    /** A new gradient result: keep the chosen layer if the model has it, and reload its frames.
+     *  pick(layer name): the channel to show first (the one with the most gradient). */
+    setModel(arch, pick = () => 0) {
+      strongest = pick;
       const keep = $.layer.value;
       if (arch !== architecture) {
         architecture = arch;

@@ -9,7 +9,7 @@ import { percent } from '../lib/grid.js';
 import { sig as fmt } from './format.js';
 import { el, renderGradient, renderLoss, squaredError } from './arithmetic.js';
 import { mountBackwardPlayer } from './player.js';
-import { renderGradientMaps } from './maps.js';
+import { renderGradientMaps, strongestChannel } from './maps.js';
 
 const RATES = [0.001, 0.01, 0.1, 1, 10];
 const path = (id, what) => `/api/models/${encodeURIComponent(id)}/${what}`;
@@ -110,7 +110,7 @@ export function mountBackward(section, { current, classLabel }) {
       s.result = result;
       renderLoss($.lossBody, result.loss_parts, classLabel);
       renderGradientMaps($.layers, $.params, result, explain);
-      player.setModel(current().architecture, { input, fields });
+      player.setModel(current().architecture, (name) => strongestChannel(result.layers.find((l) => l.name === name)));
       if (s.selection) await explain(s.selection);
       if (seq === s.seq) say('');
     } catch (error) {
