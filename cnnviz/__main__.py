@@ -12,6 +12,8 @@
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
   python -m cnnviz bench-class        # a live class: 60 students drawing, the teacher's wall listening
+  python -m cnnviz reference-gradients            # PyTorch autograd -> tests/reference/ (needs torch)
+  python -m cnnviz reference-gradients --compare  # engine vs that fixture, per array
 """
 import argparse
 import shlex
@@ -78,7 +80,13 @@ def main(argv=None):
     i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
     i2.add_argument("--limit", type=int, default=1000)
 
+    r = sub.add_parser("reference-gradients", help="PyTorch autograd's gradients as a test fixture (needs torch)")
+    r.add_argument("--compare", action="store_true", help="compare the engine with the fixture instead")
+
     args = parser.parse_args(argv)
+    if args.command == "reference-gradients":
+        from .bench import reference_gradients as ref
+        return ref.compare() if args.compare else ref.generate()
     if args.command == "train":
         return _train(args, argv)
     if args.command == "convert-mnist":

@@ -7,7 +7,6 @@ from flask import Flask, request
 from flask_compress import Compress
 
 from . import errors
-from .exercises import bp as exercises_bp
 from ..engine.model import models_dir
 from ..live.kv import instance_folder, open_kv
 from ..live.models import ModelStore
@@ -55,13 +54,10 @@ def create_app(test_config=None):
     app.extensions["cnnviz.kv"] = open_kv(app.config.get("INSTANCE_DIR"), app.config.get("REDIS_URL"))
     Compress(app)
 
-    from . import api, classes, lab, pages
+    from . import api, backward, classes, exercises, lab, pages
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(classes.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(exercises_bp)
-    app.register_blueprint(lab.bp)
+    for blueprint in (api.bp, pages.bp, lab.bp, backward.bp, exercises.bp, classes.bp):
+        app.register_blueprint(blueprint)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 

@@ -40,6 +40,9 @@ STATUS = {
     "lab.bias": 422,
     "lab.preset": 404,
     "layer.not_conv": 422,
+    "param.unknown": 404,
+    "label.invalid": 422,
+    "step.diverged": 422,
 }
 HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
               413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",

@@ -16,12 +16,22 @@ ENCODINGS = ("f16", "list")
 F16_MAX = 65504.0
 
 
-def encode_array(a, encoding="f16"):
+def encode_array(a, encoding="f16", scaled=False):
+    """scaled (f16 only): divide by a power of two, sent as "scale", so the largest value is near 1 —
+    gradients as small as 1e-9 keep float16's three digits instead of rounding to 0."""
     a = np.asarray(a)
     if encoding == "list":
         return a.astype(np.float64).tolist()
+    scale = 1.0
+    if scaled:
+        largest = float(np.abs(a).max()) if a.size else 0.0
+        scale = 2.0 ** int(np.ceil(np.log2(largest))) if largest > 0 else 1.0
+        a = a / scale
     half = np.clip(a, -F16_MAX, F16_MAX).astype("<f2")
-    return {"shape": list(a.shape), "dtype": "float16", "data": base64.b64encode(half.tobytes()).decode()}
+    encoded = {"shape": list(a.shape), "dtype": "float16", "data": base64.b64encode(half.tobytes()).decode()}
+    if scaled:
+        encoded["scale"] = scale
+    return encoded
 
 
 def png_data_url(image, max_side=64):
@@ -81,15 +91,53 @@ def predict_response(model, prepared, steps, encoding="f16", overridden=()):
     }
 
 
+def plain(v):
+    """Arrays as exact nested lists, NumPy scalars as numbers; lists and dicts element by element."""
+    if isinstance(v, np.ndarray):
+        return v.astype(np.float64).tolist() if v.dtype.kind == "f" else v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    return v
+
+
 def arithmetic_response(model, explanation):
     """An explanation or an animation: arrays as exact nested lists, numbers as numbers."""
-    def plain(v):
-        if isinstance(v, np.ndarray):
-            return v.astype(np.float64).tolist() if v.dtype.kind == "f" else v.tolist()
-        if isinstance(v, np.generic):
-            return v.item()
-        return v
     return {"model": model.meta["id"], **{k: plain(v) for k, v in explanation.items()}}
+
+
+def _gradient_entry(name, g, encoding):
+    g = np.asarray(g)
+    return {"name": name, "shape": list(g.shape), "min": float(g.min()), "max": float(g.max()),
+            "norm": float(np.sqrt((g.astype(np.float64) ** 2).sum())), "gradient": encode_array(g, encoding, scaled=True)}
+
+
+def backward_response(model, bw, loss_parts, encoding="f16"):
+    """bw: teach.backward.Backward. Every layer's output gradient in layer order, the input's, and
+    every parameter's; f16 arrays carry a power-of-two "scale" (value = decoded number x scale)."""
+    layers = [{**_gradient_entry(layer.name, bw.output_grads[layer.name], encoding), "kind": layer.kind}
+              for layer in model.layers]
+    return {
+        "model": model.meta["id"], "loss": bw.loss, "label": bw.label, "value": bw.value + 0.0,
+        "loss_parts": plain(loss_parts), **prediction(model, bw.steps[-1].output[0]), "encoding": encoding,
+        "input_gradient": _gradient_entry("input", bw.output_grads["input"], encoding),
+        "layers": layers,
+        "params": [_gradient_entry(name, g, encoding) for name, g in
+                   ((name, bw.grads[name]) for name in model.params)],
+    }
+
+
+def step_response(model, learning_rate, before, after, new_params):
+    """One SGD step: before/after are {"loss", "probabilities", "examples" (the gallery's accuracy and
+    mean loss, or None)}; new_params float32 arrays."""
+    from .weights import encode
+    changes = [float(np.abs(new_params[k].astype(np.float64) - model.params[k]).max()) for k in new_params]
+    state = lambda s: {"loss": s["loss"] + 0.0, **prediction(model, s["probabilities"]), "examples": s["examples"]}
+    return {"model": model.meta["id"], "learning_rate": learning_rate, "before": state(before), "after": state(after),
+            "largest_change": max(changes), "weights": {k: encode(v) for k, v in new_params.items()}}
 
 
 def examples_response(model, examples):

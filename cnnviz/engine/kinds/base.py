@@ -87,6 +87,23 @@ class Layer:
             return {"input": x[channel], "output": out[channel]}
         return {"input": x, "output": out}
 
+    # ------------------------------------------------- teaching the backward pass
+    # dout is d loss / d this layer's output for one image (the shape of out); dx is
+    # d loss / d this layer's input as the engine computed it. Sums are redone in float64.
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        """The arithmetic behind dx[where]: how this layer passes the gradient back to its input."""
+        raise NotImplementedError
+
+    def explain_param_gradient(self, x, out, param, where, p, dout, grads):
+        """The arithmetic behind grads[param][where], e.g. param "weight", where (f, c, i, j)."""
+        raise NotImplementedError
+
+    def animate_gradient(self, x, out, channel, p, dout, dx):
+        """Every step of this layer's backward pass for one output channel (or unit)."""
+        if out.ndim == 3:
+            return {"input": x[channel], "output": out[channel], "dout": dout[channel], "dx": dx[channel]}
+        return {"input": x, "output": out, "dout": dout, "dx": dx}
+
     # ------------------------------------------------------------- describing
     def spec(self):
         """What the model file stores for this layer."""
@@ -95,6 +112,20 @@ class Layer:
     def __repr__(self):
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
         return f"{self.name}: {self.kind}({hp})"
+
+
+def ordered_terms(products, largest=10):
+    """Terms of a long sum, largest |term| first: the first `largest` one by one with their
+    running sum, the rest as one sum, so a page shows sums and never adds numbers itself.
+
+    products: a float64 array of any shape (flattened in C order; indices refer to that order)."""
+    flat = np.asarray(products, np.float64).ravel()
+    top = np.argsort(-np.abs(flat), kind="stable")[:largest]
+    running = np.cumsum(flat[top])
+    shown = float(running[-1]) if len(top) else 0.0
+    total = float(flat.sum())
+    return {"largest": top, "largest_terms": flat[top], "running": running, "shown_sum": shown,
+            "rest_sum": total - shown, "rest_count": int(flat.size - len(top)), "sum": total}
 
 
 def he(rng, shape, fan_in):

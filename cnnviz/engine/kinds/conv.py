@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .base import Layer, ShapeError, init_weight, output_size, positive_int
+from .base import Layer, ShapeError, init_weight, ordered_terms, output_size, positive_int
 
 
 def _windows(x, kh, kw, stride, dilation, ho, wo):
@@ -183,3 +183,60 @@ class Conv(Layer):
         return {"input": x, "weights": p["weight"][f], "bias": float(p["bias"][f]),
                 "channel_sums": sums, "channel_totals": sums.sum(axis=0), "sums": totals, "output": out[f],
                 "kernel": self.kernel, "stride": self.stride, "padding": self.padding, "dilation": self.dilation}
+
+    # ------------------------------------------------------------ backward, for learners
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        """dx[c, y, x] = the full convolution of dout with the flipped kernel, read at (y, x):
+        for every filter f, the output gradients of the positions whose window covered (y, x),
+        times the weight that met (y, x) there, summed over the window and over the filters.
+
+        Grids are (F, K, K) in flipped order, so the gradient patch reads like an ordinary patch."""
+        c, y, x0 = where
+        s, pad, d, k = self.stride, self.padding, self.dilation, self.kernel
+        ho, wo = out.shape[1:]
+        w = p["weight"][:, c, ::-1, ::-1]  # (F, K, K): the flipped kernels
+        oy = (y + pad - d * (k - 1 - np.arange(k)))  # output row that used kernel row k-1-i, times s
+        ox = (x0 + pad - d * (k - 1 - np.arange(k)))
+        rows_ok = (oy % s == 0) & (oy >= 0) & (oy // s < ho)
+        cols_ok = (ox % s == 0) & (ox >= 0) & (ox // s < wo)
+        rows, cols = np.where(rows_ok, oy // s, -1), np.where(cols_ok, ox // s, -1)
+        inside = rows_ok[:, None] & cols_ok[None, :]
+        patches = np.where(inside, dout[:, rows.clip(0)][:, :, cols.clip(0)], 0).astype(np.float64)
+        products = patches * w
+        sums = products.sum(axis=(1, 2))
+        return {"dout_patches": patches, "flipped_weights": w, "products": products, "filter_sums": sums,
+                "sum": float(sums.sum()), "gradient": float(dx[where]), "rows": rows, "cols": cols,
+                "inside": inside, "output_shape": list(out.shape), "stride": s, "padding": pad, "dilation": d}
+
+    def _inputs_met_by(self, x, c, i, j, out_hw):
+        """(H', W'): the input value weight (i, j) of channel c multiplied at every output position."""
+        s, pad, d = self.stride, self.padding, self.dilation
+        ho, wo = out_hw
+        xp = np.pad(x[c].astype(np.float64), pad)
+        return xp[i * d:i * d + s * (ho - 1) + 1:s, j * d:j * d + s * (wo - 1) + 1:s]
+
+    def explain_param_gradient(self, x, out, param, where, p, dout, grads):
+        """Parameter sharing: one weight is used at every position, so its gradient is the sum over
+        positions of (the input it met there) x (that position's output gradient). db[f] = sum of dout[f]."""
+        f = where[0]
+        if param == "bias":
+            return {"douts": dout[f], **ordered_terms(dout[f]), "gradient": float(grads["bias"][f])}
+        _, c, i, j = where
+        inputs = self._inputs_met_by(x, c, i, j, out.shape[1:])
+        products = inputs * dout[f]
+        return {"inputs": inputs, "douts": dout[f], "products": products, **ordered_terms(products),
+                "gradient": float(grads["weight"][where]), "positions": int(products.size)}
+
+    def animate_gradient(self, x, out, f, p, dout, dx, focus=0):
+        """Filter f's weight gradient accumulating patch by patch, one output position per step:
+        after step t, the sum over the first t+1 positions (row by row) of patch x dout[f, position],
+        for input channel `focus`; the bias gradient's running sum beside it."""
+        k = self.kernel
+        ho, wo = out.shape[1:]
+        per_weight = np.stack([self._inputs_met_by(x, focus, i, j, (ho, wo)) for i in range(k) for j in range(k)])
+        contributions = per_weight.reshape(k * k, -1) * dout[f].astype(np.float64).ravel()  # (K*K, H'*W')
+        accumulated = np.cumsum(contributions, axis=1).T.reshape(ho * wo, k, k)
+        return {"input": x[focus], "focus": focus, "weights": p["weight"][f, focus], "dout": dout[f],
+                "accumulated": accumulated, "bias_running": np.cumsum(dout[f].astype(np.float64)),
+                "weight_gradient": accumulated[-1], "dx": dx[focus], "kernel": k, "stride": self.stride,
+                "padding": self.padding, "dilation": self.dilation}

@@ -1,7 +1,7 @@
 """Fully connected (dense) layer: out = x W^T + b, with W (out_features, in_features) as in PyTorch."""
 import numpy as np
 
-from .base import Layer, ShapeError, init_weight, positive_int
+from .base import Layer, ShapeError, init_weight, ordered_terms, positive_int
 
 LARGEST = 10  # contributions listed one by one; the rest are summed
 
@@ -77,3 +77,31 @@ class Dense(Layer):
         if after is not None and after.kind in ("relu", "tanh", "sigmoid"):
             result["activation"] = {"layer": after.name, "kind": after.kind, "output": float(after.output[0][i])}
         return result
+
+    # ------------------------------------------------------------ backward, for learners
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        """dx[j] = sum over units i of W[i, j] * dout[i]: (W^T dout)[j]."""
+        j = where[0]
+        w = p["weight"][:, j]
+        products = w.astype(np.float64) * dout
+        return {"weights": w, "douts": dout, "products": products, **ordered_terms(products),
+                "gradient": float(dx[j])}
+
+    def explain_param_gradient(self, x, out, param, where, p, dout, grads):
+        """dW[i, j] = dout[i] * x[j] (the outer product dout x^T); db[i] = dout[i]."""
+        i = where[0]
+        if param == "bias":
+            return {"dout": float(dout[i]), "sum": float(dout[i]), "gradient": float(grads["bias"][i])}
+        j = where[1]
+        return {"dout": float(dout[i]), "input": float(x[j]), "sum": float(dout[i]) * float(x[j]),
+                "gradient": float(grads["weight"][i, j])}
+
+    def animate_gradient(self, x, out, i, p, dout, dx):
+        """One unit's backward step: its weights' gradients dout[i] * x (every input at once, the
+        largest first) and what it sends back to its inputs, W[i] * dout[i]."""
+        g = float(dout[i])
+        weight_grads = x.astype(np.float64) * g
+        order = np.argsort(-np.abs(weight_grads), kind="stable")[:LARGEST]
+        return {"input": x, "dout": dout, "dout_unit": g, "weights": p["weight"][i],
+                "weight_gradient": weight_grads, "largest": order, "bias_gradient": g,
+                "sent_back": p["weight"][i].astype(np.float64) * g, "dx": dx}

@@ -30,3 +30,12 @@ class Flatten(Layer):
 
     def animate(self, x, out, channel, p, after=None):
         return {"input": x, "output": out}
+
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        """Flatten only moves numbers: the input at `where` gets the gradient of its place in the vector."""
+        index = int(np.ravel_multi_index(where, x.shape))
+        return {"index": index, "dout": float(dout[index]), "sum": float(dout[index]),
+                "gradient": float(dx[where]), "input_shape": list(x.shape)}
+
+    def animate_gradient(self, x, out, channel, p, dout, dx):
+        return {"dout": dout, "dx": dx, "input_shape": list(x.shape)}

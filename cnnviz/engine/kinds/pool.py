@@ -113,6 +113,20 @@ class _Pool(Layer):
                 "size": k, "stride": s}
 
 
+    def windows_over(self, x, out, where):
+        """The output positions (oy, ox) whose window covers input position where = (c, y, x)."""
+        _, y, x0 = where
+        k, s = self.size, self.stride
+        span = lambda v, n: range(max(0, -(-(v - k + 1) // s)), min(n - 1, v // s) + 1)
+        return [(oy, ox) for oy in span(y, out.shape[1]) for ox in span(x0, out.shape[2])]
+
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        c, y, x0 = where
+        windows = [self.window_share(x, out, c, oy, ox, y, x0, dout) for oy, ox in self.windows_over(x, out, where)]
+        return {"windows": windows, "size": self.size, "stride": self.stride,
+                "sum": float(sum(w["share"] for w in windows)), "gradient": float(dx[where])}
+
+
 class MaxPool(_Pool):
     kind = "maxpool"
 
@@ -131,6 +145,19 @@ class MaxPool(_Pool):
         return {"input": x[c], "output": out[c], "size": self.size, "stride": self.stride,
                 "winners": winners(x[c], out[c], self.size, self.stride)}
 
+    def window_share(self, x, out, c, oy, ox, y, x0, dout):
+        """What window (oy, ox) sends back to input (y, x0): all of its gradient if that input is
+        the window's first maximum (the winner), else 0."""
+        k, s = self.size, self.stride
+        window = x[c, oy * s:oy * s + k, ox * s:ox * s + k]
+        r, q = divmod(int(np.argmax(window)), k)  # argmax returns the first maximum, as PyTorch does
+        won = (oy * s + r, ox * s + q) == (y, x0)
+        return {"output": [c, oy, ox], "window": window, "winner": [r, q], "is_winner": won,
+                "dout": float(dout[c, oy, ox]), "share": float(dout[c, oy, ox]) if won else 0.0}
+
+    def animate_gradient(self, x, out, c, p, dout, dx):
+        return {**self.animate(x, out, c, p), "dout": dout[c], "dx": dx[c]}
+
 
 class AvgPool(_Pool):
     kind = "avgpool"
@@ -145,6 +172,17 @@ class AvgPool(_Pool):
         window = self._window(x, where)
         values = window["window"].astype(np.float64)
         return {**window, "total": float(values.sum()), "mean": float(values.mean())}
+
+    def window_share(self, x, out, c, oy, ox, y, x0, dout):
+        """Window (oy, ox) shares its gradient equally among its size*size inputs."""
+        k, s = self.size, self.stride
+        return {"output": [c, oy, ox], "window": x[c, oy * s:oy * s + k, ox * s:ox * s + k],
+                "dout": float(dout[c, oy, ox]), "count": k * k, "share": float(dout[c, oy, ox]) / (k * k)}
+
+    def animate_gradient(self, x, out, c, p, dout, dx):
+        k = self.size
+        return {"input": x[c], "output": out[c], "size": k, "stride": self.stride, "dout": dout[c],
+                "shares": dout[c].astype(np.float64) / (k * k), "dx": dx[c]}
 
     def animate(self, x, out, c, p, after=None):
         k, s = self.size, self.stride

@@ -45,3 +45,16 @@ class Softmax(Layer):
 
     def animate(self, x, out, channel, p, after=None):
         return softmax_parts(x, out)
+
+    def explain_gradient(self, x, out, where, p, dout, dx):
+        """dz[k] = p[k] * (dout[k] - sum_j dout[j] p[j]): every probability depends on every score."""
+        k = where[0]
+        probs = out.astype(np.float64)
+        weighted = dout.astype(np.float64) * probs
+        total = float(weighted.sum())
+        return {"probabilities": probs, "douts": dout, "weighted": weighted, "weighted_sum": total,
+                "probability": float(probs[k]), "dout": float(dout[k]),
+                "sum": float(probs[k]) * (float(dout[k]) - total), "gradient": float(dx[k])}
+
+    def animate_gradient(self, x, out, channel, p, dout, dx):
+        return {"logits": x, "probabilities": out, "dout": dout, "dx": dx}

@@ -23,7 +23,7 @@ export async function call(path, options = {}) {
   return body;
 }
 
-function post(path, input, extra = {}) {
+export function post(path, input, extra = {}) {
   if (input.blob) {
     const form = new FormData();
     form.append('image', input.blob, input.name || 'input.png');

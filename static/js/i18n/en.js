@@ -1,8 +1,9 @@
 // Every string in English, one module per page; a page's module adds its own keys here.
+import backward from './en/backward.js';
 import classMode from './en/class.js';
 import common from './en/common.js';
 import explore from './en/explore.js';
 import lab from './en/lab.js';
 import practice from './en/practice.js';
 
-export default { ...common, ...explore, ...lab, ...practice, ...classMode };
+export default { ...common, ...explore, ...backward, ...lab, ...practice, ...classMode };

@@ -20,7 +20,8 @@ function base64Bytes(b64) {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-/** An encoded array (f16 object or nested lists) -> { shape, data: Float32Array }. */
+/** An encoded array (f16 object or nested lists) -> { shape, data: Float32Array }.
+ *  An f16 object may carry a power-of-two "scale" (gradients): each value is multiplied by it. */
 export function decodeArray(encoded) {
   if (Array.isArray(encoded)) {
     const shape = [];
@@ -30,6 +31,7 @@ export function decodeArray(encoded) {
   const bytes = base64Bytes(encoded.data);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float32Array(bytes.byteLength / 2);
-  for (let i = 0; i < data.length; i++) data[i] = halfToFloat(view.getUint16(2 * i, true));
+  const scale = encoded.scale ?? 1;
+  for (let i = 0; i < data.length; i++) data[i] = halfToFloat(view.getUint16(2 * i, true)) * scale;
   return { shape: encoded.shape, data };
 }

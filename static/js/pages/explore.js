@@ -225,3 +225,20 @@ async function init() {
 }
 
 init();
+
+// How it learns (issue 12): a self-contained panel (static/js/backward/), fed what the page shows now.
+// It refreshes when a new prediction is shown and rebuilds its text when the page's language changes.
+import { mountBackward } from '../backward/view.js';
+
+let galleryLabel = null; // the true class of the gallery image picked last (the default right answer)
+$('gallery').addEventListener('click', (e) => {
+  const label = e.target.closest('button[data-label]')?.dataset.label;
+  galleryLabel = label == null ? null : Number(label);
+}, true);
+const backward = mountBackward($('backward'), {
+  current: () => ({ model: app.model, architecture: app.architecture, input: app.input, result: app.result,
+    label: app.input?.json ? galleryLabel : null }),
+  classLabel: (i) => classLabel(i),
+});
+new MutationObserver(() => app.result && backward.update()).observe($('guess'), { childList: true });
+new MutationObserver(() => backward.relabel()).observe(document.documentElement, { attributeFilter: ['lang'] });

@@ -129,3 +129,20 @@ test('the animation step of a neuron', () => {
   assert.equal(stepFor({ kind: 'softmax', output_shape: [10] }, [7]), 7);
   assert.equal(stepFor({ kind: 'dense', output_shape: [120] }, [7]), 0);
 });
+
+test('float16 arrays with a power-of-two scale (gradients) decode to value x scale', () => {
+  const bytes = new Uint8Array([0x00, 0x3c, 0x00, 0xb8]); // 1.0, -0.5
+  const data = Buffer.from(bytes).toString('base64');
+  assert.deepEqual(Array.from(decodeArray({ shape: [2], dtype: 'float16', data, scale: 2 ** -20 }).data),
+    [2 ** -20, -(2 ** -21)]);
+});
+
+test('gradients are shown with significant digits', async () => {
+  const { sig } = await import('../backward/format.js');
+  assert.equal(sig(0.000437), '4.37e-4');
+  assert.equal(sig(0.0123456), '0.0123');
+  assert.equal(sig(-1.5), '-1.5');
+  assert.equal(sig(0), '0');
+  assert.equal(sig(2e-9), '2e-9');
+  assert.equal(sig(12345), '1.23e+4');
+});

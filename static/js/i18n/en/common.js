@@ -63,4 +63,8 @@ export default {
   'nav.practice': 'Practice',
   'nav.train': 'Train',
   'nav.class': 'Class',
+  'error.label.invalid': 'Choose the right answer from the list.',
+  'error.loss.invalid': 'Unknown loss: choose cross-entropy or squared error.',
+  'error.param.unknown': 'This network has no such weight.',
+  'error.step.diverged': 'This step would make some weights enormous: try a smaller learning rate.',
 };

@@ -63,4 +63,8 @@ export default {
   'nav.practice': '练习',
   'nav.train': '训练',
   'nav.class': '课堂',
+  'error.label.invalid': '请从列表中选出正确答案。',
+  'error.loss.invalid': '未知的损失函数：请选择交叉熵或平方误差。',
+  'error.param.unknown': '这个网络没有这个权重。',
+  'error.step.diverged': '这一步会让某些权重变得极大：请试试更小的学习率。',
 };
