@@ -9,7 +9,9 @@ from ..errors import NeuronError
 from .explain import find_layer, layer_input
 
 
-def animate(model, steps, layer_name, channel, network_input):
+def layer_request(model, steps, layer_name, channel, network_input):
+    """A request about one channel (or dense unit) of one layer, checked once for every animation:
+    -> (index, layer, its input x, its output out, the response's common fields)."""
     index = find_layer(model, layer_name)
     layer, out = model.layers[index], steps[index].output[0]
     x = layer_input(steps, index, network_input)
@@ -22,6 +24,11 @@ def animate(model, steps, layer_name, channel, network_input):
             raise NeuronError(f"give 'channel' as a {what} number from 0 to {count - 1} for {layer.name}",
                               "channel.invalid", layer=layer.name, max=count - 1)
         result["channel"] = channel
+    return index, layer, x, out, result
+
+
+def animate(model, steps, layer_name, channel, network_input):
+    index, layer, x, out, result = layer_request(model, steps, layer_name, channel, network_input)
     after = steps[index + 1] if index + 1 < len(steps) else None
     result.update(layer.animate(x, out, channel, model.layer_params(index), after))
     if layer.kind == "dense" and index and steps[index - 1].kind == "flatten":

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..engine.losses import LOSSES
 from ..errors import InputError, NeuronError
+from .animate import layer_request
 from .explain import check_neuron, find_layer, layer_input
 
 LOSS_KINDS = tuple(LOSSES)
@@ -182,18 +183,8 @@ def gradient_check(model, bw, param, where, epsilon):
 # ----------------------------------------------------------------- animations
 def animate_gradient(model, bw, layer_name, channel, focus=0):
     """Every step of layer_name's backward pass for one output channel (or dense unit)."""
-    index = find_layer(model, layer_name)
-    layer, out = model.layers[index], bw.steps[index].output[0]
-    x = layer_input(bw.steps, index, bw.network_input)
-    result = {"layer": layer.name, "kind": layer.kind, "input_layer": bw.steps[index - 1].name if index else None,
-              "input_shape": list(x.shape), "output_shape": list(out.shape), "loss": bw.loss, "label": bw.label}
-    if out.ndim == 3 or layer.kind == "dense":
-        count = out.shape[0]
-        if not isinstance(channel, int) or isinstance(channel, bool) or not 0 <= channel < count:
-            what = "unit" if layer.kind == "dense" else "channel"
-            raise NeuronError(f"give 'channel' as a {what} number from 0 to {count - 1} for {layer.name}",
-                              "channel.invalid", layer=layer.name, max=count - 1)
-        result["channel"] = channel
+    index, layer, x, out, result = layer_request(model, bw.steps, layer_name, channel, bw.network_input)
+    result.update(loss=bw.loss, label=bw.label)
     dx = bw.output_grads[bw.steps[index - 1].name if index else INPUT]
     args = (x, out, channel, model.layer_params(index), bw.output_grads[layer.name], dx)
     if layer.kind == "conv":

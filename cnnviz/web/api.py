@@ -10,7 +10,6 @@ from ..errors import InputError
 from ..teach.animate import animate
 from ..teach.explain import explain
 from . import serialize
-from .weights import overrides
 from .inputs import prepared_input, read_body
 from .weights import overrides
 

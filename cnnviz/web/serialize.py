@@ -172,19 +172,6 @@ def class_joined(record, student):
     return {**class_info(record), "student": student["student"], "nick": student["nick"],
             "token": student["token"]}
 
-def _plain(v):
-    """NumPy values inside nested dicts and lists -> plain JSON numbers and lists."""
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
 def _field(f):
     return {"name": f.name, "type": f.type, "decimals": f.decimals, "tolerance": f.tolerance,
             "shape": list(f.shape), "options": f.options, "signed": f.signed}
@@ -193,9 +180,9 @@ def _field(f):
 def exercise(e):
     """One exercise, language-neutral: the page renders practice.<kind>.prompt with params."""
     return {"kind": e.kind, "seed": e.seed, "index": e.index,
-            "prompt": {"key": f"practice.{e.kind}.prompt", "params": _plain(e.params)},
-            "data": _plain(e.data), "fields": [_field(f) for f in e.fields],
-            "hints": [{"key": key, "params": _plain(params)} for key, params in e.hints]}
+            "prompt": {"key": f"practice.{e.kind}.prompt", "params": plain(e.params)},
+            "data": plain(e.data), "fields": [_field(f) for f in e.fields],
+            "hints": [{"key": key, "params": plain(params)} for key, params in e.hints]}
 
 
 def exercise_set(seed, kind, start, exercises):
@@ -206,22 +193,9 @@ def exercise_verdict(e, verdict):
     """The verdict on one answer, the right answer and the worked solution (structured data)."""
     return {"kind": e.kind, "seed": e.seed, "index": e.index, "correct": verdict["correct"],
             "verdict": "right" if verdict["correct"] else "wrong",
-            "fields": {name: {**_plain(r), "tolerance": f.tolerance}
+            "fields": {name: {**plain(r), "tolerance": f.tolerance}
                        for f in e.fields for name, r in verdict["fields"].items() if name == f.name},
-            "answer": _plain(verdict["answer"]), "solution": _plain(verdict["solution"])}
-def plain(value):
-    """A lab result (dicts, lists, NumPy arrays and scalars) as plain JSON values, numbers exact."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.astype(np.float64).tolist() if value.dtype.kind == "f" else value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
+            "answer": plain(verdict["answer"]), "solution": plain(verdict["solution"])}
 def im2col_response(model, layer, parts, encoding="f16"):
     """im2col of one conv layer: the matrices in the request's encoding, sizes and checks as numbers."""
     arrays = ("x_col", "w_row", "bias", "product", "reshaped", "output")
