@@ -49,10 +49,11 @@ def create_app(test_config=None):
     app.extensions["cnnviz.models"] = store
     Compress(app)
 
-    from . import api, pages
+    from . import api, pages, present
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(present.bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 
