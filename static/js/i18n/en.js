@@ -1,5 +1,7 @@
 // Every string in English, one module per page; a page's module adds its own keys here.
 import common from './en/common.js';
 import explore from './en/explore.js';
+import learn from './en/learn.js';
+import present from './en/present.js';
 
-export default { ...common, ...explore };
+export default { ...common, ...explore, ...learn, ...present };

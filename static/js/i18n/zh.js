@@ -1,5 +1,7 @@
 // Every string in Simplified Chinese, one module per page; a page's module adds its own keys here.
 import common from './zh/common.js';
 import explore from './zh/explore.js';
+import learn from './zh/learn.js';
+import present from './zh/present.js';
 
-export default { ...common, ...explore };
+export default { ...common, ...explore, ...learn, ...present };
