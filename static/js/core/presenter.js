@@ -49,7 +49,7 @@ function joinSlide() {
 export function mountPresenter() {
   const toggle = button('present.on', () => setPresenting(!body.classList.contains('presenting')), { className: 'present-toggle' });
   toggle.setAttribute('aria-pressed', 'false');
-  document.querySelector('header.top .settings')?.prepend(toggle);
+  (document.querySelector('header.top .settings') || body).prepend(toggle);
 
   const bar = document.createElement('div');
   bar.className = 'presenter-bar';
@@ -65,10 +65,10 @@ export function mountPresenter() {
   bar.append(
     button('present.fullscreen', () => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen?.()).catch?.(() => {})),
     button('present.join', () => showJoin(join.slide.hidden)),
-    button('present.black', () => setBlack(true)),
-    button('present.off', () => setPresenting(false)));
+    button('present.black', () => setBlack(true)));
   bar.hidden = true;
-  body.append(bar, join.slide, black, pointer);
+  toggle.after(bar); // in the header: nothing of the page is covered
+  body.append(join.slide, black, pointer);
 
   function setPresenting(on) {
     body.classList.toggle('presenting', on);
@@ -115,6 +115,7 @@ export function mountPresenter() {
   });
   if (params.get('present') === '1') setPresenting(true);
   apply(bar);
+  apply(toggle.parentElement || toggle);
   return { setPresenting, showJoin, setBlack, relabel: () => apply(body) };
 }
 

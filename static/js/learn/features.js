@@ -1,29 +1,22 @@
-// Which optional server features are here. A feature is an endpoint; a 404 (or 405) means it has
-// not landed on this server yet, so a chapter shows its static explanation instead.
-// Adding a feature is one line in PROBES.
+// Which optional server features are here. A feature is an endpoint; the server's OpenAPI document
+// lists every route it has, so one request tells which features have landed (no 404s in the console).
+// A chapter shows its static explanation while its feature is missing. Adding a feature is one line.
 
-const PROBES = {
-  lab: { method: 'POST', path: '/api/lab/convolve' }, // the convolution lab (issue 11)
-  labShape: { method: 'POST', path: '/api/lab/shape' },
-  labPool: { method: 'POST', path: '/api/lab/pool' },
-  labArchitecture: { method: 'POST', path: '/api/lab/architecture' },
-  backward: { method: 'POST', path: '/api/models/digits/backward' }, // the backward view (issue 12)
-  step: { method: 'POST', path: '/api/models/digits/step' },
-  karn: { method: 'GET', path: '/api/backward/example' },
+const FEATURES = {
+  lab: '/api/lab/convolve', // the convolution lab (issue 11)
+  labShape: '/api/lab/shape',
+  labPool: '/api/lab/pool',
+  labArchitecture: '/api/lab/architecture',
+  backward: '/api/models/{model_id}/backward', // the backward view (issue 12)
+  step: '/api/models/{model_id}/step',
+  karn: '/api/backward/example',
 };
-const known = new Map();
+let paths = null;
 
-/** Resolves true when the endpoint exists (any answer but 404/405), false otherwise. */
+/** Resolves true when the server documents the feature's endpoint. */
 export function has(name) {
-  if (!known.has(name)) {
-    const probe = PROBES[name];
-    known.set(name, !probe ? Promise.resolve(false) : fetch(probe.path, {
-      method: probe.method,
-      headers: { 'Content-Type': 'application/json' },
-      body: probe.method === 'POST' ? '{}' : undefined,
-    }).then((r) => r.status !== 404 && r.status !== 405, () => false));
-  }
-  return known.get(name);
+  paths ??= fetch('/api/openapi.json').then((r) => r.json()).then((doc) => doc.paths || {}, () => ({}));
+  return paths.then((p) => Boolean(FEATURES[name] && p[FEATURES[name]]));
 }
 
 /** The first widget of a list whose feature is here: [{feature?, mount}] -> mount function. */

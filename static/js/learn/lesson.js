@@ -4,6 +4,7 @@
 // onChange(fn) reports every change (what a teacher's page would broadcast).
 import { t } from '../core/i18n.js';
 import { choose } from './features.js';
+import { createFitter } from './fit.js';
 import { mountQuestion } from './question.js';
 import { el } from './widgets.js';
 
@@ -16,6 +17,7 @@ export function createLesson(chapters, els, ctx) {
   let mountedId = null;
   let mountSeq = 0;
   const listeners = new Set();
+  const fitter = createFitter(els.article, () => els.article.querySelector('.step.current'));
 
   const clamp = (i, n) => Math.max(0, Math.min(n - 1, i));
   const link = (c, s) => {
@@ -84,6 +86,7 @@ export function createLesson(chapters, els, ctx) {
     }
     els.article.dataset.step = String(step + 1);
     document.body.dataset.lessonStep = STEPS[step];
+    fitter.schedule();
   }
 
   function go(c, s, { focus = true } = {}) {
@@ -102,7 +105,7 @@ export function createLesson(chapters, els, ctx) {
     url.searchParams.set('step', String(step + 1));
     history.replaceState(null, '', url);
     const current = [els.text, els.widget, els.tryIt, els.question][step];
-    if (focus) current.scrollIntoView({ block: 'nearest' });
+    if (focus && !document.body.classList.contains('presenting')) current.scrollIntoView({ block: 'nearest' });
     listeners.forEach((fn) => fn(state()));
   }
 

@@ -38,12 +38,12 @@ export function numberTable(rows, { mark = () => '', shade = false, digits = 2, 
 }
 
 /** A 2-D map (Float32Array slice or rows) as a pixelated canvas, grey for images, the shared scales otherwise. */
-export function mapCanvas(values, rows, cols, { image = false, label = '' } = {}) {
+export function mapCanvas(values, rows, cols, { image = false, label = '', scale = null } = {}) {
   const flat = Array.isArray(values) ? values.flat() : values;
   const canvas = el('canvas', { class: 'fmap', role: 'img', 'aria-label': label });
   let min = Infinity, max = -Infinity;
   for (const v of flat) { if (v < min) min = v; if (v > max) max = v; }
-  const color = image ? gray : scaleFor(min, max).color;
+  const color = image ? gray : (scale || scaleFor(min, max)).color;
   paint(canvas, flat, 0, rows, cols, color);
   return canvas;
 }

@@ -34,8 +34,8 @@ function tutorial(root, map, fromServer) {
 
 /** The same arithmetic on the learner's drawing: conv1's filter 0 where it responds most. */
 function mine(root, ctx) {
-  const body = el('div', { class: 'mine' });
-  root.append(el('h3', { text: t('learn.convolve.mine') }), body);
+  const body = el('div');
+  root.append(el('div', { class: 'part mine' }, el('h3', { text: t('learn.convolve.mine') }), body));
   let seq = 0;
   return ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(el('p', { class: 'hint', text: t('learn.input.empty') })); return; }
@@ -58,7 +58,7 @@ export default {
   usesInput: true,
   widgets: [
     { feature: 'lab', mount(root, ctx) {
-      const top = el('div');
+      const top = el('div', { class: 'part' });
       root.append(top);
       tryPost('/api/lab/convolve', { input: KARN_IMAGE, kernel: KARN_FILTER }).then((r) => {
         if (r && r.output) tutorial(top, plane(r.output), true);
@@ -66,7 +66,7 @@ export default {
       });
       return { destroy: mine(root, ctx) };
     } },
-    { mount(root, ctx) { tutorial(root, KARN_MAP, false); return { destroy: mine(root, ctx) }; } },
+    { mount(root, ctx) { const top = el('div', { class: 'part' }); root.append(top); tutorial(top, KARN_MAP, false); return { destroy: mine(root, ctx) }; } },
   ],
   // "if the filter's centre weight were 0, what would the top-left value be?"
   question: { kind: 'number', answer: () => KARN_MAP[0][0] - KARN_IMAGE[1][1] * KARN_FILTER[1][1] },

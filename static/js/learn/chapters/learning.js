@@ -3,11 +3,12 @@
 // Karn's worked example (computed by /api/backward/example when that is here).
 import { t } from '../../core/i18n.js';
 import { fmt, percent } from '../../lib/grid.js';
-import { tryGet, tryPost } from '../features.js';
+import { has, tryGet, tryPost } from '../features.js';
 import { KARN_OUTPUT, KARN_TARGET } from '../tutorial.js';
 import { el, source } from '../widgets.js';
 
 const RATES = [0.001, 0.01, 0.1, 1];
+const karnExample = async () => ((await has('karn')) ? tryGet('/api/backward/example') : null);
 
 function karn(root, fromServer) {
   const d = fromServer || { target: KARN_TARGET, output: KARN_OUTPUT };
@@ -64,13 +65,13 @@ export default {
       const off = stepper(root, ctx);
       const k = el('div', { class: 'mine' });
       root.append(el('h3', { text: t('learn.learning.karn') }), k);
-      tryGet('/api/backward/example').then((d) => karn(k, d && d.terms ? d : null));
+      karnExample().then((d) => karn(k, d && d.terms ? d : null));
       return { destroy: off };
     } },
     { mount(root) {
       const k = el('div');
       root.append(k);
-      tryGet('/api/backward/example').then((d) => karn(k, d && d.terms ? d : null));
+      karnExample().then((d) => karn(k, d && d.terms ? d : null));
     } },
   ],
   // Karn: total error = Σ ½(target − output)² for target [0, 0, 1, 0] and output [0.2, 0.4, 0.1, 0.3]

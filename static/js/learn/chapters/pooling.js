@@ -16,8 +16,8 @@ function tutorial(root, output, fromServer) {
 }
 
 function mine(root, ctx) {
-  const body = el('div', { class: 'mine' });
-  root.append(el('h3', { text: t('learn.pooling.mine') }), body);
+  const body = el('div');
+  root.append(el('div', { class: 'part mine' }, el('h3', { text: t('learn.pooling.mine') }), body));
   let seq = 0;
   return ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(); return; }
@@ -26,7 +26,7 @@ function mine(root, ctx) {
     const d = await explainNeuron(ctx, 'pool1', neuron);
     if (m !== seq) return;
     body.replaceChildren(el('div', { class: 'side-by-side' },
-      numberTable(d.window, { mark: (r, c) => (r === d.winner[0] && c === d.winner[1] ? 'picked' : ''), caption: t('learn.pooling.window', { c: neuron[0] }) }),
+      numberTable(d.window, { digits: 3, mark: (r, c) => (r === d.winner[0] && c === d.winner[1] ? 'picked' : ''), caption: t('learn.pooling.window', { c: neuron[0] }) }),
       el('p', { class: 'sum-line', text: t('learn.pooling.line', { v: fmt(d.output) }) })), source('learn.source.explain'));
   });
 }
@@ -36,13 +36,13 @@ export default {
   usesInput: true,
   widgets: [
     { feature: 'labPool', mount(root, ctx) {
-      const top = el('div');
+      const top = el('div', { class: 'part' });
       root.append(top);
       tryPost('/api/lab/pool', { input: POOL_INPUT, size: 2, stride: 2, mode: 'max' })
         .then((r) => tutorial(top, r?.output ? plane(r.output) : POOL_OUTPUT, Boolean(r?.output)));
       return { destroy: mine(root, ctx) };
     } },
-    { mount(root, ctx) { tutorial(root, POOL_OUTPUT, false); return { destroy: mine(root, ctx) }; } },
+    { mount(root, ctx) { const top = el('div', { class: 'part' }); root.append(top); tutorial(top, POOL_OUTPUT, false); return { destroy: mine(root, ctx) }; } },
   ],
   question: { kind: 'number', answer: () => 75 }, // 3 of every 4 values are dropped (CS231n)
 };

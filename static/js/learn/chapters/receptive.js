@@ -9,7 +9,7 @@ const shape = (s) => s.join('×');
 function layersTable(ctx, fields = null) {
   const head = ['learn.receptive.layer', 'learn.receptive.window', 'learn.receptive.shape', ...(fields ? ['learn.receptive.field'] : [])];
   const rows = ctx.model.layers.filter((l) => l.output_shape.length === 3).map((l, i) => {
-    const win = l.kind === 'conv' ? `${l.kernel}×${l.kernel}` : l.size ? `${l.size}×${l.size}` : '1×1';
+    const win = l.kind === 'conv' ? `${l.kernel}×${l.kernel}` : l.size ? `${l.size}×${l.size}` : '—';
     const rf = fields?.find((f) => f.name === l.name)?.receptive_field;
     return el('tr', {}, el('th', { text: l.name }), el('td', { class: 'num', text: win }), el('td', { class: 'num', text: shape(l.output_shape) }),
       ...(fields ? [el('td', { class: 'num', text: rf == null ? '—' : Array.isArray(rf) ? rf.join('×') : `${rf}×${rf}` })] : []));
