@@ -79,6 +79,7 @@ export default {
   'learn.featuremap.hint': 'The filter must stay inside the image: count the positions its left edge can take.',
   'learn.featuremap.maps': 'conv1’s feature maps: pick one to animate',
   'learn.featuremap.stage': 'The filter sliding over your drawing',
+  'learn.featuremap.line': 'Row {y}, column {x}: sum of patch × weights = {s};  + bias {b}  = {v}',
   'learn.featuremap.map': 'map {c}',
 
   'learn.depth.title': 'Many filters, many channels',

@@ -79,6 +79,7 @@ export default {
   'learn.featuremap.hint': '卷积核必须留在图像里面：数一数它的左边缘能放在多少个位置。',
   'learn.featuremap.maps': 'conv1 的特征图：选一张来播放动画',
   'learn.featuremap.stage': '卷积核在你的图像上滑动',
+  'learn.featuremap.line': '第 {y} 行、第 {x} 列：图像块 × 权重 的乘积之和 = {s}；+ 偏置 {b} = {v}',
   'learn.featuremap.map': '特征图 {c}',
 
   'learn.depth.title': '多个卷积核，多个通道',

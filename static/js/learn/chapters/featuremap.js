@@ -5,6 +5,7 @@ import { t } from '../../core/i18n.js';
 import { createPlayer } from '../../core/player.js';
 import { create as convAnimation } from '../../animations/conv.js';
 import { STAGE_H, STAGE_W, setupCanvas } from '../../lib/stage.js';
+import { fmt } from '../../lib/grid.js';
 import { layerOutput, strongest } from '../neuron.js';
 import { el, mapCanvas, source } from '../widgets.js';
 
@@ -15,7 +16,9 @@ function mount(root, ctx) {
   const back = el('button', { type: 'button', text: t('learn.player.back') });
   const forward = el('button', { type: 'button', text: t('learn.player.forward') });
   const counter = el('span', { class: 'counter' });
-  root.append(maps, canvas, el('div', { class: 'player-bar' }, back, play, forward, counter), source('learn.source.animate'));
+  const line = el('p', { class: 'sum-line', 'aria-live': 'off' }); // this position's sum, large enough for a projector
+  root.append(maps, canvas, el('div', { class: 'player-bar' }, back, play, forward, counter), line, source('learn.source.animate'));
+  let data = null;
   let anim = null, channel = null, seq = 0, ctx2d = setupCanvas(canvas, STAGE_W, STAGE_H);
   const player = createPlayer({
     draw(step, phase) {
@@ -27,6 +30,10 @@ function mount(root, ctx) {
     },
     onChange(s) {
       counter.textContent = s.steps ? t('learn.player.step', { i: s.step + 1, n: s.steps }) : '';
+      if (data && s.steps) {
+        const w = data.output[0].length, y = Math.floor(s.step / w), x = s.step % w;
+        line.textContent = t('learn.featuremap.line', { y: y + 1, x: x + 1, s: fmt(data.channel_sums[0][y][x]), b: fmt(data.bias), v: fmt(data.sums[y][x]) });
+      }
       play.textContent = t(s.playing ? 'learn.player.pause' : 'learn.player.play');
     },
   });
@@ -37,8 +44,9 @@ function mount(root, ctx) {
   async function load(c, s) {
     const mine = ++seq;
     channel = c;
-    const data = await api.animate(ctx.model.id, s.input, 'conv1', c);
+    const next = await api.animate(ctx.model.id, s.input, 'conv1', c);
     if (mine !== seq) return;
+    data = next;
     anim = convAnimation(data, { focus: 0 });
     const [, y, x] = strongest(s.result, 'conv1', c);
     player.load(anim.steps, y * data.output[0].length + x); // open where the filter responds most
@@ -47,10 +55,10 @@ function mount(root, ctx) {
 
   const off = ctx.input.subscribe((s) => {
     if (!s.result) { maps.replaceChildren(); anim = null; player.load(0); return; }
-    const { shape: [C, H, W], data } = layerOutput(s.result, 'conv1');
+    const { shape: [C, H, W], data: values } = layerOutput(s.result, 'conv1');
     maps.replaceChildren(...Array.from({ length: C }, (_, c) => {
       const b = el('button', { type: 'button', class: 'map-button', 'aria-pressed': 'false' },
-        mapCanvas(data.subarray(c * H * W, (c + 1) * H * W), H, W, { label: t('learn.featuremap.map', { c }) }),
+        mapCanvas(values.subarray(c * H * W, (c + 1) * H * W), H, W, { label: t('learn.featuremap.map', { c }) }),
         el('span', { text: t('learn.featuremap.map', { c }) }));
       b.addEventListener('click', () => load(c, s));
       return b;
