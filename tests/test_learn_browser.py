@@ -77,7 +77,7 @@ def test_walk_the_whole_lesson_by_keyboard(learn_page, viewport, lang):
     sizes = []
     for c, chapter in enumerate(CHAPTERS):
         for s in range(1, 5):
-            assert f"chapter={chapter}&step={s}" in page.url
+            expect(page).to_have_url(re.compile(rf"chapter={chapter}&step={s}"))
             progress = page.locator("#progress-text").inner_text()
             assert [int(n) for n in re.findall(r"\d+", progress)] == [c + 1, 13, s, 4]
             if s == 2:
@@ -100,14 +100,14 @@ def test_walk_the_whole_lesson_by_keyboard(learn_page, viewport, lang):
             elif viewport == "phone":
                 assert m["text"] is None or m["text"] >= 12, (chapter, s, m)
             page.keyboard.press(keys[(4 * c + s) % 3])
-    assert "chapter=mistakes&step=4" in page.url  # the end: more presses stay there
+    expect(page).to_have_url(re.compile(r"chapter=mistakes&step=4"))  # the end: more presses stay there
     expect(page.locator("#lesson-next")).to_be_disabled()
     page.keyboard.press("PageUp")
-    assert "chapter=mistakes&step=3" in page.url
+    expect(page).to_have_url(re.compile(r"chapter=mistakes&step=3"))
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
-    assert "chapter=learning&step=4" in page.url
+    expect(page).to_have_url(re.compile(r"chapter=learning&step=4"))
     assert page.errors == []
     if viewport == "1080p":  # the figures the report quotes
         zoomed = [(ch, round(m["zoom"], 2), round(m["nums"] or 0)) for ch, s, m in sizes if m["zoom"] < 1]
@@ -182,7 +182,7 @@ def test_a_link_reopens_its_chapter_and_step(learn_page):
     expect(page.locator("#step-try")).to_have_class(re.compile(r"\bcurrent\b"))
     expect(page.locator("#step-question")).to_be_hidden()
     page.locator("#chapter-list a[data-chapter=relu]").click()
-    assert "chapter=relu&step=1" in page.url
+    expect(page).to_have_url(re.compile(r"chapter=relu&step=1"))
     link = page.locator("#step-links a[data-step='4']").get_attribute("href")
     page.goto(page.base + link)
     page.wait_for_selector("body[data-ready=true]")
@@ -222,14 +222,14 @@ def test_presenter_black_screen_join_slide_and_follow_seam(learn_page):
     page = learn_page("1080p")
     open_learn(page, "?lang=en")
     page.locator(".present-toggle").click()
-    assert "present=1" in page.url
+    expect(page).to_have_url(re.compile(r"present=1"))
     expect(page.locator("html")).to_have_class(re.compile(r"\bpresenting\b"))
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('#step-idea p')).fontSize)") >= 28
     page.keyboard.press("b")
     expect(page.locator(".black-screen")).to_be_visible()
     page.keyboard.press("PageDown")  # the first key only brings the picture back
     expect(page.locator(".black-screen")).to_be_hidden()
-    assert "step=1" in page.url
+    expect(page).to_have_url(re.compile(r"step=1"))
     page.get_by_role("button", name="Students join").click()
     slide = page.locator(".join-slide")
     expect(slide.locator(".join-url")).to_have_text(re.compile(r"^http://[\d.]+:\d+/learn$"))
@@ -239,10 +239,10 @@ def test_presenter_black_screen_join_slide_and_follow_seam(learn_page):
     page.mouse.move(400, 300)
     expect(page.locator(".pointer-ring")).to_be_visible()
     page.evaluate("document.dispatchEvent(new CustomEvent('cnnviz:follow', {detail: {chapter: 'softmax', step: 3}}))")
-    assert "chapter=softmax&step=3" in page.url
+    expect(page).to_have_url(re.compile(r"chapter=softmax&step=3"))
     expect(page.locator("#step-try")).to_be_visible()
     page.locator(".present-toggle").click()
-    assert "present=1" not in page.url
+    expect(page).not_to_have_url(re.compile(r"present=1"))
     assert page.errors == []
 
 
