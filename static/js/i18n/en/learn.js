@@ -117,6 +117,7 @@ export default {
   'learn.stride.out': 'output width',
   'learn.stride.compute': 'Compute',
   'learn.stride.result': 'The engine says: a {w} × {w} input gives a {o} × {o} map.',
+  'learn.stride.notWhole': 'The engine says it does not fit: ({w} − {f} + 2 × {p})/{s} + 1 = {value} is not a whole number.',
   'learn.stride.invalid': 'The engine says it does not fit: {message}',
   'learn.stride.ours': 'Our conv1: W = {w}, F = {f}, S = {s}, P = {p}, so the map is ({w} − {f} + 2 × {p})/{s} + 1 = {o} wide.',
 

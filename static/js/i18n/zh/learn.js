@@ -117,6 +117,7 @@ export default {
   'learn.stride.out': '输出宽度',
   'learn.stride.compute': '计算',
   'learn.stride.result': '引擎的结果：{w} × {w} 的输入得到 {o} × {o} 的特征图。',
+  'learn.stride.notWhole': '引擎说放不下：({w} − {f} + 2 × {p})/{s} + 1 = {value} 不是整数。',
   'learn.stride.invalid': '引擎说放不下：{message}',
   'learn.stride.ours': '我们的 conv1：W = {w}，F = {f}，S = {s}，P = {p}，所以特征图宽 ({w} − {f} + 2 × {p})/{s} + 1 = {o}。',
 

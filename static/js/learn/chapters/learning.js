@@ -52,7 +52,7 @@ function stepper(root, ctx) {
       el('td', { class: 'num', text: percent(x.probabilities[i]) }), el('td', { class: 'num', text: ctx.classLabel(x.prediction.index) }));
     out.replaceChildren(el('table', { class: 'sums' },
       el('tr', {}, ...['', 'learn.learning.loss', 'learn.learning.p', 'learn.learning.guess'].map((k) => el('th', { text: k ? t(k, { c: ctx.classLabel(i) }) : '' }))),
-      row(t('learn.learning.before', { n: steps - 1 }), r.before), row(t('learn.learning.after', { n: steps }), r.after)));
+      row(t('learn.learning.before', { n: steps }), r.before), row(t('learn.learning.after', { n: steps }), r.after)));
   });
   return off;
 }
