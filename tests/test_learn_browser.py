@@ -254,3 +254,18 @@ def test_presenter_mode_on_the_explorer(learn_page):
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 28
     expect(page.locator(".presenter-bar")).to_be_visible()
     assert page.errors == []
+
+
+def test_the_pixel_window_moves_with_the_arrow_keys_without_leaving_the_chapter(learn_page):
+    page = learn_page("1080p")
+    open_learn(page, "?lang=en&chapter=pixels&step=2")
+    wait_for_widget(page)
+    caption = page.locator(".step.current caption")
+    before = caption.inner_text()
+    page.locator(".step.current canvas.fmap").focus()
+    page.keyboard.press("ArrowRight")
+    y, x = (int(v) for v in re.search(r"row (\d+), column (\d+)", before).groups())
+    expect(caption).to_contain_text(f"row {y}, column {x + 1}")
+    expect(page).to_have_url(re.compile(r"chapter=pixels&step=2"))
+    cells = page.locator(".step.current table.numbers td").all_inner_texts()
+    assert len(cells) == 36 and all(0 <= float(v) <= 1 for v in cells)  # the network input: 0 = no ink, 1 = full ink

@@ -51,7 +51,7 @@ export default {
 
   'learn.pixels.title': 'An image is a grid of numbers',
   'learn.pixels.text': 'To a computer, a picture is a grid of numbers, one for each pixel. A grey photo usually stores each pixel as a number from 0 (black) to 255 (white). A colour photo has three such grids, one each for red, green and blue: three channels.\n\nBefore the network sees your drawing, cnnviz shrinks it to the size the network was trained on, {rows} × {cols} pixels, and turns each pixel into a number from 0 (no ink) to 1 (full ink). Which colours the screen uses to show these numbers is only a choice. Everything that follows is arithmetic on them.',
-  'learn.pixels.try': 'Click on the picture: the orange square moves and the numbers under it change. Find a place where every number is 0, and one where the numbers are close to 1.',
+  'learn.pixels.try': 'Click on the picture (or Tab to it and use the arrow keys): the orange square moves and the numbers under it change. Find a place where every number is 0, and one where the numbers are close to 1.',
   'learn.pixels.q': 'How many numbers does the network read for one drawing?',
   'learn.pixels.why': 'It reads {rows} × {cols} = {n} numbers, one per pixel, and nothing else.',
   'learn.pixels.hint': 'One number per pixel: multiply the rows by the columns.',

@@ -35,6 +35,17 @@ function mount(root, ctx) {
       corner = [Math.max(0, Math.min(rows - N, y - N / 2)), Math.max(0, Math.min(cols - N, x - N / 2))];
       render(s);
     });
+    canvas.tabIndex = 0; // arrow keys move the square when the picture has focus
+    canvas.addEventListener('keydown', (e) => {
+      const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+      if (!moves[e.key]) return;
+      e.preventDefault();
+      e.stopPropagation(); // not the lesson's next/back
+      const [dy, dx] = moves[e.key];
+      corner = [Math.max(0, Math.min(rows - N, corner[0] + dy)), Math.max(0, Math.min(cols - N, corner[1] + dx))];
+      render(s);
+      picture.querySelector('canvas').focus();
+    });
     picture.replaceChildren(el('div', { class: 'framed' }, canvas, frame));
     const window = Array.from({ length: N }, (_, u) => Array.from({ length: N }, (_, v) => pixels[(corner[0] + u) * cols + corner[1] + v]));
     numbers.replaceChildren(numberTable(window, { shade: true, caption: t('learn.pixels.window', { y: corner[0] + 1, x: corner[1] + 1, n: N }) }));
