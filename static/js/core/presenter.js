@@ -69,6 +69,7 @@ export function mountPresenter() {
   bar.hidden = true;
   toggle.after(bar); // in the header: nothing of the page is covered
   body.append(join.slide, black, pointer);
+  join.slide.addEventListener('click', () => showJoin(false));
 
   function setPresenting(on) {
     body.classList.toggle('presenting', on);

@@ -10,5 +10,5 @@ export default {
   'present.join.note': 'Scan the code or type the address. Your device must be on the same network as this computer.',
   'present.join.local': 'The server only listens on this computer: restart it with python app.py --host 0.0.0.0 so that students can connect.',
   'present.join.nolan': 'No network address found: connect this computer to the classroom network.',
-  'present.join.close': 'Esc or “Students join” closes this.',
+  'present.join.close': 'Esc or a click closes this.',
 };
