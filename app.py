@@ -7,18 +7,9 @@ environment variables CNNVIZ_HOST, CNNVIZ_PORT and CNNVIZ_THREADS.
 import argparse
 import logging
 import os
-import socket
 import sys
 
-
-def lan_address():
-    """This machine's address on the local network (no packet is sent)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("10.255.255.255", 1))  # UDP connect only picks a route
-            return s.getsockname()[0]
-        except OSError:
-            return None
+from cnnviz.netaddr import lan_address
 
 
 def parse_args(argv=None):
@@ -40,7 +31,7 @@ def main(argv=None):
 
     from cnnviz.web import MAX_UPLOAD_BYTES, create_app
     lan = lan_address() if args.host == "0.0.0.0" else None
-    app = create_app({"LAN_URL": f"http://{lan}:{args.port}/"} if lan else None)
+    app = create_app({"LISTEN_HOST": args.host})  # /api/join and the Class page say whether students can reach it
     print(f"cnnviz is running: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
           f":{args.port}/ in a browser", flush=True)
     if lan:

@@ -54,9 +54,9 @@ def create_app(test_config=None):
     app.extensions["cnnviz.kv"] = open_kv(app.config.get("INSTANCE_DIR"), app.config.get("REDIS_URL"))
     Compress(app)
 
-    from . import api, backward, classes, exercises, lab, pages
+    from . import api, backward, classes, exercises, lab, pages, present
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
-    for blueprint in (api.bp, pages.bp, lab.bp, backward.bp, exercises.bp, classes.bp):
+    for blueprint in (api.bp, pages.bp, lab.bp, backward.bp, exercises.bp, classes.bp, present.bp):
         app.register_blueprint(blueprint)
 
     errors.register(app, MAX_UPLOAD_BYTES)

@@ -16,10 +16,9 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_task
 from ..teach import exercises
-from . import serialize
+from . import present, serialize
 from .api import model_or_404
 from .inputs import prepared_input, read_body
-from .qr import qr_svg
 
 bp = Blueprint("classes", __name__, url_prefix="/api/classes")
 STREAM_SECONDS = 25   # one wall stream's lifetime; the browser reconnects with Last-Event-ID
@@ -84,7 +83,7 @@ def info(code):
 @bp.get("/<code>/qr.svg")
 def qr(code):
     record = store().get(code)
-    return Response(qr_svg(join_url(record)), mimetype="image/svg+xml")
+    return Response(present.qr(join_url(record))[0], mimetype="image/svg+xml")
 
 
 @bp.post("/<code>/join")
@@ -182,15 +181,13 @@ def events(code):
 
 
 def join_url(record):
-    """The link students open: the LAN address `python app.py --host 0.0.0.0` found (LAN_URL),
-    else this server's address as the request reached it, with the class code."""
-    base = current_app.config.get("LAN_URL") or request.host_url
-    return f"{base.rstrip('/')}/class?join={record['code']}"
+    """The link students open (the LAN address in place of localhost), with the class code."""
+    return f"{present.join_url('/class')['url']}?join={record['code']}"
 
 
 def local_only():
-    """True when students on other devices cannot reach this server (it answers on loopback only)."""
-    return not current_app.config.get("LAN_URL") and request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]")
+    """True when students on other devices cannot reach this server (it listens on loopback only)."""
+    return present.join_url("/class")["reachable"] is False
 
 
 def _last_event_id():

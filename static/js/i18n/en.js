@@ -4,6 +4,8 @@ import classMode from './en/class.js';
 import common from './en/common.js';
 import explore from './en/explore.js';
 import lab from './en/lab.js';
+import learn from './en/learn.js';
 import practice from './en/practice.js';
+import present from './en/present.js';
 
-export default { ...common, ...explore, ...backward, ...lab, ...practice, ...classMode };
+export default { ...common, ...explore, ...backward, ...lab, ...learn, ...practice, ...classMode, ...present };

@@ -4,6 +4,8 @@ import classMode from './zh/class.js';
 import common from './zh/common.js';
 import explore from './zh/explore.js';
 import lab from './zh/lab.js';
+import learn from './zh/learn.js';
 import practice from './zh/practice.js';
+import present from './zh/present.js';
 
-export default { ...common, ...explore, ...backward, ...lab, ...practice, ...classMode };
+export default { ...common, ...explore, ...backward, ...lab, ...learn, ...practice, ...classMode, ...present };
