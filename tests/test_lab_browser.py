@@ -145,6 +145,12 @@ def test_edit_a_real_filter_and_reset(lab):
     expect(lab.locator("#edit-grid input").first).not_to_have_value("0")
     trained, edited = verdict.inner_text().split(". With your filter: ")
     assert trained.split(": ")[1] == edited.rstrip(".")  # same class and probability as the trained network
+    lab.locator("#edit-model").select_option("fashion")  # the other network: its own filters, input and im2col
+    expect(lab.locator("#edit-filters button")).to_have_count(16)
+    expect(lab.locator("#im2col-body [data-size=x_col]")).to_contain_text("X_col is 9 × 676")
+    lab.locator("#edit-actions [data-preset=edge2]").click()
+    expect(lab.locator("#edit-grid input").nth(4)).to_have_value("-4")
+    expect(verdict).to_contain_text("With your filter:")
     assert lab.errors == []
 
 

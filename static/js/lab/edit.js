@@ -24,6 +24,15 @@ function strip(layer, scale) {
   return canvas;
 }
 
+/** A small kernel (F x F numbers) as a picture on its own diverging/sequential scale. */
+function picture(k) {
+  const flat = k.flat();
+  const scale = scaleFor(Math.min(...flat), Math.max(...flat));
+  const canvas = el('canvas');
+  drawMap(setupCanvas(canvas, k.length * 8, k.length * 8), mapImage(flat, k.length, k.length, scale.color), 0, 0, 8);
+  return canvas;
+}
+
 export function mountEdit(els, net, presets) {
   const state = { trained: null, weight: null, bias: null, filter: 0, channel: 0, original: null, edited: null };
   let readGrid = null;
@@ -73,9 +82,9 @@ export function mountEdit(els, net, presets) {
     els.actions.replaceChildren(
       el('label', { class: 'field' }, el('span', { text: t('edit.bias') }), bias),
       el('button', { type: 'button', text: t('edit.zero'), 'data-action': 'zero', onclick: () => { state.bias[f] = 0; setAll(fitKernel([[0]], size)); } }),
-      ...['identity', 'edge1', 'edge2', 'sharpen', 'box_blur'].map((name) => el('button', {
-        type: 'button', text: t(`kernel.preset.${name}`), onclick: () => setAll(fitKernel(presets[name], size)),
-      })),
+      ...['identity', 'edge1', 'edge2', 'edge3', 'sharpen', 'box_blur'].map((name) => el('button', {
+        type: 'button', class: 'preset-picture', 'data-preset': name, onclick: () => setAll(fitKernel(presets[name], size)),
+      }, picture(fitKernel(presets[name], size)), el('span', { text: t(`kernel.preset.${name}`) }))),
       el('button', { type: 'button', text: t('edit.reset'), 'data-action': 'reset', onclick: () => {
         state.weight = structuredClone(state.trained.weight);
         state.bias = [...state.trained.bias];
