@@ -95,6 +95,17 @@ def test_steps_are_paged_and_bounded(client):
     assert too_many.status_code == 422 and too_many.get_json()["code"] == "lab.limit"
 
 
+def test_a_response_carries_a_bounded_count_of_numbers(client):
+    body = {"input": np.zeros((8, 20, 20)).tolist(), "kernel": np.zeros((8, 8, 11, 11)).tolist()}
+    r = post(client, "lab/convolve", body)
+    per_step = 2 * 8 * 121 + 8 + 8
+    assert r["step_total"] == 8 * 10 * 10 and len(r["steps"]) == lab.LIMITS["step_numbers"] // per_step
+    too_many = client.post("/api/lab/convolve", json={**body, "steps": 200})
+    assert too_many.status_code == 422 and too_many.get_json()["params"]["field"] == "steps"
+    big = client.post("/api/lab/convolve", json={"input": np.zeros((5, 256, 256)).tolist(), "kernel": [[1]]})
+    assert big.status_code == 422 and big.get_json()["params"]["field"] == "values"
+
+
 @pytest.mark.parametrize("body,code,status", [
     ({"input": np.zeros((257, 3)).tolist(), "kernel": [[1]]}, "lab.limit", 422),
     ({"input": np.zeros((9, 4, 4)).tolist(), "kernel": [[1]]}, "lab.limit", 422),
