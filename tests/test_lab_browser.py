@@ -221,3 +221,27 @@ def test_every_viewport_and_language(browser, server, view, lang):
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_kernel_lab_on_a_drawing_and_a_photo(lab, tmp_path):
+    from PIL import Image
+    from conftest import png_bytes
+    open_lab(lab)
+    lab.locator("#kernel-sources [data-source=drawing]").click()
+    box = lab.locator("#kernel-pad").bounding_box()
+    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    lab.mouse.down()
+    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=8)
+    lab.mouse.up()
+    expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 26 × 26")
+    expect(lab.locator("[data-map=pooled] figcaption")).to_have_text("2×2 max pooling → 13 × 13")
+    lab.locator("#kernel-presets [data-preset=edge2]").click()
+    lab.locator("[data-map=feature] canvas").hover()
+    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\(\d+, \d+\) = -?[\d.e-]+$"))
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes(Image.new("RGB", (600, 400), (200, 120, 40))))
+    lab.locator("#kernel-sources [data-source=photo]").click()
+    lab.set_input_files("#kernel-file", str(photo))
+    expect(lab.locator("[data-map=input] figcaption")).to_have_text("input 171 × 256")
+    expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 169 × 254")
+    assert lab.errors == []

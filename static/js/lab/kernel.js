@@ -94,7 +94,7 @@ export function mountKernel(els, clock, examples, tooltip) {
     ];
     if (r.pooled) figures.push(mapFigure(r.pooled[0], t('kernel.map.pooled', { h: r.pooled[0].length, w: r.pooled[0][0].length }), tooltip, { attr: 'pooled' }));
     else figures.push(el('p', { class: 'hint', text: t('kernel.noPool', { h, w }) }));
-    els.maps.replaceChildren(...figures.flatMap((f, i) => (i ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
+    els.maps.replaceChildren(...figures.flatMap((f, i) => (i && f.tagName === 'FIGURE' ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
   }
 
   // a small drawing pad: black ink on white, sent when a stroke ends
