@@ -17,6 +17,11 @@ function strip(layer, scale) {
   const [c, h, w] = shape.length === 3 ? shape : [1, 1, shape[0]];
   const canvas = el('canvas', { class: 'strip' });
   const cell = Math.max(1, Math.min(4, Math.floor(600 / (c * (w + 1)))));
+  if (shape.length === 1) { // a vector: a band 12 px tall, so it reads as a row of values
+    const ctx = setupCanvas(canvas, w * cell, 12);
+    ctx.drawImage(mapImage(data, 1, w, scale.color), 0, 0, w * cell, 12);
+    return canvas;
+  }
   const ctx = setupCanvas(canvas, c * (w + 1) * cell, h * cell);
   for (let i = 0; i < c; i++) {
     drawMap(ctx, mapImage(data.subarray(i * h * w, (i + 1) * h * w), h, w, scale.color), i * (w + 1) * cell, 0, cell);
