@@ -6,9 +6,10 @@ files. Every request is bounded (LIMITS): sides, channels, kernel size, filters,
 """
 import numpy as np
 
+from ..engine.kinds.activation import relu_forward
 from ..engine.kinds.base import ShapeError
 from ..engine.kinds.conv import Conv, channel_sums, conv_forward
-from ..engine.kinds.pool import maxpool_forward, avgpool_forward, winners
+from ..engine.kinds.pool import avgpool_forward, maxpool_forward, winners
 from ..errors import InputError
 
 LIMITS = {"side": 256, "channels": 8, "kernel": 11, "filters": 8, "stride": 8, "padding": 8,
@@ -221,7 +222,6 @@ def pool(x, size=2, stride=None, mode="max", first_step=0, step_count=None):
 
 def relu(x):
     """The lab's ReLU of a feature map: the network's own function."""
-    from ..engine.kinds.activation import relu_forward
     return relu_forward(np.asarray(x, np.float64))[0]
 
 
