@@ -281,3 +281,15 @@ def test_every_lab_path_is_documented(app, client):
     assert routes - set(paths) == set()
     predict = paths["/api/models/{model_id}/predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "weights" in str(predict)
+
+
+def test_big_maps_can_come_as_float16(client):
+    from conftest import png_bytes
+    from PIL import Image
+    import base64
+    url = "data:image/png;base64," + base64.b64encode(png_bytes(Image.new("L", (300, 100), 128))).decode()
+    r = post(client, "lab/convolve", {"image": url, "kernel": np.ones((3, 3)).tolist(), "then": True, "steps": 0},
+             query="?encoding=f16")
+    assert r["output"]["dtype"] == "float16" and r["output"]["shape"] == [1, 83, 254]
+    assert r["pooled"] is None and r["pool_error"]["code"] == "shape.output_size"  # 83 rows do not halve
+    assert client.post("/api/lab/convolve?encoding=x", json={"input": [[1]], "kernel": [[1]]}).status_code == 400
