@@ -245,3 +245,22 @@ def test_kernel_lab_on_a_drawing_and_a_photo(lab, tmp_path):
     expect(lab.locator("[data-map=input] figcaption")).to_have_text("input 171 × 256")
     expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 169 × 254")
     assert lab.errors == []
+
+
+def test_depth_demo_with_the_learners_own_numbers(lab):
+    open_lab(lab)
+    lab.locator("#depth-edit summary").click()
+    area = lab.locator("#depth-fields textarea").first
+    rows = ["1 1 1 1 1"] * 5
+    area.fill("\n\n".join("\n".join(rows) for _ in range(3)))
+    lab.locator("#depth-fields textarea").last.fill("10 0")
+    lab.locator("#depth-apply").click()
+    total = lab.locator("#depth-sum [data-total]")
+    expect(lab.locator("#status")).to_have_text("")
+    expect(total).to_contain_text("bias 10")
+    terms, value = total.inner_text().split(" → ")[0].rsplit(" = ", 1)
+    partial = [number(v) for v in lab.locator("#depth-sum li[data-channel] strong").all_inner_texts()]
+    assert sum(partial) + 10 == number(value)
+    lab.locator("#depth-fields textarea").first.fill("1 x")
+    lab.locator("#depth-apply").click()
+    expect(lab.locator("#status")).to_have_text("Some of these are not numbers. Write numbers separated by spaces, one row per line.")
