@@ -95,6 +95,17 @@ def test_steps_are_paged_and_bounded(client):
     assert too_many.status_code == 422 and too_many.get_json()["code"] == "lab.limit"
 
 
+def test_a_response_carries_a_bounded_count_of_numbers(client):
+    body = {"input": np.zeros((8, 20, 20)).tolist(), "kernel": np.zeros((8, 8, 11, 11)).tolist()}
+    r = post(client, "lab/convolve", body)
+    per_step = 2 * 8 * 121 + 8 + 8
+    assert r["step_total"] == 8 * 10 * 10 and len(r["steps"]) == lab.LIMITS["step_numbers"] // per_step
+    too_many = client.post("/api/lab/convolve", json={**body, "steps": 200})
+    assert too_many.status_code == 422 and too_many.get_json()["params"]["field"] == "steps"
+    big = client.post("/api/lab/convolve", json={"input": np.zeros((5, 256, 256)).tolist(), "kernel": [[1]]})
+    assert big.status_code == 422 and big.get_json()["params"]["field"] == "values"
+
+
 @pytest.mark.parametrize("body,code,status", [
     ({"input": np.zeros((257, 3)).tolist(), "kernel": [[1]]}, "lab.limit", 422),
     ({"input": np.zeros((9, 4, 4)).tolist(), "kernel": [[1]]}, "lab.limit", 422),
@@ -270,3 +281,15 @@ def test_every_lab_path_is_documented(app, client):
     assert routes - set(paths) == set()
     predict = paths["/api/models/{model_id}/predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "weights" in str(predict)
+
+
+def test_big_maps_can_come_as_float16(client):
+    from conftest import png_bytes
+    from PIL import Image
+    import base64
+    url = "data:image/png;base64," + base64.b64encode(png_bytes(Image.new("L", (300, 100), 128))).decode()
+    r = post(client, "lab/convolve", {"image": url, "kernel": np.ones((3, 3)).tolist(), "then": True, "steps": 0},
+             query="?encoding=f16")
+    assert r["output"]["dtype"] == "float16" and r["output"]["shape"] == [1, 83, 254]
+    assert r["pooled"] is None and r["pool_error"]["code"] == "shape.output_size"  # 83 rows do not halve
+    assert client.post("/api/lab/convolve?encoding=x", json={"input": [[1]], "kernel": [[1]]}).status_code == 400

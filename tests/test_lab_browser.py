@@ -145,6 +145,12 @@ def test_edit_a_real_filter_and_reset(lab):
     expect(lab.locator("#edit-grid input").first).not_to_have_value("0")
     trained, edited = verdict.inner_text().split(". With your filter: ")
     assert trained.split(": ")[1] == edited.rstrip(".")  # same class and probability as the trained network
+    lab.locator("#edit-model").select_option("fashion")  # the other network: its own filters, input and im2col
+    expect(lab.locator("#edit-filters button")).to_have_count(16)
+    expect(lab.locator("#im2col-body [data-size=x_col]")).to_contain_text("X_col is 9 × 676")
+    lab.locator("#edit-actions [data-preset=edge2]").click()
+    expect(lab.locator("#edit-grid input").nth(4)).to_have_value("-4")
+    expect(verdict).to_contain_text("With your filter:")
     assert lab.errors == []
 
 
@@ -192,7 +198,7 @@ def test_three_stacked_3x3_convs_see_7x7(lab):
     lab.locator("#calc-table tr[data-layer=pool1] select").select_option("conv")
     expect(lab.locator("#calc-preset")).to_have_value("custom")
     expect(lab.locator("#calc-table tr[data-layer=pool1] [data-col=rf]")).to_have_text("7 × 7")
-    expect(lab.locator("#calc-table tr[data-layer=pool1] td").nth(2)).to_have_text("8 × 22 × 22")
+    expect(lab.locator("#calc-table tr[data-layer=pool1] [data-col=output]")).to_have_text("8 × 22 × 22")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -215,3 +221,46 @@ def test_every_viewport_and_language(browser, server, view, lang):
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_kernel_lab_on_a_drawing_and_a_photo(lab, tmp_path):
+    from PIL import Image
+    from conftest import png_bytes
+    open_lab(lab)
+    lab.locator("#kernel-sources [data-source=drawing]").click()
+    box = lab.locator("#kernel-pad").bounding_box()
+    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    lab.mouse.down()
+    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=8)
+    lab.mouse.up()
+    expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 26 × 26")
+    expect(lab.locator("[data-map=pooled] figcaption")).to_have_text("2×2 max pooling → 13 × 13")
+    lab.locator("#kernel-presets [data-preset=edge2]").click()
+    lab.locator("[data-map=feature] canvas").hover()
+    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\(\d+, \d+\) = -?[\d.e-]+$"))
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes(Image.new("RGB", (600, 400), (200, 120, 40))))
+    lab.locator("#kernel-sources [data-source=photo]").click()
+    lab.set_input_files("#kernel-file", str(photo))
+    expect(lab.locator("[data-map=input] figcaption")).to_have_text("input 171 × 256")
+    expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 169 × 254")
+    assert lab.errors == []
+
+
+def test_depth_demo_with_the_learners_own_numbers(lab):
+    open_lab(lab)
+    lab.locator("#depth-edit summary").click()
+    area = lab.locator("#depth-fields textarea").first
+    rows = ["1 1 1 1 1"] * 5
+    area.fill("\n\n".join("\n".join(rows) for _ in range(3)))
+    lab.locator("#depth-fields textarea").last.fill("10 0")
+    lab.locator("#depth-apply").click()
+    total = lab.locator("#depth-sum [data-total]")
+    expect(lab.locator("#status")).to_have_text("")
+    expect(total).to_contain_text("bias 10")
+    terms, value = total.inner_text().split(" → ")[0].rsplit(" = ", 1)
+    partial = [number(v) for v in lab.locator("#depth-sum li[data-channel] strong").all_inner_texts()]
+    assert sum(partial) + 10 == number(value)
+    lab.locator("#depth-fields textarea").first.fill("1 x")
+    lab.locator("#depth-apply").click()
+    expect(lab.locator("#status")).to_have_text("Some of these are not numbers. Write numbers separated by spaces, one row per line.")

@@ -146,6 +146,7 @@ def calculate(layer_specs, input_shape, preset=None):
               "activations_millions": round(activations / 1e6, 1),
               "megabytes_forward": round(activations * BYTES_PER_VALUE / 1e6, 1)}
     return {"preset": preset, "input_shape": list(input_shape), "input_activations": in_values,
+            "input_bytes": in_values * BYTES_PER_VALUE,
             "layers": rows, "totals": totals, "error": error, "claims": TUTORIAL_CLAIMS.get(preset)}
 
 

@@ -6,14 +6,15 @@ files. Every request is bounded (LIMITS): sides, channels, kernel size, filters,
 """
 import numpy as np
 
+from ..engine.kinds.activation import relu_forward
 from ..engine.kinds.base import ShapeError
 from ..engine.kinds.conv import Conv, channel_sums, conv_forward
-from ..engine.kinds.pool import maxpool_forward, avgpool_forward, winners
+from ..engine.kinds.pool import avgpool_forward, maxpool_forward, winners
 from ..errors import InputError
 
 LIMITS = {"side": 256, "channels": 8, "kernel": 11, "filters": 8, "stride": 8, "padding": 8,
           "dilation": 4, "steps": 1024, "abs": 1e6, "shape_side": 4096, "shape_channels": 4096,
-          "shape_filters": 4096}
+          "shape_filters": 4096, "values": 262_144, "step_numbers": 200_000}
 
 
 class LabLimitError(InputError):
@@ -54,6 +55,7 @@ def check_image(x):
     bounded("channels", x.shape[0], LIMITS["channels"])
     for side in x.shape[1:]:
         bounded("side", side, LIMITS["side"])
+    bounded("values", int(x.size), LIMITS["values"])
     return x
 
 
@@ -138,10 +140,13 @@ def kernels(kernel, channels):
     return np.ascontiguousarray(k, dtype=np.float64)
 
 
-def steps_range(total, first=0, count=None):
-    count = min(total - first, LIMITS["steps"]) if count is None else count
+def steps_range(total, first=0, count=None, numbers_per_step=1):
+    """The steps [first, first + count) to return: at most LIMITS["steps"] of them, and at most
+    LIMITS["step_numbers"] numbers in all (a step of an 11 x 11 x 8 kernel carries ~2,000)."""
     bounded("first_step", first, max(0, total - 1), low=0)
-    bounded("steps", count, min(LIMITS["steps"], total - first), low=0)
+    most = max(0, min(LIMITS["steps"], total - first, LIMITS["step_numbers"] // numbers_per_step))
+    count = most if count is None else count
+    bounded("steps", count, most, low=0)
     return range(first, first + count)
 
 
@@ -159,13 +164,14 @@ def convolve(x, kernel, bias=0.0, stride=1, padding=0, dilation=1, first_step=0,
     if b.shape != (k,):
         raise InputError(f"'bias' must be one number or {k} numbers (one per filter)", "lab.bias", filters=k)
     shape = geometry(x.shape, f, k, stride, padding, dilation)
+    bounded("output_values", int(np.prod(shape["output_shape"])), LIMITS["values"])
     out, _ = conv_forward(x[None], w, b, stride, padding, dilation)  # the network's own convolution
     out = out[0]
     ho, wo = out.shape[1:]
     xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
     sums = [channel_sums(x, w[i], b[i], stride, padding, dilation, (ho, wo))[0] for i in range(k)]
     steps = []
-    for index in steps_range(k * ho * wo, first_step, step_count):
+    for index in steps_range(k * ho * wo, first_step, step_count, numbers_per_step=2 * c * f * f + c + 8):
         fi, rest = divmod(index, ho * wo)
         y, x0 = divmod(rest, wo)
         rows = y * stride + dilation * np.arange(f)  # padded coordinates
@@ -216,7 +222,6 @@ def pool(x, size=2, stride=None, mode="max", first_step=0, step_count=None):
 
 def relu(x):
     """The lab's ReLU of a feature map: the network's own function."""
-    from ..engine.kinds.activation import relu_forward
     return relu_forward(np.asarray(x, np.float64))[0]
 
 

@@ -65,6 +65,14 @@ def convolve():
         except ShapeError as e:  # e.g. a 3 x 3 map: 2 x 2 windows with stride 2 do not fit
             result["pool_error"] = {"message": e.message, "code": e.code, "params": e.params}
     result["input"] = x if x.ndim == 3 else x[None]
+    encoding = request.args.get("encoding", "list")  # f16 for big maps: a photo's maps are ~200,000 numbers
+    if encoding not in serialize.ENCODINGS:
+        raise InputError(f"encoding must be one of {', '.join(serialize.ENCODINGS)}", "encoding.invalid",
+                         encodings=list(serialize.ENCODINGS))
+    if encoding == "f16":
+        for key in ("input", "output", "relu", "pooled"):
+            if result.get(key) is not None:
+                result[key] = serialize.encode_array(result[key], encoding)
     return serialize.plain(result)
 
 

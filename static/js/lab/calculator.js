@@ -79,15 +79,16 @@ export function mountCalculator(els) {
 
   function render() {
     const r = result;
-    const head = el('tr', {}, ...['calc.col.layer', 'calc.col.kind', 'calc.col.hyper', 'calc.col.output', 'calc.col.activations',
-      'calc.col.memory', 'calc.col.weights', 'calc.col.biases', 'calc.col.macs', 'calc.col.rf', ''].map((k) => el('th', { scope: 'col', text: k ? t(k) : '' })));
+    // results first, settings after them: on a laptop the numbers stay in view and the editor scrolls
+    const head = el('tr', {}, ...['calc.col.layer', 'calc.col.output', 'calc.col.activations', 'calc.col.memory', 'calc.col.weights',
+      'calc.col.biases', 'calc.col.macs', 'calc.col.rf', 'calc.col.kind', 'calc.col.hyper', ''].map((k) => el('th', { scope: 'col', text: k ? t(k) : '' })));
     const [c, h, w] = spec.input_shape;
-    const inputRow = el('tr', { class: 'input-row' }, el('th', { scope: 'row', text: t('calc.input') }), el('td', { text: t('kind.input') }),
-      el('td', {}, el('span', { class: 'hyper' }, ...['C', 'H', 'W'].map((n, j) => el('label', {}, el('span', { text: n }),
-        number(spec.input_shape[j], 1, 4096, (v) => { spec.input_shape[j] = v; }, `${t('calc.input')} ${n}`))))),
+    const inputRow = el('tr', { class: 'input-row' }, el('th', { scope: 'row', text: t('calc.input') }),
       el('td', { text: shapeText([c, h, w].filter((v) => v != null)) }), el('td', { 'data-col': 'activations', text: count(r.input_activations) }),
-      el('td', { text: count(r.input_activations * 4) }), el('td', { text: '0' }), el('td', { text: '0' }), el('td', { text: '0' }),
-      el('td', { text: '1 × 1' }), el('td'));
+      el('td', { text: count(r.input_bytes) }), el('td', { text: '0' }), el('td', { text: '0' }), el('td', { text: '0' }),
+      el('td', { text: '1 × 1' }), el('td', { text: t('kind.input') }),
+      el('td', {}, el('span', { class: 'hyper' }, ...['C', 'H', 'W'].map((n, j) => el('label', {}, el('span', { text: n }),
+        number(spec.input_shape[j], 1, 4096, (v) => { spec.input_shape[j] = v; }, `${t('calc.input')} ${n}`))))), el('td'));
     const rows = r.layers.map((row, i) => {
       const tr = el('tr', { 'data-layer': row.name || '' });
       const remove = el('button', { type: 'button', class: 'remove', text: '✕', 'aria-label': t('calc.remove', { name: row.name }),
@@ -95,22 +96,23 @@ export function mountCalculator(els) {
       if (row.error || row.unknown) {
         tr.classList.add(row.error ? 'invalid' : 'unknown');
         const reason = row.error ? errorText({ status: 422, code: row.error.code, params: row.error.params, message: row.error.message }) : t('calc.unknown');
-        tr.append(el('th', { scope: 'row', text: row.name || '' }), ...layerCells(spec.layers[i], i), el('td', { colspan: '7', class: 'reason', text: reason }), el('td', {}, remove));
+        tr.append(el('th', { scope: 'row', text: row.name || '' }), el('td', { colspan: '7', class: 'reason', text: reason }), ...layerCells(spec.layers[i], i), el('td', {}, remove));
         return tr;
       }
-      tr.append(el('th', { scope: 'row', text: row.name }), ...layerCells(spec.layers[i], i),
-        el('td', { text: shapeText(row.output_shape) }),
+      tr.append(el('th', { scope: 'row', text: row.name }),
+        el('td', { 'data-col': 'output', text: shapeText(row.output_shape) }),
         el('td', { 'data-col': 'activations', class: row.counted ? '' : 'in-place', title: row.counted ? '' : t('calc.inPlace'), text: row.counted ? count(row.activations) : `(${count(row.activations)})` }),
         el('td', { 'data-col': 'bytes', text: count(row.bytes) }), el('td', { 'data-col': 'weights', text: count(row.weights) }),
         el('td', { 'data-col': 'biases', text: count(row.biases) }), el('td', { 'data-col': 'macs', text: count(row.macs) }),
-        el('td', { 'data-col': 'rf', text: row.receptive_field ? shapeText(row.receptive_field) : '—' }), el('td', {}, remove));
+        el('td', { 'data-col': 'rf', text: row.receptive_field ? shapeText(row.receptive_field) : '—' }),
+        ...layerCells(spec.layers[i], i), el('td', {}, remove));
       return tr;
     });
     const tt = r.totals;
-    const total = el('tr', { class: 'total' }, el('th', { scope: 'row', text: t('calc.total') }), el('td'), el('td'), el('td'),
+    const total = el('tr', { class: 'total' }, el('th', { scope: 'row', text: t('calc.total') }), el('td'),
       el('td', { 'data-total': 'activations', text: count(tt.activations) }), el('td', { 'data-total': 'bytes', text: count(tt.bytes_forward) }),
       el('td', { 'data-total': 'weights', text: count(tt.weights) }), el('td', { 'data-total': 'biases', text: count(tt.biases) }),
-      el('td', { 'data-total': 'macs', text: count(tt.macs) }), el('td'), el('td'));
+      el('td', { 'data-total': 'macs', text: count(tt.macs) }), el('td'), el('td'), el('td'), el('td'));
     els.table.replaceChildren(el('thead', {}, head), el('tbody', {}, inputRow, ...rows), el('tfoot', {}, total));
     const notes = [
       el('p', { 'data-note': 'parameters' }, t('calc.parameters', { weights: count(tt.weights), biases: count(tt.biases), parameters: count(tt.parameters) })),

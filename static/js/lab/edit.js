@@ -17,10 +17,24 @@ function strip(layer, scale) {
   const [c, h, w] = shape.length === 3 ? shape : [1, 1, shape[0]];
   const canvas = el('canvas', { class: 'strip' });
   const cell = Math.max(1, Math.min(4, Math.floor(600 / (c * (w + 1)))));
+  if (shape.length === 1) { // a vector: a band 12 px tall, so it reads as a row of values
+    const ctx = setupCanvas(canvas, w * cell, 12);
+    ctx.drawImage(mapImage(data, 1, w, scale.color), 0, 0, w * cell, 12);
+    return canvas;
+  }
   const ctx = setupCanvas(canvas, c * (w + 1) * cell, h * cell);
   for (let i = 0; i < c; i++) {
     drawMap(ctx, mapImage(data.subarray(i * h * w, (i + 1) * h * w), h, w, scale.color), i * (w + 1) * cell, 0, cell);
   }
+  return canvas;
+}
+
+/** A small kernel (F x F numbers) as a picture on its own diverging/sequential scale. */
+function picture(k) {
+  const flat = k.flat();
+  const scale = scaleFor(Math.min(...flat), Math.max(...flat));
+  const canvas = el('canvas');
+  drawMap(setupCanvas(canvas, k.length * 8, k.length * 8), mapImage(flat, k.length, k.length, scale.color), 0, 0, 8);
   return canvas;
 }
 
@@ -73,9 +87,9 @@ export function mountEdit(els, net, presets) {
     els.actions.replaceChildren(
       el('label', { class: 'field' }, el('span', { text: t('edit.bias') }), bias),
       el('button', { type: 'button', text: t('edit.zero'), 'data-action': 'zero', onclick: () => { state.bias[f] = 0; setAll(fitKernel([[0]], size)); } }),
-      ...['identity', 'edge1', 'edge2', 'sharpen', 'box_blur'].map((name) => el('button', {
-        type: 'button', text: t(`kernel.preset.${name}`), onclick: () => setAll(fitKernel(presets[name], size)),
-      })),
+      ...['identity', 'edge1', 'edge2', 'edge3', 'sharpen', 'box_blur'].map((name) => el('button', {
+        type: 'button', class: 'preset-picture', 'data-preset': name, onclick: () => setAll(fitKernel(presets[name], size)),
+      }, picture(fitKernel(presets[name], size)), el('span', { text: t(`kernel.preset.${name}`) }))),
       el('button', { type: 'button', text: t('edit.reset'), 'data-action': 'reset', onclick: () => {
         state.weight = structuredClone(state.trained.weight);
         state.bias = [...state.trained.bias];

@@ -6,7 +6,7 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { count, fmt } from '../lib/grid.js';
-import { drawMap, mapImage, setupCanvas } from '../lib/stage.js';
+import { mapImage, setupCanvas } from '../lib/stage.js';
 import { el, errorText, status } from './util.js';
 
 /** A matrix (rows x cols, flat data) as a heatmap canvas at most maxWidth logical pixels wide. */
@@ -15,11 +15,14 @@ function matrix(data, rows, cols, { maxWidth = 900, maxHeight = 320 } = {}) {
   let hi = -Infinity;
   for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const scale = scaleFor(lo, hi);
-  const cell = Math.max(0.25, Math.min(8, maxWidth / cols, maxHeight / rows));
+  // cells may be taller than wide, so a 25 x 784 matrix stays visible as a band, not a hairline
+  const cw = Math.max(0.25, Math.min(8, maxWidth / cols, maxHeight / rows));
+  const ch = Math.max(cw, Math.min(8, maxHeight / rows));
   const canvas = el('canvas', { class: 'matrix' });
-  const ctx = setupCanvas(canvas, Math.ceil(cols * cell), Math.ceil(rows * cell));
-  drawMap(ctx, mapImage(data, rows, cols, scale.color), 0, 0, cell);
-  canvas.style.width = `min(100%, ${Math.ceil(cols * cell) / 16}rem)`;
+  const [w, h] = [Math.ceil(cols * cw), Math.ceil(rows * ch)];
+  const ctx = setupCanvas(canvas, w, h);
+  ctx.drawImage(mapImage(data, rows, cols, scale.color), 0, 0, cols * cw, rows * ch);
+  canvas.style.width = `min(100%, ${w / 16}rem)`;
   return canvas;
 }
 
@@ -56,7 +59,7 @@ export function mountIm2col(els, net, alexnet) {
         el('li', { 'data-equal': '' }, t('im2col.equal', { diff: fmt(r.max_difference, 3) }))),
       figure('im2col.wrowFig', { size: size(s.w_row) }, matrix(wr, ...s.w_row), 'w_row'),
       figure('im2col.xcolFig', { size: `${s.x_col[0]} × ${count(s.x_col[1])}` }, matrix(x, ...s.x_col), 'x_col'),
-      figure('im2col.productFig', { size: `${s.product[0]} × ${count(s.product[1])}` }, matrix(prod, ...s.product, { maxHeight: 120 }), 'product'),
+      figure('im2col.productFig', { size: `${s.product[0]} × ${count(s.product[1])}` }, matrix(prod, ...s.product, { maxHeight: 160 }), 'product'),
       figure('im2col.reshapedFig', { k, ho, wo }, maps, 'reshaped'),
       el('p', { class: 'cost', 'data-cost': '' }, t('im2col.cost', {
         input: count(r.copies.input_values), xcol: count(r.copies.x_col_values), times: fmt(r.copies.ratio, 2) })),

@@ -4,6 +4,7 @@
 // and the tutorial's 4 x 4 max-pooling example stepped on the one clock.
 import { call, getJSON, postJSON } from '../core/api.js';
 import { t } from '../core/i18n.js';
+import { decodeArray } from '../lib/f16.js';
 import { fmt } from '../lib/grid.js';
 import { COLORS, numberGrid, setupCanvas, text } from '../lib/stage.js';
 import { mapFigure } from './maps.js';
@@ -12,6 +13,13 @@ import { el, errorText, matrixEditor, status } from './util.js';
 const SOURCES = ['tutorial', 'drawing', 'gallery', 'photo'];
 const PRESETS = ['tutorial', 'identity', 'edge1', 'edge2', 'edge3', 'sharpen', 'box_blur', 'gaussian_blur'];
 const SMALL_SIDE = 28; // drawings and gallery digits at the network's scale
+
+/** The server's (C, H, W) array, exact lists or float16 -> C maps of H rows of numbers. */
+function maps(encoded) {
+  if (Array.isArray(encoded)) return encoded;
+  const { shape: [c, h, w], data } = decodeArray(encoded);
+  return Array.from({ length: c }, (_, i) => Array.from({ length: h }, (_, y) => Array.from(data.subarray((i * h + y) * w, (i * h + y + 1) * w))));
+}
 
 /** A 3 x 3 preset centred in a size x size kernel of zeros. */
 export function fitKernel(k3, size) {
@@ -71,10 +79,12 @@ export function mountKernel(els, clock, examples, tooltip) {
         const form = new FormData();
         form.append('image', input.blob, input.name || 'photo');
         for (const [key, v] of Object.entries({ kernel: k, then: true, steps: 0, max_side: 256 })) form.append(key, JSON.stringify(v));
-        result = await call('/api/lab/convolve', { method: 'POST', body: form });
+        result = await call('/api/lab/convolve?encoding=f16', { method: 'POST', body: form });
       } else {
-        result = await postJSON('/api/lab/convolve', { ...input.json, kernel: k, then: true, steps: 0 });
+        const path = input.json.input ? '/api/lab/convolve' : '/api/lab/convolve?encoding=f16'; // images: compact maps
+        result = await postJSON(path, { ...input.json, kernel: k, then: true, steps: 0 });
       }
+      for (const key of ['input', 'output', 'relu', 'pooled']) if (result[key]) result[key] = maps(result[key]);
       if (mine !== seq) return;
       last = result;
       status('');
@@ -94,7 +104,7 @@ export function mountKernel(els, clock, examples, tooltip) {
     ];
     if (r.pooled) figures.push(mapFigure(r.pooled[0], t('kernel.map.pooled', { h: r.pooled[0].length, w: r.pooled[0][0].length }), tooltip, { attr: 'pooled' }));
     else figures.push(el('p', { class: 'hint', text: t('kernel.noPool', { h, w }) }));
-    els.maps.replaceChildren(...figures.flatMap((f, i) => (i ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
+    els.maps.replaceChildren(...figures.flatMap((f, i) => (i && f.tagName === 'FIGURE' ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
   }
 
   // a small drawing pad: black ink on white, sent when a stroke ends

@@ -8,6 +8,7 @@ export function el(tag, props = {}, ...children) {
     if (k === 'class') node.className = v;
     else if (k === 'text') node.textContent = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'value') node.value = v; // a textarea has no value attribute
     else if (k in node && typeof v !== 'string') node[k] = v;
     else node.setAttribute(k, v);
   }

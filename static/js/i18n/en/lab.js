@@ -76,7 +76,7 @@ export default {
   'pool.step': 'max of {values} = {max}',
 
   'edit.heading': '4. Edit a filter of a real network',
-  'edit.lesson': 'These are the filters the network learned. Pick one, change its numbers, set it to zero or replace it with a tutorial filter, and watch every later layer and the prediction change. Only your request uses your filter: the network itself stays as it was trained.',
+  'edit.lesson': 'These are the filters the network learned; compare them with the tutorial\'s filters pictured beside the editor: some trained filters look like edge detectors. Pick one, change its numbers, set it to zero or replace it with a tutorial filter, and watch every later layer and the prediction change. Only your request uses your filter: the network itself stays as it was trained.',
   'edit.layer': 'Layer', 'edit.channel': 'Input channel shown', 'edit.trained': 'The trained filters',
   'edit.input': 'Input',
   'edit.filterN': 'Filter {n}',
