@@ -53,7 +53,8 @@ def create_app(test_config=None):
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(__import__(f"{__name__}.backward", fromlist=["bp"]).bp)  # how it learns
+    from .backward import bp as backward_bp  # how it learns: backward pass and one step
+    app.register_blueprint(backward_bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)
 
