@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..engine.kinds.softmax import softmax
 from ..engine.losses import LOSSES
 from ..errors import InputError, NeuronError
 from .animate import layer_request
@@ -95,8 +96,14 @@ def karn_example():
     return squared_error_parts(KARN["output"], KARN["target"])
 
 
+def probabilities(model, bw):
+    """The class probabilities the loss saw: the softmax layer's output, or the softmax of the scores."""
+    out = bw.steps[-1].output[0].astype(np.float64)
+    return out if model.layers[-1].kind == "softmax" else softmax(out[None])[0]
+
+
 def loss_parts(model, bw):
-    p = bw.steps[-1].output[0]
+    p = probabilities(model, bw)
     if bw.loss == "cross_entropy":
         return {**cross_entropy_parts(p, bw.label), "engine_value": bw.value}
     return {**squared_error_parts(p, np.eye(len(p))[bw.label]), "label": bw.label, "engine_value": bw.value}
@@ -115,17 +122,17 @@ def explain_output_gradient(model, bw, layer_name, neuron):
     head = {"layer": layer_name, "kind": "input" if index < 0 else model.layers[index].kind,
             "neuron": list(where), "gradient": value, "loss": bw.loss, "label": bw.label}
     last = len(model.layers) - 1
-    p = bw.steps[-1].output[0].astype(np.float64)
-    folded = bw.loss == "cross_entropy" and model.layers[-1].kind == "softmax"
-    if index == last:
+    p = probabilities(model, bw)
+    has_softmax = model.layers[-1].kind == "softmax"
+    if index == last and (has_softmax or bw.loss == "squared_error"):
         if bw.loss == "cross_entropy":
             hit = where[0] == bw.label
             return {**head, "rule": "cross_entropy", "probability": float(p[bw.label]), "is_label": hit,
                     "sum": -1 / float(p[bw.label]) if hit else 0.0}
         target = float(where[0] == bw.label)
-        return {**head, "rule": "squared_error", "output": float(p[where]), "target": target,
-                "sum": float(p[where]) - target}
-    if folded and index == last - 1:
+        o = float(bw.steps[-1].output[0][where])
+        return {**head, "rule": "squared_error", "output": o, "target": target, "sum": o - target}
+    if bw.loss == "cross_entropy" and index == (last - 1 if has_softmax else last):
         one_hot = float(where[0] == bw.label)
         return {**head, "rule": "softmax_cross_entropy", "probability": float(p[where]), "one_hot": one_hot,
                 "sum": float(p[where]) - one_hot}

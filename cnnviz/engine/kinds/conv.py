@@ -205,7 +205,7 @@ class Conv(Layer):
         products = patches * w
         sums = products.sum(axis=(1, 2))
         return {"dout_patches": patches, "flipped_weights": w, "products": products, "filter_sums": sums,
-                "sum": float(sums.sum()), "gradient": float(dx[where]), "rows": rows, "cols": cols,
+                **ordered_terms(sums, largest=8), "gradient": float(dx[where]), "rows": rows, "cols": cols,
                 "inside": inside, "output_shape": list(out.shape), "stride": s, "padding": pad, "dilation": d}
 
     def _inputs_met_by(self, x, c, i, j, out_hw):

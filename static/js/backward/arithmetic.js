@@ -5,8 +5,6 @@
 import { t } from '../core/i18n.js';
 import { sig as fmt } from './format.js';
 
-const MAX_FILTERS = 8;
-
 export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
@@ -56,7 +54,7 @@ const figure = (caption, content) => el('figure', {}, el('figcaption', { textCon
 function orderedSum(e, lead) {
   const values = [...e.largest_terms, ...(e.rest_count ? [e.rest_sum] : [])];
   const out = [sumLine(values, e.sum, { lead })];
-  if (e.rest_count) out.push(p(t('bw.rest', { n: e.rest_count }), 'hint'));
+  if (e.rest_count) out.push(p(t(e.filter_sums ? 'bw.restFilters' : 'bw.rest', { n: e.rest_count }), 'hint'));
   return out;
 }
 
@@ -82,18 +80,13 @@ const RULES = {
   softmax: (e) => [p(t('bw.rule.softmax', { s: fmt(e.weighted_sum) })),
     productLine([e.probability, e.dout - e.weighted_sum], e.sum, `${fmt(e.probability)} × (${fmt(e.dout)} − ${fmt(e.weighted_sum)}) → `)],
   conv: (e) => {
-    const out = [p(t('bw.rule.conv', { layer: e.via_layer }))];
-    const shown = Math.min(MAX_FILTERS, e.filter_sums.length);
-    out.push(el('div', { className: 'grids' },
-      figure(t('bw.doutPatch', { f: 0 }), numGrid(e.dout_patches[0], (y, x) => (e.inside[y][x] ? '' : 'pad'))),
-      figure(t('bw.flipped', { f: 0 }), numGrid(e.flipped_weights[0])),
-      figure(t('bw.products'), numGrid(e.products[0]))));
-    const values = e.filter_sums.slice(0, shown);
-    const rest = e.filter_sums.slice(shown).reduce((a, b) => a + b, 0); // display grouping only
-    if (e.filter_sums.length > shown) values.push(rest);
-    out.push(sumLine(values, e.sum, { lead: `${t('bw.perFilter')}: ` }));
-    if (e.filter_sums.length > shown) out.push(p(t('bw.restFilters', { n: e.filter_sums.length - shown }), 'hint'));
-    return out;
+    const f = e.largest[0]; // the filter that contributes most
+    return [p(t('bw.rule.conv', { layer: e.via_layer })),
+      el('div', { className: 'grids' },
+        figure(t('bw.doutPatch', { f }), numGrid(e.dout_patches[f], (y, x) => (e.inside[y][x] ? '' : 'pad'))),
+        figure(t('bw.flipped', { f }), numGrid(e.flipped_weights[f])),
+        figure(t('bw.products'), numGrid(e.products[f]))),
+      ...orderedSum(e, `${t('bw.perFilter')}: `)];
   },
 };
 

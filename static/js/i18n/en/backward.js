@@ -42,7 +42,7 @@ export default {
   'bw.output': 'output',
   'bw.target': 'target',
   'bw.products': 'products',
-  'bw.perFilter': 'sum over filters',
+  'bw.perFilter': 'sum over filters, largest first',
   'bw.rule.ceProb': 'The loss is −ln p for the right answer, so its gradient there is −1 / p (and 0 for every other class).',
   'bw.rule.ceOther': 'Cross-entropy only looks at the right answer’s probability, so this class’s gradient here is 0. (Through the softmax, every score still gets a gradient.)',
   'bw.rule.softmaxCe': 'Softmax and cross-entropy together give the simplest gradient of all: probability − one-hot (1 for the right answer, 0 for the others).',

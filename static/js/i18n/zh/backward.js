@@ -42,7 +42,7 @@ export default {
   'bw.output': '输出',
   'bw.target': '目标',
   'bw.products': '乘积',
-  'bw.perFilter': '各卷积核之和',
+  'bw.perFilter': '各卷积核之和，最大的在前',
   'bw.rule.ceProb': '损失是正确答案的 −ln p，所以它在这里的梯度是 −1 / p（其他类都是 0）。',
   'bw.rule.ceOther': '交叉熵只看正确答案的概率，所以这一类在这里的梯度是 0。（经过 softmax 之后，每个分数仍然会得到梯度。）',
   'bw.rule.softmaxCe': 'softmax 和交叉熵合在一起，梯度最简单：概率 − 独热向量（正确答案为 1，其他为 0）。',
