@@ -36,7 +36,7 @@ def drawing_pngs():
     for seed in range(12):
         out.append((f"rgba{seed}", drawing(seed)))
     out += [("rgb", drawing(20, "RGB")), ("gray", drawing(21, "L")), ("small", drawing(22, size=100)),
-            ("large", drawing(23, size=560))]
+            ("large", drawing(23, size=400))]
     result = []
     for name, img in out:
         buf = io.BytesIO()

@@ -8,6 +8,7 @@ from flask_compress import Compress
 from . import errors
 from ..engine.model import models_dir
 from ..live.models import ModelStore
+from ..live.traces import DecodeSlots, TraceCache
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -38,6 +39,9 @@ def create_app(test_config=None):
         COMPRESS_ALGORITHM=["gzip"],
         COMPRESS_MIN_SIZE=1024,
         COMPRESS_LEVEL=1,  # float16 base64 barely compresses further; level 1 costs half the time
+        DECODE_SLOTS=3,  # images decoded at once per process; more wait up to DECODE_WAIT s, then 503
+        DECODE_WAIT=1.0,
+        TRACE_CACHE_SIZE=64,  # prepared inputs and traces kept for the next request of the same stroke
     )
     if test_config:
         app.config.update(test_config)
@@ -47,6 +51,8 @@ def create_app(test_config=None):
     if not store.models:
         raise RuntimeError(f"no usable model in {app.config['MODELS_DIR']}: {store.errors}")
     app.extensions["cnnviz.models"] = store
+    app.extensions["cnnviz.traces"] = TraceCache(app.config["TRACE_CACHE_SIZE"])
+    app.extensions["cnnviz.decode_slots"] = DecodeSlots(app.config["DECODE_SLOTS"], app.config["DECODE_WAIT"])
     Compress(app)
 
     from . import api, pages

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..teach.animate import animate
 from ..teach.explain import explain
 from . import serialize
-from .inputs import prepared_input, read_body
+from .inputs import read_body, traced_input
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI_DIR = Path(__file__).with_name("openapi")
@@ -80,8 +80,7 @@ def predict(model_id):
     model = model_or_404(model_id)
     encoding = encoding_param()
     fields, image = read_body(request)
-    prepared = prepared_input(fields, image, model)
-    steps = model.trace(prepared.tensor)
+    prepared, steps = traced_input(fields, image, model)
     return serialize.predict_response(model, prepared, steps, encoding)
 
 
@@ -91,8 +90,8 @@ def _layer_request(model):
     layer = fields.get("layer")
     if not isinstance(layer, str):
         raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
-    prepared = prepared_input(fields, image, model)
-    return fields, layer, prepared, model.trace(prepared.tensor)
+    prepared, steps = traced_input(fields, image, model)
+    return fields, layer, prepared, steps
 
 
 @bp.post("/models/<model_id>/explain")

@@ -26,6 +26,8 @@ STATUS = {
     "channel.invalid": 422,
     "model.unknown": 404,
     "layer.unknown": 404,
+    "image.aspect": 422,
+    "server.busy": 503,
 }
 HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
               413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",
@@ -43,7 +45,8 @@ def body(message, code, **params):
 def register(app, max_upload_bytes):
     @app.errorhandler(CnnvizError)
     def known(e):
-        return body(e.message, e.code, **e.params), status_of(e.code)
+        headers = {"Retry-After": str(e.params["retry_after"])} if "retry_after" in e.params else {}
+        return body(e.message, e.code, **e.params), status_of(e.code), headers
 
     @app.errorhandler(HTTPException)
     def http_error(e):

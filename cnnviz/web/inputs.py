@@ -12,7 +12,10 @@ import re
 
 import numpy as np
 
+from flask import current_app
+
 from ..errors import InputError
+from ..live.traces import Traced, input_key
 from ..teach.preprocess import decode_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
@@ -84,17 +87,32 @@ def whole_number(fields, name, default=None, low=0, high=None):
     return value
 
 
-def prepared_input(fields, image_bytes, model):
-    """The request's input as preprocess.Prepared for this model."""
+def traced_input(fields, image_bytes, model):
+    """The request's input for this model as live.traces.Traced (prepared input and trace).
+
+    The same input sent again (the page's /predict, /animate and /explain of one stroke)
+    is found in the app's trace cache; a new image waits for a decoding slot.
+    """
     recipe = model.meta.get("preprocess", "digit")
+    if image_bytes is None and "image" in fields:
+        image_bytes = _decode_data_url(fields["image"])
     if image_bytes is not None:
-        return prepare(decode_image(image_bytes), model.input_shape, recipe)
-    if "image" in fields:
-        return prepare(decode_image(_decode_data_url(fields["image"])), model.input_shape, recipe)
-    if "pixels" in fields:
-        return from_pixels(_check_pixels(fields["pixels"], model), model.input_shape)
-    raise InputError("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)",
-                     "input.missing")
+        def make():
+            with current_app.extensions["cnnviz.decode_slots"]:
+                prepared = prepare(decode_image(image_bytes), model.input_shape, recipe)
+            return Traced(prepared, model.trace(prepared.tensor))
+        raw = image_bytes
+    elif "pixels" in fields:
+        pixels = _check_pixels(fields["pixels"], model)
+        def make():
+            prepared = from_pixels(pixels, model.input_shape)
+            return Traced(prepared, model.trace(prepared.tensor))
+        raw = pixels
+    else:
+        raise InputError("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)",
+                         "input.missing")
+    cache = current_app.extensions["cnnviz.traces"]
+    return cache.get_or_make(input_key((model.meta["id"], id(model)), raw), make)
 
 
 def _decode_data_url(value):
