@@ -6,6 +6,8 @@ from flask import Flask, request
 from flask_compress import Compress
 
 from . import errors
+from .inputs import CnnvizRequest
+from .json_provider import OrjsonProvider
 from ..engine.model import models_dir
 from ..live.models import ModelStore
 from ..live.traces import DecodeSlots, TraceCache
@@ -26,14 +28,18 @@ SECURITY_HEADERS = {
 log = logging.getLogger(__name__)
 
 
+class CnnvizFlask(Flask):
+    json_provider_class = OrjsonProvider
+    request_class = CnnvizRequest
+
+
 def create_app(test_config=None):
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+    app = CnnvizFlask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 static_url_path="/static")
     app.config.from_mapping(
         MODELS_DIR=str(models_dir()),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES,
-        JSON_SORT_KEYS=False,
         COMPRESS_MIMETYPES=["application/json", "text/html", "text/css", "text/javascript",
                             "application/javascript", "image/svg+xml"],
         COMPRESS_ALGORITHM=["gzip"],
@@ -45,8 +51,6 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
-    app.json.sort_keys = False
-    app.json.compact = True
     store = ModelStore(app.config["MODELS_DIR"])
     if not store.models:
         raise RuntimeError(f"no usable model in {app.config['MODELS_DIR']}: {store.errors}")
