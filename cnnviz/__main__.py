@@ -8,6 +8,7 @@
   python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 clients for 30 s, loopback only
+  python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
@@ -56,6 +57,10 @@ def main(argv=None):
     k.add_argument("--seconds", type=float, default=30)
     k.add_argument("--think", type=float, default=0.5, help="seconds each client waits between posts")
 
+    s2 = sub.add_parser("bench-stroke", help="server CPU per stroke (the page's requests), drawing and photo")
+    s2.add_argument("--strokes", type=int, default=200)
+    s2.add_argument("--rounds", type=int, default=3)
+
     g2 = sub.add_parser("bench-page", help="page weight, time to interactive, stroke -> view (Chromium)")
     g2.add_argument("--url", default=None)
     g2.add_argument("--strokes", type=int, default=20)
@@ -87,6 +92,9 @@ def main(argv=None):
     if args.command == "classroom":
         from .bench.api import classroom
         return classroom(args.url, args.clients, args.seconds, args.think)
+    if args.command == "bench-stroke":
+        from .bench.stroke import bench_stroke
+        return bench_stroke(args.strokes, rounds=args.rounds)
     if args.command == "bench-page":
         from .bench.page import bench_page
         return bench_page(args.url, args.strokes)

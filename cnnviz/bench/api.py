@@ -48,6 +48,8 @@ def multipart(data):
 class Server:
     """`python app.py` on a free loopback port, or an existing --url."""
 
+    last_pid = None  # the process id of the last server started (for CPU accounting)
+
     def __init__(self, url=None, threads=8):
         self.url, self.proc, self.threads = url, None, threads
 
@@ -59,6 +61,7 @@ class Server:
             port = s.getsockname()[1]
         self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", str(self.threads)],
                                      cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        Server.last_pid = self.proc.pid
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(150):
             try:
