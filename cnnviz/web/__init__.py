@@ -55,9 +55,7 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
-    store = ModelStore(app.config["MODELS_DIR"])
-    if not store.models:
-        raise RuntimeError(f"no usable model in {app.config['MODELS_DIR']}: {store.errors}")
+    store = ModelStore(app.config["MODELS_DIR"])  # skips broken models; may be empty (the API says so)
     app.extensions["cnnviz.models"] = store
     app.extensions["cnnviz.traces"] = TraceCache(app.config["TRACE_CACHE_SIZE"])
     app.extensions["cnnviz.decode_slots"] = DecodeSlots(app.config["DECODE_SLOTS"], app.config["DECODE_WAIT"])

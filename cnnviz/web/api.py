@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, request, send_file
 
-from ..errors import InputError
+from ..errors import CnnvizError, InputError
 from ..teach.animate import animate
 from ..teach.explain import explain
 from . import serialize
@@ -19,7 +19,17 @@ def store():
     return current_app.extensions["cnnviz.models"]
 
 
+def some_model():
+    """Raise models.none (503) when no model could be loaded, naming each file's problem."""
+    if not store().models:
+        problems = {k: v.replace(f"{store().folder}/", "") for k, v in store().problems.items()}
+        raise CnnvizError("no model could be loaded on this server"
+                          + (": " + "; ".join(problems.values()) if problems else " (its models folder is empty)"),
+                          "models.none", problems=problems)
+
+
 def model_or_404(model_id):
+    some_model()
     if model_id not in store():
         ids = [m.meta["id"] for m in store().all()]
         raise InputError(f"no model {model_id!r}; available: {', '.join(ids)}", "model.unknown",
@@ -54,6 +64,7 @@ def openapi():
 
 @bp.get("/models")
 def models():
+    some_model()
     return serialize.models_list(store().all())
 
 
