@@ -112,3 +112,44 @@ def test_one_device_cannot_lock_the_class_out(workers):
             s.close()
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_static_files_compressed_and_immutable_with_their_imports(server):
+    """Every module the page loads, followed through its relative imports, comes from one
+    versioned prefix, gzipped, cacheable for good."""
+    import re
+    from urllib.parse import urljoin
+    with urllib.request.urlopen(server + "/?lang=en") as r:
+        html = r.read().decode()
+    queue = re.findall(r'(?:src|href)="(/static/[0-9a-f]{12}/[^"]+)"', html)
+    assert any(u.endswith("/js/pages/explore.js") for u in queue) and any("plotly" in u for u in queue)
+    prefix = queue[0][:len("/static/") + 13]
+    seen = set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        assert url.startswith(prefix)
+        req = urllib.request.Request(server + url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req) as r:
+            assert r.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+            body = r.read()
+            if r.headers["Content-Encoding"] == "gzip":
+                body = gzip.decompress(body)
+            else:
+                assert len(body) < 1024, f"{url} not compressed"
+        if url.endswith(".js") and "vendor" not in url:
+            for target in re.findall(r"""(?:import|from)\s*['"](\.[^'"]+)['"]""", body.decode()):
+                queue.append(urljoin(url, target))
+    assert len(seen) > 10
+
+
+def test_static_version_follows_the_content(tmp_path):
+    from cnnviz.web.assets import folder_version
+    (tmp_path / "a.js").write_text("export const a = 1;")
+    before = folder_version(tmp_path)
+    assert folder_version(tmp_path) == before
+    (tmp_path / "a.js").write_text("export const a = 2;")
+    assert folder_version(tmp_path) != before

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, request
 from flask_compress import Compress
 
-from . import errors
+from . import assets, errors
 from .inputs import CnnvizRequest
 from .json_provider import OrjsonProvider
 from ..engine.model import models_dir
@@ -60,6 +60,7 @@ def create_app(test_config=None):
     app.extensions["cnnviz.traces"] = TraceCache(app.config["TRACE_CACHE_SIZE"])
     app.extensions["cnnviz.decode_slots"] = DecodeSlots(app.config["DECODE_SLOTS"], app.config["DECODE_WAIT"])
     Compress(app)
+    assets.install(app)
 
     from . import api, pages
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
