@@ -60,8 +60,9 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        command = [sys.executable, "app.py", "--port", str(port), "--threads", str(self.threads),
-                   "--workers", str(self.workers)]
+        command = [sys.executable, "app.py", "--port", str(port), "--threads", str(self.threads)]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         Server.last_pid = self.proc.pid
