@@ -9,6 +9,7 @@
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 students drawing for 30 s (the page's requests), loopback only
   python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
+  python -m cnnviz bench-bounds       # time and memory of costly and broken uploads
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
@@ -63,6 +64,8 @@ def main(argv=None):
     s2.add_argument("--strokes", type=int, default=200)
     s2.add_argument("--rounds", type=int, default=3)
 
+    sub.add_parser("bench-bounds", help="time and memory of costly and broken uploads")
+
     g2 = sub.add_parser("bench-page", help="page weight, time to interactive, stroke -> view (Chromium)")
     g2.add_argument("--url", default=None)
     g2.add_argument("--strokes", type=int, default=20)
@@ -100,6 +103,9 @@ def main(argv=None):
     if args.command == "bench-stroke":
         from .bench.stroke import bench_stroke
         return bench_stroke(args.strokes, rounds=args.rounds)
+    if args.command == "bench-bounds":
+        from .bench.bounds import run as bench_bounds
+        return bench_bounds()
     if args.command == "bench-page":
         from .bench.page import bench_page
         return bench_page(args.url, args.strokes)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-import bad_images
+from cnnviz.bench import bad_images
 from cnnviz.teach.preprocess import decode_image
 from cnnviz.web import create_app
 from conftest import ROOT, draw_digit, png_bytes
@@ -65,7 +65,7 @@ def test_large_png_is_reduced_and_rotated_after():
 MEMORY_SCRIPT = """
 import resource, sys
 sys.path.insert(0, "tests")
-import bad_images
+from cnnviz.bench import bad_images
 from cnnviz.teach.preprocess import decode_image, prepare
 from cnnviz.errors import ImageError
 files = [bad_images.gif_huge_screen(), bad_images.tall_png(), bad_images.transparent_png(),
