@@ -147,3 +147,17 @@ def test_cached_arrays_are_read_only():
     with pytest.raises(ValueError):
         traced.steps[0].output[...] = 0
     assert not np.asarray(traced.prepared.tensor).flags.writeable
+
+
+def test_multipart_with_a_short_boundary_inside_the_image_bytes(client):
+    """The steady-boundary parser renames delimiters only, not the same bytes inside a part."""
+    from PIL.PngImagePlugin import PngInfo
+    boundary = "b7"
+    note = PngInfo()
+    note.add_text("note", f"a--{boundary} inside a checksummed chunk")  # renamed, the PNG is corrupt
+    data = png_bytes(draw_digit("7"), pnginfo=note)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
+            f"Content-Type: image/png\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    r = client.post("/api/models/digits/predict", data=body,
+                    content_type=f"multipart/form-data; boundary={boundary}")
+    assert r.status_code == 200 and r.get_json()["prediction"]["label"] == "7"

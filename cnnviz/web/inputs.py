@@ -30,8 +30,9 @@ class SteadyBoundaryParser(FormDataParser):
     Werkzeug compiles two regular expressions from each request's boundary, and a
     browser picks a new random boundary for every request: 0.7 ms per request, a
     quarter of a stroke's budget. The body is at most MAX_CONTENT_LENGTH bytes, so it
-    is read whole and its delimiters (which RFC 2046 forbids inside any part) are
-    renamed to a steady boundary whose expressions stay in `re`'s cache.
+    is read whole and its delimiters (a line starting with "--" and the boundary, which
+    RFC 2046 forbids inside any part) are renamed to a steady boundary whose
+    expressions stay in `re`'s cache.
     """
 
     def _parse_multipart(self, stream, mimetype, content_length, options):
@@ -39,7 +40,10 @@ class SteadyBoundaryParser(FormDataParser):
         boundary = options.get("boundary", "").encode("ascii")
         steady = STEADY_BOUNDARY.encode()
         if boundary and steady not in body:
-            body = body.replace(b"--" + boundary, b"--" + steady)
+            if body.startswith(b"--" + boundary):
+                body = b"--" + steady + body[2 + len(boundary):]
+            for line_break in (b"\n", b"\r"):  # \r\n, \n and \r, as werkzeug accepts
+                body = body.replace(line_break + b"--" + boundary, line_break + b"--" + steady)
             options = {**options, "boundary": STEADY_BOUNDARY}
         return super()._parse_multipart(io.BytesIO(body), mimetype, len(body), options)
 
