@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 
 
 class FairServer(TcpWSGIServer):
-    per_address = 64  # connections one address may hold before its own idlest one is closed
-
     def readable(self):
         """As waitress, but never stop accepting: handle_accept makes room."""
         now = time.time()
@@ -39,15 +37,12 @@ class FairServer(TcpWSGIServer):
 
     def handle_accept(self):
         super().handle_accept()
-        open_channels = [c for c in self.active_channels.values() if not c.will_close]
-        per_address = Counter(_host(c) for c in open_channels)
-        if not per_address:
+        if len(self.active_channels) <= self.adj.connection_limit:
             return
-        newest = max(open_channels, key=lambda c: c.creation_time)
-        if per_address[_host(newest)] > self.per_address:
-            self._close_idlest(open_channels, _host(newest))
-        elif len(open_channels) > self.adj.connection_limit:
-            self._close_idlest(open_channels, per_address.most_common(1)[0][0])
+        open_channels = [c for c in self.active_channels.values() if not c.will_close]
+        if len(open_channels) > self.adj.connection_limit:
+            busiest = Counter(_host(c) for c in open_channels).most_common(1)[0][0]
+            self._close_idlest(open_channels, busiest)
 
     def _close_idlest(self, channels, host):
         idle = [c for c in channels if _host(c) == host and not c.requests]
