@@ -4,7 +4,6 @@ Each file is decoded and preprocessed in a fresh process, which reports its wall
 and how much its peak memory grew; then 8 of the worst allowed uploads go to one
 `python app.py` at once, and its peak memory is read from /proc.
 """
-import io
 import json
 import subprocess
 import sys

@@ -8,7 +8,6 @@ channel 0), each as multipart with a fresh browser-style boundary and gzip accep
 A photo upload sends the same two requests with the photo. Each stroke is a new
 drawing; each photo request carries distinct bytes (a JPEG ignores bytes after its end).
 """
-import http.client
 import io
 import random
 import secrets
@@ -109,7 +108,9 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits"):
     drawings = [canvas_png(i) for i in range(strokes * rounds + 20)]
     photo = photo_jpeg()
     tails = iter(range(10**9))
-    photo_inputs = lambda: photo + next(tails).to_bytes(8, "big")  # noqa: E731  distinct bytes, same picture
+
+    def photo_inputs():  # distinct bytes (after the JPEG's end), the same picture
+        return photo + next(tails).to_bytes(8, "big")
 
     app = create_app()
     for png in drawings[:20]:  # warm-up
