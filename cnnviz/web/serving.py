@@ -71,6 +71,9 @@ def make_servers(app, sock=None, **settings):
 def serve(app, host, port, workers=1, **settings):
     """Serve app on host:port with `workers` processes (1: this process)."""
     settings = {"asyncore_use_poll": True, **settings}  # poll(): no 1,024-descriptor ceiling
+    if workers > 1 and not hasattr(os, "fork"):
+        log.warning("--workers needs fork (Linux, macOS); serving with one process")
+        workers = 1
     if workers <= 1:
         servers = make_servers(app, host=host, port=port, **settings)
         servers[0].run()
