@@ -128,3 +128,12 @@ def test_real_server_starts_with_an_empty_models_folder(tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_saving_over_a_corrupt_model_file_works(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text("{not json")
+    (tmp_path / "m.npz").write_bytes(b"old")
+    small = [{"name": "f", "kind": "flatten"}, {"name": "d", "kind": "dense", "units": 2}]
+    Model(small, (1, 2, 2), meta={"id": "m"}).save(path)
+    assert Model.load(path).weights_path.exists() and not (tmp_path / "m.npz").exists()

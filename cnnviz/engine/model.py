@@ -153,7 +153,10 @@ class Model:
         weights = buf.getvalue()
         sha = hashlib.sha256(weights).hexdigest()
         weights_path = json_path.with_name(f"{json_path.stem}.{sha[:16]}.npz")
-        previous = _weights_path(json_path, _read_spec(json_path)) if json_path.exists() else None
+        try:  # the weights a reader of the current JSON may be about to open
+            previous = _weights_path(json_path, _read_spec(json_path))
+        except ModelFileError:  # none yet, or unreadable: nobody can be reading it
+            previous = None
         write_bytes_atomic(weights_path, weights)
         spec = {**self.spec(), "weights_file": weights_path.name, "weights_sha256": sha}
         write_bytes_atomic(json_path, (json.dumps(spec, indent=1, ensure_ascii=False) + "\n").encode())
