@@ -1,4 +1,6 @@
-# cnnviz under gunicorn, as a non-root user, one BLAS thread per worker.
+# cnnviz with waitress (python app.py), two processes for two cores, as a non-root user,
+# one BLAS thread per process. waitress reads each request whole before a thread sees it,
+# so slow or idle clients cannot hold the threads (cnnviz/web/serving.py).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,7 +25,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/models', timeout=4)"
 
-# Two workers for two cores, with threads for the many idle keep-alive connections
-# of a classroom's browsers.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", \
-     "--worker-class", "gthread", "--timeout", "30", "--limit-request-line", "8190", "cnnviz.web:create_app()"]
+CMD ["python", "app.py", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--threads", "8"]

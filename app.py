@@ -1,15 +1,23 @@
-"""Start cnnviz: python app.py [--host 0.0.0.0] [--port 8000] [--threads 8]
+"""Start cnnviz: python app.py [--host 0.0.0.0] [--port 8000] [--threads 8] [--workers 1]
 
 Serves with waitress (a production WSGI server that runs on Linux, macOS and
-Windows), never Flask's development server or debugger. Flags win over the
-environment variables CNNVIZ_HOST, CNNVIZ_PORT and CNNVIZ_THREADS.
+Windows), never Flask's development server or debugger, through
+cnnviz.web.serving: slow or idle connections from one device cannot lock a class
+out. Flags win over the environment variables CNNVIZ_HOST, CNNVIZ_PORT,
+CNNVIZ_THREADS, CNNVIZ_WORKERS and CNNVIZ_CONNECTION_LIMIT.
 """
-import argparse
-import logging
 import os
-import sys
 
-from cnnviz.netaddr import lan_address
+# One BLAS thread per process, before NumPy is imported: the engine's matrices are small,
+# and threads that spin waiting for work only steal the core another request needs.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+from cnnviz.netaddr import lan_address  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -19,25 +27,27 @@ def parse_args(argv=None):
                    help="address to listen on; 0.0.0.0 lets students on the classroom network connect")
     p.add_argument("--port", type=int, default=int(env.get("CNNVIZ_PORT", "8000")))
     p.add_argument("--threads", type=int, default=int(env.get("CNNVIZ_THREADS", "8")))
-    p.add_argument("--connection-limit", type=int, default=int(env.get("CNNVIZ_CONNECTION_LIMIT", "500")),
-                   help="open connections allowed at once (browsers keep several open each)")
+    p.add_argument("--workers", type=int, default=int(env.get("CNNVIZ_WORKERS", "1")),
+                   help="processes sharing the port (Linux and macOS); one per core for a big class")
+    p.add_argument("--connection-limit", type=int, default=int(env.get("CNNVIZ_CONNECTION_LIMIT", "1000")),
+                   help="open connections per process before idle ones are closed to make room")
     return p.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from waitress import serve
-
     from cnnviz.web import MAX_UPLOAD_BYTES, create_app
-    lan = lan_address() if args.host == "0.0.0.0" else None
-    app = create_app({"LISTEN_HOST": args.host})  # /api/join and the Class page say whether students can reach it
+    from cnnviz.web.serving import serve
+    app = create_app({"LISTEN_HOST": args.host})  # the Class page and /api/join say whether students can reach it
     print(f"cnnviz is running: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
           f":{args.port}/ in a browser", flush=True)
+    lan = lan_address() if args.host == "0.0.0.0" else None
     if lan:
         print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads,
-          connection_limit=args.connection_limit, channel_timeout=60,
+    serve(app, args.host, args.port, workers=args.workers, threads=args.threads,
+          connection_limit=args.connection_limit,
+          channel_timeout=30, cleanup_interval=5,  # an idle connection is closed after 30-35 s
           max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
           ident="cnnviz", clear_untrusted_proxy_headers=True)
 

@@ -7,7 +7,9 @@
   python -m cnnviz examples cnnviz/models/digits.json
   python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
   python -m cnnviz bench-api          # one client: /predict latency and size
-  python -m cnnviz classroom          # 60 clients for 30 s, loopback only
+  python -m cnnviz classroom          # 60 students drawing for 30 s (the page's requests), loopback only
+  python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
+  python -m cnnviz bench-bounds       # time and memory of costly and broken uploads
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
@@ -60,7 +62,15 @@ def main(argv=None):
     k.add_argument("--url", default=None)
     k.add_argument("--clients", type=int, default=60)
     k.add_argument("--seconds", type=float, default=30)
-    k.add_argument("--think", type=float, default=0.5, help="seconds each client waits between posts")
+    k.add_argument("--think", default="0.5,1.0", help="seconds between a student's strokes: MIN,MAX")
+    k.add_argument("--sweep", default=None, help="class sizes to try in turn, e.g. 60,90,120,150,180")
+    k.add_argument("--workers", type=int, default=1, help="app.py processes (the Docker image runs 2)")
+
+    s2 = sub.add_parser("bench-stroke", help="server CPU per stroke (the page's requests), drawing and photo")
+    s2.add_argument("--strokes", type=int, default=200)
+    s2.add_argument("--rounds", type=int, default=3)
+
+    sub.add_parser("bench-bounds", help="time and memory of costly and broken uploads")
 
     g2 = sub.add_parser("bench-page", help="page weight, time to interactive, stroke -> view (Chromium)")
     g2.add_argument("--url", default=None)
@@ -104,7 +114,16 @@ def main(argv=None):
         return bench_api(args.url, requests=args.requests)
     if args.command == "classroom":
         from .bench.api import classroom
-        return classroom(args.url, args.clients, args.seconds, args.think)
+        think = tuple(float(x) for x in args.think.split(","))
+        sweep = [int(x) for x in args.sweep.split(",")] if args.sweep else None
+        return classroom(args.url, args.clients, args.seconds, (think[0], think[-1]), sweep=sweep,
+                         workers=args.workers)
+    if args.command == "bench-stroke":
+        from .bench.stroke import bench_stroke
+        return bench_stroke(args.strokes, rounds=args.rounds)
+    if args.command == "bench-bounds":
+        from .bench.bounds import run as bench_bounds
+        return bench_bounds()
     if args.command == "bench-page":
         from .bench.page import bench_page
         return bench_page(args.url, args.strokes)

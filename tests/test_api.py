@@ -63,12 +63,13 @@ def test_openapi_document(client):
     assert spec["openapi"].startswith("3.") and "/api/models/{model_id}/predict" in spec["paths"]
 
 
-def test_page_and_assets_load(client):
+def test_page_and_assets_load(client, app):
     page = client.get("/")
     assert page.status_code == 200 and b"<html" in page.data
     for src in ("/static/vendor/plotly-basic-4.1.1.min.js", "/static/js/pages/explore.js", "/static/css/app.css"):
-        assert client.get(src).status_code == 200, src
-        assert src.encode() in page.data, src
+        versioned = src.replace("/static/", f"/static/{app.config['STATIC_VERSION']}/")
+        assert client.get(src).status_code == 200 and client.get(versioned).status_code == 200, src
+        assert versioned.encode() in page.data, src
     assert b'href="/" data-i18n="nav.explore" aria-current="page"' in page.data
 
 

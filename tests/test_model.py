@@ -120,6 +120,10 @@ def test_save_load_round_trip(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def weights_of(saved):
+    return saved.with_name(json.loads(saved.read_text())["weights_file"])
+
+
 @pytest.fixture
 def saved(tmp_path):
     Model(SMALL, (2, 9, 9), meta={"id": "small"}).save(tmp_path / "m.json")
@@ -127,15 +131,15 @@ def saved(tmp_path):
 
 
 def test_missing_files_name_the_file(saved):
-    saved.with_suffix(".npz").unlink()
-    with pytest.raises(ModelFileError, match=r"m\.npz: weights file not found"):
+    weights_of(saved).unlink()
+    with pytest.raises(ModelFileError, match=r"m\.[0-9a-f]{16}\.npz: weights file not found"):
         Model.load(saved)
     with pytest.raises(ModelFileError, match=r"nope\.json: file not found"):
         Model.load(saved.with_name("nope.json"))
 
 
 def test_truncated_weights_rejected(saved):
-    npz = saved.with_suffix(".npz")
+    npz = weights_of(saved)
     npz.write_bytes(npz.read_bytes()[:200])
     with pytest.raises(ModelFileError, match="truncated, corrupt"):
         Model.load(saved)
@@ -145,7 +149,7 @@ def test_corrupt_weights_without_hash_rejected(saved):
     spec = json.loads(saved.read_text())
     del spec["weights_sha256"]
     saved.write_text(json.dumps(spec))
-    saved.with_suffix(".npz").write_bytes(b"PK\x03\x04 garbage")
+    weights_of(saved).write_bytes(b"PK\x03\x04 garbage")
     with pytest.raises(ModelFileError, match="not a readable .npz"):
         Model.load(saved)
 

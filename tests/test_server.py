@@ -66,3 +66,90 @@ def test_host_flag_prints_lan_address():
     lan = lan_address()
     if lan:  # a machine with no network route has no LAN address to print
         assert f"students on the same network open: http://{lan}:" in out
+
+
+def _attack(base, idle=150, slow_header=30, slow_body=30):
+    """One misbehaving device on 127.0.0.1: idle sockets, requests that never finish their
+    headers, uploads that never finish their body. Returns the sockets (keep them open)."""
+    host, port = base.removeprefix("http://").split(":")
+    socks = []
+    for i in range(idle + slow_header + slow_body):
+        s = socket.create_connection((host, int(port)), timeout=10)
+        if i >= idle + slow_header:
+            s.sendall(b"POST /api/models/digits/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                      b"Content-Length: 100000\r\n\r\n\x89PNG")
+        elif i >= idle:
+            s.sendall(b"GET /api/models HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        socks.append(s)
+    return socks
+
+
+def _student_gets_through(base, source):
+    import http.client
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=8, source_address=(source, 0))
+    body, ctype = multipart("image", "seven.png", png_bytes(draw_digit("7")))
+    conn.request("POST", "/api/models/digits/predict", body=body, headers={"Content-Type": ctype})
+    response = conn.getresponse()
+    label = json.loads(response.read())["prediction"]["label"]
+    conn.close()
+    return response.status, label
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_one_device_cannot_lock_the_class_out(workers):
+    """Idle, slow-header and slow-body connections beyond the connection limit from one
+    address: a student on another address, and one behind the same address, still get answers."""
+    proc, base = start_server("--threads", "4", "--workers", workers, "--connection-limit", "100")
+    try:
+        socks = _attack(base)
+        assert _student_gets_through(base, "127.0.0.2") == (200, "7")
+        assert _student_gets_through(base, "127.0.0.1") == (200, "7")
+        socks += _attack(base, idle=50, slow_header=0, slow_body=0)  # and it keeps coming
+        assert _student_gets_through(base, "127.0.0.3") == (200, "7")
+    finally:
+        for s in locals().get("socks", []):
+            s.close()
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_static_files_compressed_and_immutable_with_their_imports(server):
+    """Every module the page loads, followed through its relative imports, comes from one
+    versioned prefix, gzipped, cacheable for good."""
+    import re
+    from urllib.parse import urljoin
+    with urllib.request.urlopen(server + "/?lang=en") as r:
+        html = r.read().decode()
+    queue = re.findall(r'(?:src|href)="(/static/[0-9a-f]{12}/[^"]+)"', html)
+    assert any(u.endswith("/js/pages/explore.js") for u in queue) and any("plotly" in u for u in queue)
+    prefix = queue[0][:len("/static/") + 13]
+    seen = set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        assert url.startswith(prefix)
+        req = urllib.request.Request(server + url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req) as r:
+            assert r.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+            body = r.read()
+            if r.headers["Content-Encoding"] == "gzip":
+                body = gzip.decompress(body)
+            else:
+                assert len(body) < 1024, f"{url} not compressed"
+        if url.endswith(".js") and "vendor" not in url:
+            for target in re.findall(r"""(?:import|from)\s*['"](\.[^'"]+)['"]""", body.decode()):
+                queue.append(urljoin(url, target))
+    assert len(seen) > 10
+
+
+def test_static_version_follows_the_content(tmp_path):
+    from cnnviz.web.assets import folder_version
+    (tmp_path / "a.js").write_text("export const a = 1;")
+    before = folder_version(tmp_path)
+    assert folder_version(tmp_path) == before
+    (tmp_path / "a.js").write_text("export const a = 2;")
+    assert folder_version(tmp_path) != before

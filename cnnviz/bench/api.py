@@ -1,10 +1,10 @@
 """Server benchmarks over HTTP on this machine (loopback only).
 
   python -m cnnviz bench-api            # one client: /predict latency and response size
-  python -m cnnviz classroom            # 60 clients posting drawings for 30 s
+  python -m cnnviz classroom            # 60 students drawing for 30 s, as the page sends strokes
 
-Without --url each command starts `python app.py` on a free loopback port
-itself, and stops it afterwards. Requests are bounded in count and time.
+Without --url each command starts `python app.py` (classroom --workers 2: as the Docker
+image does) on a free loopback port itself, and stops it afterwards. Requests are bounded in count and time.
 """
 import gzip
 import http.client
@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[2]
+
 
 
 def drawing_png(seed):
@@ -48,8 +49,10 @@ def multipart(data):
 class Server:
     """`python app.py` on a free loopback port, or an existing --url."""
 
-    def __init__(self, url=None, threads=8):
-        self.url, self.proc, self.threads = url, None, threads
+    last_pid = None  # the process id of the last server started (for CPU accounting)
+
+    def __init__(self, url=None, threads=8, workers=1):
+        self.url, self.proc, self.threads, self.workers = url, None, threads, workers
 
     def __enter__(self):
         if self.url:
@@ -57,8 +60,12 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", str(self.threads)],
-                                     cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [sys.executable, "app.py", "--port", str(port), "--threads", str(self.threads)]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        Server.last_pid = self.proc.pid
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(150):
             try:
@@ -113,44 +120,76 @@ def bench_api(url=None, model="digits", requests=300):
           f"({statistics.median(raw_sizes) / 1024:.1f} KB uncompressed, default float16 encoding)")
 
 
-def classroom(url=None, clients=60, seconds=30.0, think=0.5, model="digits"):
-    """clients threads, each posting a drawing, waiting `think` s (a stroke), and again."""
-    bodies = [multipart(drawing_png(i)) for i in range(30)]
-    latencies, errors, lock = [], [], threading.Lock()
-
-    def student(k, base, stop_at):
-        rng = random.Random(k)
-        conn = _connection(base)
-        time.sleep(rng.uniform(0, think or 0.05))  # students do not all lift the pen at once
-        while time.perf_counter() < stop_at:
-            body, ctype = bodies[rng.randrange(len(bodies))]
+def _student(k, base, model, bodies, stop_at, think, record):
+    """One student: a stroke (the page's requests, in order) every think[0]..think[1] s."""
+    from .stroke import stroke_requests
+    rng = random.Random(k)
+    conn = _connection(base)
+    time.sleep(rng.uniform(0, think[1] or 0.05))  # students do not all lift the pen at once
+    while time.perf_counter() < stop_at:
+        t0 = time.perf_counter()
+        ok = True
+        for path, body, ctype in stroke_requests(model, bodies[rng.randrange(len(bodies))]):
             t = time.perf_counter()
             try:
-                status, raw, _ = post_drawing(conn, model, body, ctype)
+                conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip"})
+                response = conn.getresponse()
+                status, raw = response.status, response.read()
             except (OSError, http.client.HTTPException) as e:
                 status, raw = None, str(e).encode()
                 conn.close()
                 conn = _connection(base)
-            elapsed = time.perf_counter() - t
-            with lock:
-                (latencies if status == 200 else errors).append(elapsed if status == 200 else (status, raw[:80]))
-            if think:
-                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
-        conn.close()
+            record("request", status, time.perf_counter() - t, raw)
+            ok = ok and status == 200
+        if ok:
+            record("stroke", 200, time.perf_counter() - t0, b"")
+        if think[1]:
+            time.sleep(max(0.0, rng.uniform(*think) - (time.perf_counter() - t0)))
+    conn.close()
 
-    with Server(url) as base:
-        stop_at = time.perf_counter() + seconds
-        threads = [threading.Thread(target=student, args=(k, base, stop_at)) for k in range(clients)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
-    print(f"classroom: {clients} clients posting drawings for {seconds:.0f} s "
-          f"(each waits ~{think} s between posts) against python app.py on {os.cpu_count()} cores")
-    print(f"  {len(latencies)} requests ({len(latencies) / seconds:.0f}/s), {len(errors)} errors")
-    print(f"  latency median {statistics.median(latencies) * 1e3:.1f} ms, p95 {q[94] * 1e3:.1f} ms, "
-          f"p99 {q[98] * 1e3:.1f} ms, max {max(latencies) * 1e3:.1f} ms")
-    if errors:
-        print(f"  first errors: {errors[:3]}")
-    return 1 if errors else 0
+
+def run_class(base, clients, seconds, think, model="digits"):
+    """-> {"request": [latency s], "stroke": [latency s], "errors": [(status, body)]}."""
+    from .stroke import canvas_png
+    bodies = [canvas_png(i) for i in range(40)]
+    results, lock = {"request": [], "stroke": [], "errors": []}, threading.Lock()
+
+    def record(kind, status, elapsed, raw):
+        with lock:
+            if status == 200:
+                results[kind].append(elapsed)
+            else:
+                results["errors"].append((status, raw[:80]))
+
+    stop_at = time.perf_counter() + seconds
+    threads = [threading.Thread(target=_student, args=(k, base, model, bodies, stop_at, think, record))
+               for k in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def _p(latencies, q):
+    return statistics.quantiles(latencies, n=100)[q - 1] * 1e3 if len(latencies) > 1 else float("nan")
+
+
+def classroom(url=None, clients=60, seconds=30.0, think=(0.5, 1.0), model="digits", sweep=None, workers=1):
+    """clients threads, each drawing a stroke every think[0]..think[1] s as the page does
+    (POST /predict, then /animate of the same drawing); with sweep, the class sizes to try."""
+    where = f"python app.py --workers {workers}"
+    print(f"classroom: each student sends a stroke (/predict then /animate, as the page does) every "
+          f"{think[0]}-{think[1]} s, for {seconds:.0f} s, against {where} on {os.cpu_count()} cores")
+    failed = 0
+    with Server(url, workers=workers) as base:
+        for n in (sweep or [clients]):
+            r = run_class(base, n, seconds, think, model)
+            strokes = r["stroke"]
+            print(f"  {n:3d} students: {len(strokes) / seconds:5.1f} strokes/s, {len(r['request']) / seconds:5.1f} "
+                  f"requests/s, {len(r['errors'])} errors; stroke p50 {_p(strokes, 50):.0f} ms, "
+                  f"p95 {_p(strokes, 95):.0f} ms, p99 {_p(strokes, 99):.0f} ms; request p99 {_p(r['request'], 99):.0f} ms")
+            if r["errors"]:
+                print(f"      first errors: {r['errors'][:3]}")
+                failed = 1
+    return failed

@@ -1,8 +1,11 @@
 """A sequential CNN whose forward pass can return a trace of every step.
 
-A model file is a pair: ``NAME.json`` (architecture, labels, metadata and the
-SHA-256 of the weights) and ``NAME.npz`` (named float32 arrays such as
-``conv1.weight``). Both are written atomically; loading checks every array.
+A model file is a pair: ``NAME.json`` (architecture, labels, metadata, the name
+and SHA-256 of its weights file) and ``NAME.<hash>.npz`` (named float32 arrays
+such as ``conv1.weight``; older models: ``NAME.npz``). The weights are written
+first under a name of their own, then the JSON that names them, each atomically:
+a reader never pairs a new JSON with old weights. Loading checks every array and
+refuses an architecture larger than its weights before allocating it.
 """
 import hashlib
 import io
@@ -20,6 +23,8 @@ from .kinds import ShapeError
 from .losses import LOSSES
 
 FORMAT = "cnnviz-model/1"
+MAX_PARAMETERS = 20_000_000  # a loaded architecture may declare at most this many weights (80 MB)
+LOAD_ERRORS = (ValueError, TypeError, KeyError, ArithmeticError, MemoryError)  # a bad architecture
 
 
 class ModelFileError(Exception):
@@ -175,26 +180,42 @@ class Model:
                 "layers": [layer.spec() for layer in self.layers], **self.meta}
 
     def save(self, json_path):
-        """Write NAME.npz then NAME.json, each atomically; the JSON pins the weights' hash."""
+        """Write NAME.<hash>.npz then NAME.json naming it, each atomically.
+
+        The previous weights file stays (a reader may have just read the previous JSON);
+        older ones are removed.
+        """
         json_path = Path(json_path)
         buf = io.BytesIO()
         np.savez(buf, **{k: np.asarray(v, np.float32) for k, v in self.parameters().items()})
         weights = buf.getvalue()
-        write_bytes_atomic(json_path.with_suffix(".npz"), weights)
-        spec = {**self.spec(), "weights_sha256": hashlib.sha256(weights).hexdigest()}
+        sha = hashlib.sha256(weights).hexdigest()
+        weights_path = json_path.with_name(f"{json_path.stem}.{sha[:16]}.npz")
+        try:  # the weights a reader of the current JSON may be about to open
+            previous = _weights_path(json_path, _read_spec(json_path))
+        except ModelFileError:  # none yet, or unreadable: nobody can be reading it
+            previous = None
+        write_bytes_atomic(weights_path, weights)
+        spec = {**self.spec(), "weights_file": weights_path.name, "weights_sha256": sha}
         write_bytes_atomic(json_path, (json.dumps(spec, indent=1, ensure_ascii=False) + "\n").encode())
+        for old in [json_path.with_suffix(".npz"), *json_path.parent.glob(f"{json_path.stem}.*.npz")]:
+            if old not in (weights_path, previous):
+                old.unlink(missing_ok=True)
+        self.weights_path = weights_path
 
     @classmethod
     def load(cls, json_path):
         json_path = Path(json_path)
         spec = _read_spec(json_path)
         meta = {k: v for k, v in spec.items()
-                if k not in ("format", "input_shape", "layers", "weights_sha256")}
+                if k not in ("format", "input_shape", "layers", "weights_file", "weights_sha256")}
         try:
-            model = cls(spec["layers"], spec["input_shape"], meta)
-        except (ValueError, TypeError, KeyError) as e:
-            raise ModelFileError(json_path, f"bad architecture: {e}") from None
-        npz_path = json_path.with_suffix(".npz")
+            model = cls(spec["layers"], spec["input_shape"], meta, seed=_BudgetRng(MAX_PARAMETERS, json_path))
+        except ModelFileError:
+            raise
+        except LOAD_ERRORS as e:
+            raise ModelFileError(json_path, f"bad architecture: {e.__class__.__name__}: {e}") from None
+        npz_path = _weights_path(json_path, spec)
         arrays = _read_weights(npz_path, spec.get("weights_sha256"))
         expected = model.parameters()
         missing = sorted(set(expected) - set(arrays))
@@ -210,7 +231,42 @@ class Model:
             if value.dtype.kind != "f" or not np.isfinite(value).all():
                 raise ModelFileError(npz_path, f"{name} is not an array of finite floats")
             target[...] = value
+        model.weights_path = npz_path
         return model
+
+
+class _BudgetRng(np.random.Generator):
+    """The random initialiser for loading: it refuses to create more than `budget` weights in all,
+    so an architecture declaring a huge layer fails before its memory is allocated."""
+
+    def __init__(self, budget, path):
+        super().__init__(np.random.PCG64(0))
+        self.budget, self.path = budget, path
+
+    def _take(self, size):
+        n = int(np.prod(size)) if size is not None else 1
+        if n > self.budget:
+            raise ModelFileError(self.path, f"the architecture is too large: a layer needs {n:,} weights, "
+                                            f"more than the {MAX_PARAMETERS:,} a model may have")
+        self.budget -= n
+
+    def standard_normal(self, size=None, *args, **kwargs):
+        self._take(size)
+        return super().standard_normal(size, *args, **kwargs)
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        self._take(size)
+        return super().uniform(low, high, size)
+
+
+def _weights_path(json_path, spec):
+    """The weights file the JSON names (a plain file name beside it), or NAME.npz for older models."""
+    name = spec.get("weights_file")
+    if name is None:
+        return json_path.with_suffix(".npz")
+    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".npz"):
+        raise ModelFileError(json_path, f"'weights_file' must name a .npz file beside it, got {name!r}")
+    return json_path.with_name(name)
 
 
 def _read_spec(path):

@@ -13,13 +13,22 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFilter
 
 from ..errors import ImageError
 
-FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP"}
+FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "AVIF"}  # MPO: a phone's multi-picture JPEG
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
+MAX_DECODED_BYTES = 16_000_000  # full-size pixels one upload may decode to (a JPEG after `draft`)
+MAX_ASPECT = 20  # longer side / shorter side: a 1 x 40,000,000 strip is not a picture of anything
 WORK_SIZE = 128  # photos and drawings are shrunk to this before cleaning (the result is 20x20)
+REDUCE_FROM = 4 * WORK_SIZE  # larger images are reduced by a whole factor right after decoding
+# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose)
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
+_GREY = np.arange(256, dtype=np.float64)[None, :, None].repeat(3, axis=2) / 255
+GREY_LUMINANCE = (_GREY @ np.array([0.299, 0.587, 0.114]))[0]  # bit-equal to the RGBA path below
 
 
 class Step(NamedTuple):
@@ -34,23 +43,26 @@ class Prepared(NamedTuple):
 
 # ------------------------------------------------------------------ decoding
 def decode_image(data):
-    """Bytes -> a single-frame Pillow image, upright, fully loaded."""
+    """Bytes -> a single-frame Pillow image, upright, fully loaded, at most ~4x WORK_SIZE.
+
+    Cost is bounded before any pixel is decoded: the header's size, aspect ratio and
+    the memory its pixels need are checked first; a JPEG is decoded at 1/2, 1/4 or 1/8
+    of its size (libjpeg's `draft`); a large image is then reduced by a whole factor
+    and only the small result is rotated as its EXIF tag asks.
+    """
     if not data:
         raise ImageError("the image is empty", "image.empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
-            if img.format not in FORMATS:
-                raise ImageError(f"{img.format} images are not supported; use PNG, JPEG, GIF, BMP "
-                                 "or WebP", "image.format", format=img.format)
-            w, h = img.size
-            if w * h > MAX_PIXELS:
-                raise ImageError(f"the image is {w}x{h} pixels; the limit is "
-                                 f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
-                                 width=w, height=h, limit=MAX_PIXELS // 1_000_000)
-            img.seek(0)  # multi-frame GIF or WebP: the first frame
+            _check_header(img)
+            img.seek(0)  # multi-frame GIF, WebP or MPO: the first frame
+            if img.format in ("JPEG", "MPO"):
+                img.draft(None, _draft_size(img.size))
+            _check_decoded_bytes(img)
             img.load()
+            orientation = _orientation(img)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -59,14 +71,73 @@ def decode_image(data):
                          limit=MAX_PIXELS // 1_000_000) from None
     except Image.UnidentifiedImageError:
         raise ImageError("the upload is not an image (or not in a format we can read: "
-                         "PNG, JPEG, GIF, BMP, WebP)", "image.not_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
+                         "PNG, JPEG, GIF, BMP, WebP, AVIF)", "image.not_image") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as e:
+        # RuntimeError: Pillow's AVIF decoder on damaged data
         raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})", "image.corrupt") from None
+    img = _reduce(img)
+    return img.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else img
+
+
+def _check_header(img):
+    if img.format not in FORMATS:
+        raise ImageError(f"{img.format} images are not supported; use PNG, JPEG, GIF, BMP, WebP "
+                         "or AVIF", "image.format", format=img.format)
+    w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise ImageError(f"the image is {w}x{h} pixels; the limit is "
+                         f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
+                         width=w, height=h, limit=MAX_PIXELS // 1_000_000)
+    if max(w, h) > MAX_ASPECT * max(1, min(w, h)):
+        raise ImageError(f"the image is {w}x{h} pixels, too long and thin to show anything; the longer "
+                         f"side may be at most {MAX_ASPECT} times the shorter", "image.aspect",
+                         width=w, height=h, limit=MAX_ASPECT)
+
+
+def _draft_size(size):
+    """The smallest size a JPEG may be decoded at: its longer side still >= 2x WORK_SIZE."""
+    w, h = size
+    scale = min(1.0, 2 * WORK_SIZE / max(w, h))
+    return max(1, int(w * scale)), max(1, int(h * scale))
+
+
+def _bytes_per_pixel(mode):
+    """Memory per pixel once decoded and converted (palette images become RGBA, 16-bit ones float;
+    Pillow keeps RGB in 4 bytes)."""
+    return {"1": 1, "L": 1, "LA": 2}.get(mode, 8 if mode.startswith("I;16") else 4)
+
+
+def _check_decoded_bytes(img):
+    w, h = img.size  # after `draft` for a JPEG
+    per_pixel = _bytes_per_pixel(img.mode)
+    if w * h * per_pixel > MAX_DECODED_BYTES:
+        limit = MAX_DECODED_BYTES // per_pixel / 1_000_000
+        raise ImageError(f"the image is {w}x{h} pixels; a {img.format} image in this colour mode may have at "
+                         f"most {limit:g} megapixels (a JPEG up to {MAX_PIXELS // 1_000_000})",
+                         "image.too_many_pixels", width=w, height=h, limit=limit)
+
+
+def _orientation(img):
     try:
-        img = ImageOps.exif_transpose(img)
+        return img.getexif().get(0x0112, 1)
     except Exception:  # a broken EXIF block should not lose the picture
-        pass
-    return img
+        return 1
+
+
+def _reduce(img):
+    """An image over REDUCE_FROM pixels -> reduced by a whole factor, its longer side >= 2x WORK_SIZE."""
+    factor = max(img.size) // (2 * WORK_SIZE)
+    if max(img.size) < REDUCE_FROM or factor < 2:
+        return img
+    if img.mode in ("P", "PA"):
+        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    elif img.mode == "1":
+        img = img.convert("L")
+    elif img.mode.startswith("I;16"):
+        scaled = np.asarray(img, dtype=np.float32)
+        scaled /= 65535
+        img = Image.fromarray(scaled, "F")
+    return img.reduce(factor)
 
 
 def to_gray(img):
@@ -83,6 +154,11 @@ def to_gray(img):
     if img.mode in ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX"):
         return np.asarray(img.convert("L"), dtype=np.float64) / 255
     img = img.convert("RGBA") if img.mode != "LA" else img
+    if img.mode == "RGBA":  # a drawing pad's canvas: opaque, and grey where it is anti-aliased
+        pixels = np.asarray(img)
+        if (pixels[..., 3] == 255).all() and (pixels[..., 0] == pixels[..., 1]).all() \
+                and (pixels[..., 1] == pixels[..., 2]).all():
+            return GREY_LUMINANCE[pixels[..., 0]]
     rgba = np.asarray(img, dtype=np.float64) / 255
     color = rgba[..., :-1]
     gray = color[..., 0] if color.shape[-1] == 1 else color @ np.array([0.299, 0.587, 0.114])
@@ -102,7 +178,7 @@ def small_rgb(img, size=96):
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))
-    if thumb.mode == "RGBA":
+    if thumb.mode == "RGBA" and thumb.getextrema()[3][0] < 255:  # an opaque one needs no checkerboard
         checker = Image.new("RGBA", thumb.size, (200, 200, 200, 255))
         thumb = Image.alpha_composite(checker, thumb)
     thumb = thumb.convert("RGB")

@@ -6,11 +6,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, request, send_file
 
 from ..engine.kinds import KINDS
-from ..errors import InputError
+from ..errors import CnnvizError, InputError
 from ..teach.animate import animate
 from ..teach.explain import explain
 from . import serialize
-from .inputs import prepared_input, read_body
+from .inputs import read_body, traced_input
 from .weights import overrides
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -21,7 +21,17 @@ def store():
     return current_app.extensions["cnnviz.models"]
 
 
+def some_model():
+    """Raise models.none (503) when no model could be loaded, naming each file's problem."""
+    if not store().models:
+        problems = {k: v.replace(f"{store().folder}/", "") for k, v in store().problems.items()}
+        raise CnnvizError("no model could be loaded on this server"
+                          + (": " + "; ".join(problems.values()) if problems else " (its models folder is empty)"),
+                          "models.none", problems=problems)
+
+
 def model_or_404(model_id):
+    some_model()
     if model_id not in store():
         ids = [m.meta["id"] for m in store().all()]
         raise InputError(f"no model {model_id!r}; available: {', '.join(ids)}", "model.unknown",
@@ -57,6 +67,7 @@ def openapi():
 
 @bp.get("/models")
 def models():
+    some_model()
     return serialize.models_list(store().all())
 
 
@@ -84,8 +95,7 @@ def predict(model_id):
     encoding = encoding_param()
     fields, image = read_body(request)
     custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
-    prepared = prepared_input(fields, image, model)
-    steps = (model.with_params(custom) if custom else model).trace(prepared.tensor)
+    prepared, steps = traced_input(fields, image, model.with_params(custom) if custom else model, shared=not custom)
     return serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom))
 
 
@@ -99,12 +109,12 @@ def _layer_request(model):
     """A request about one layer: -> (model with the request's weights, fields, layer name,
     the prepared input, the trace)."""
     fields, image = read_body(request)
-    model = with_weights(model, fields)
+    shared, model = model, with_weights(model, fields)
     layer = fields.get("layer")
     if not isinstance(layer, str):
         raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
-    prepared = prepared_input(fields, image, model)
-    return model, fields, layer, prepared, model.trace(prepared.tensor)
+    prepared, steps = traced_input(fields, image, model, shared=model is shared)
+    return model, fields, layer, prepared, steps
 
 
 @bp.post("/models/<model_id>/explain")

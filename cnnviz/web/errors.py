@@ -43,6 +43,9 @@ STATUS = {
     "param.unknown": 404,
     "label.invalid": 422,
     "step.diverged": 422,
+    "image.aspect": 422,
+    "server.busy": 503,
+    "models.none": 503,
 }
 HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
               413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",

@@ -1,0 +1,151 @@
+"""Server CPU per stroke: exactly the requests the page sends when a stroke ends.
+
+  python -m cnnviz bench-stroke     # in-process (the WSGI app alone) and through `python app.py`
+
+The page (static/js/pages/explore.js, views/stepper.js) sends, per stroke, the drawing
+pad's PNG to /predict, then the same PNG to /animate for the stepper's layer (conv1,
+channel 0), each as multipart with a fresh browser-style boundary and gzip accepted.
+A photo upload sends the same two requests with the photo. Each stroke is a new
+drawing; each photo request carries distinct bytes (a JPEG ignores bytes after its end).
+"""
+import io
+import random
+import secrets
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from .api import Server, _connection
+
+ANIMATED_LAYER, ANIMATED_CHANNEL = "conv1", 0
+
+
+def canvas_png(seed, size=280):
+    """A drawing as the pad sends it: RGBA PNG, black strokes on white, anti-aliased."""
+    rng = random.Random(seed)
+    big = Image.new("L", (size * 4, size * 4), 255)
+    d = ImageDraw.Draw(big)
+    points = [(rng.randint(200, size * 4 - 200), rng.randint(160, size * 4 - 160)) for _ in range(rng.randint(2, 5))]
+    d.line(points, fill=0, width=rng.choice([48, 64, 80]), joint="curve")
+    buf = io.BytesIO()
+    big.resize((size, size), Image.Resampling.LANCZOS).convert("RGBA").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def photo_jpeg(width=4000, height=3000, seed=0):
+    """A 12-megapixel phone photo of a digit in ink on paper (uneven light, noise), JPEG."""
+    rng = np.random.default_rng(seed)
+    small = Image.new("L", (width // 8, height // 8), 0)
+    ImageDraw.Draw(small).line([(width // 16, height // 40), (width // 16, height // 10)], fill=255, width=width // 100)
+    ink = np.asarray(small.resize((width, height), Image.Resampling.BILINEAR), np.float32) / 255
+    light = np.linspace(0.95, 0.7, width, dtype=np.float32)[None, :]
+    paper = light * (1 - 0.8 * ink) + rng.normal(0, 0.03, (height, width)).astype(np.float32)
+    rgb = (np.clip(paper, 0, 1)[..., None] * np.array([1.0, 0.96, 0.88], np.float32) * 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(1.2)).save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def multipart(image, **fields):
+    """(body, content type) as a browser's FormData: the image first, then text fields."""
+    boundary = "----WebKitFormBoundary" + secrets.token_urlsafe(12)
+    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"input.png\"\r\n"
+             "Content-Type: image/png\r\n\r\n".encode() + image + b"\r\n"]
+    parts += [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+              for k, v in fields.items()]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def stroke_requests(model, image):
+    """[(path, body, content type)] the page sends for one stroke (or one upload)."""
+    base = f"/api/models/{model}"
+    return [(f"{base}/predict", *multipart(image)),
+            (f"{base}/animate", *multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL))]
+
+
+def _in_process(app, requests):
+    """CPU seconds the WSGI app spends on these requests (the body fully read, gzipped)."""
+    from werkzeug.test import EnvironBuilder
+    cpu = 0.0
+    for path, body, ctype in requests:
+        environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
+                                 content_length=len(body),
+                                 headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).get_environ()
+        status = []
+        t = time.thread_time()
+        out = b"".join(app(environ, lambda s, h, exc=None: status.append(s)))
+        cpu += time.thread_time() - t
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0]} {out[:200]!r}")
+    return cpu
+
+
+def _server_cpu(pid):
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _over_http(conn, requests):
+    for path, body, ctype in requests:
+        conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip, deflate, br"})
+        r = conn.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise SystemExit(f"{path}: HTTP {r.status} {data[:200]!r}")
+
+
+def _summary(values):
+    return f"min {min(values):.2f}, median {statistics.median(values):.2f}, max {max(values):.2f}"
+
+
+def bench_stroke(strokes=200, photos=12, rounds=3, model="digits"):
+    from ..web import create_app
+    drawings = [canvas_png(i) for i in range(strokes * rounds + 20)]
+    photo = photo_jpeg()
+    tails = iter(range(10**9))
+
+    def photo_inputs():  # distinct bytes (after the JPEG's end), the same picture
+        return photo + next(tails).to_bytes(8, "big")
+
+    app = create_app()
+    for png in drawings[:20]:  # warm-up
+        _in_process(app, stroke_requests(model, png))
+    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate "
+          f"{ANIMATED_LAYER}) on {model}, ms; {rounds} rounds")
+    drawing_rounds, photo_rounds = [], []
+    for r in range(rounds):
+        batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
+        drawing_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d)) for d in batch))
+        photo_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, photo_inputs()))
+                                                    for _ in range(photos)))
+    print(f"  in-process, 280x280 drawing (median of {strokes} strokes per round): {_summary(drawing_rounds)}")
+    print(f"  in-process, 12-megapixel JPEG photo ({len(photo) // 1024} KB, median of {photos}): "
+          f"{_summary(photo_rounds)}")
+
+    drawing_rounds, photo_rounds = [], []
+    with Server() as base:
+        server = Server.last_pid
+        conn = _connection(base)
+        for png in drawings[:20]:
+            _over_http(conn, stroke_requests(model, png))
+        for r in range(rounds):
+            batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
+            bodies = [stroke_requests(model, d) for d in batch]
+            before = _server_cpu(server)
+            for requests in bodies:
+                _over_http(conn, requests)
+            drawing_rounds.append(1e3 * (_server_cpu(server) - before) / len(bodies))
+            bodies = [stroke_requests(model, photo_inputs()) for _ in range(photos * 3)]
+            before = _server_cpu(server)
+            for requests in bodies:
+                _over_http(conn, requests)
+            photo_rounds.append(1e3 * (_server_cpu(server) - before) / len(bodies))
+        conn.close()
+    print(f"  python app.py process, drawing (mean of {strokes} strokes per round): {_summary(drawing_rounds)}")
+    print(f"  python app.py process, 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
+    return 0
