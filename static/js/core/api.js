@@ -1,10 +1,14 @@
 // Talking to the server. An input is either a file (an upload or the drawing,
 // sent as multipart) or a JSON body ({pixels} for gallery images).
 
+/** An error from the server: its English message, HTTP status, stable code and params
+ *  (the page translates code + params with its catalog key error.<code>). */
 export class ApiError extends Error {
-  constructor(message, status) {
+  constructor(message, status, code = null, params = {}) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.params = params;
   }
 }
 
@@ -13,10 +17,10 @@ async function call(path, options = {}) {
   try {
     response = await fetch(path, options);
   } catch (e) {
-    throw new ApiError(null, 0); // network failure: the caller shows a translated message
+    throw new ApiError('network', 0, 'network'); // the caller shows a translated message
   }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status);
+  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status, body.code ?? null, body.params ?? {});
   return body;
 }
 

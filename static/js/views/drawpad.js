@@ -78,5 +78,23 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
 
   return {
     clear: wipe,
+    /** Show what is being classified: rows of ink values in [0, 1] (1 = full ink), scaled to the pad. */
+    show(pixels) {
+      const h = pixels.length, w = pixels[0].length;
+      const small = document.createElement('canvas');
+      small.width = w;
+      small.height = h;
+      const sctx = small.getContext('2d');
+      const img = sctx.createImageData(w, h);
+      pixels.flat().forEach((v, i) => {
+        const g = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
+        img.data.set([g, g, g, 255], 4 * i);
+      });
+      sctx.putImageData(img, 0, 0);
+      wipe();
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+      history.length = 0;
+    },
   };
 }
