@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, draw_digit, new_page, open_app, png_bytes
+from screen_numbers import half_unit, parse, spans
 
 
 def draw(page, strokes):
@@ -120,13 +121,13 @@ def test_hover_and_click_a_neuron_shows_its_arithmetic(page):
         return Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => d[4 * (28 * y + x)] / 255));
     }""")
     truth = explain_api(page, "conv2", [3, 2, 4], pixels)
-    fmt = lambda v: page.evaluate("async (v) => (await import('/static/js/lib/grid.js')).fmt(v)", v)
-    text = detail.inner_text()
-    assert f"= {fmt(truth['sum'])}" in text and f"output {fmt(truth['output'])}" in text
+    close = lambda shown, value: abs(parse(shown) - value) <= half_unit([shown]) + 1e-9
+    total = spans(detail.locator(".formula.total"))
+    assert close(total[-2], truth["sum"]) and close(total[-1], truth["output"])
     expect(detail.locator("table.num-grid")).to_have_count(18)  # patch, weights, products x 6 channels
     weights_ch0 = detail.locator("table.num-grid").nth(1).locator("td")
-    assert weights_ch0.first.inner_text() == fmt(truth["weights"][0][0][0])
-    assert detail.locator("table.num-grid").nth(0).locator("td").nth(7).inner_text() == fmt(truth["patch"][0][1][2])
+    assert close(weights_ch0.first.inner_text(), truth["weights"][0][0][0])
+    assert close(detail.locator("table.num-grid").nth(0).locator("td").nth(7).inner_text(), truth["patch"][0][1][2])
 
 
 def test_pool_dense_and_softmax_details(page):
@@ -136,7 +137,7 @@ def test_pool_dense_and_softmax_details(page):
     page.locator('section.layer[data-layer="pool1"] canvas').first.click(position={"x": 40, "y": 40})
     expect(page.locator("#detail-body td.win")).to_have_count(1)
     page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 5, "y": 5})
-    expect(page.locator("#detail-body")).to_contain_text("Largest contributions")
+    expect(page.locator("#detail-body")).to_contain_text("largest contributions by size")
     page.locator('section.layer[data-layer="softmax"] canvas').click(position={"x": 5, "y": 5})
     expect(page.locator("#detail-body")).to_contain_text("sum of exponentials")
 

@@ -30,7 +30,7 @@ const store = createStore({
   neuron: { type: types.neuron, initial: null }, // the selected neuron
 }, browserUrl());
 
-const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0 };
+const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0 };
 
 /** A class's name in the page's language, from the model file (class_names), else its own name. */
 function classLabel(i) {
@@ -137,9 +137,10 @@ async function explainNeuron({ reveal = false } = {}) {
   if (!app.input || !selected) return;
   network.mark(selected.layer, selected.neuron);
   const seq = app.seq;
+  const mine = ++app.explainSeq; // a later click wins over an earlier answer that arrives late
   try {
     const explanation = await api.explain(app.model.id, app.input, selected.layer, selected.neuron);
-    if (seq !== app.seq) return;
+    if (seq !== app.seq || mine !== app.explainSeq) return;
     app.explanation = explanation;
     renderDetail($('detail-body'), explanation, { classLabel: classLabelFor(explanation.layer) });
     if (reveal) revealDetail();
