@@ -5,6 +5,7 @@ import * as api from '../core/api.js';
 import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, decodePixels, encodePixels, types } from '../core/store.js';
 import { kindOf } from '../kinds/index.js';
+import { legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
@@ -79,7 +80,8 @@ const stepper = mountStepper({
   status: $('anim-status'), description: $('anim-description'),
 }, { store, env, fetchAnimation: (layer, channel) => api.animate(app.model.id, app.input, layer, channel) });
 
-const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip') }, {
+const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip'),
+  zoomButtons: { in: $('net-zoom-in'), out: $('net-zoom-out') } }, {
   classLabelFor,
   onSelect: (layer, neuron) => {
     store.set({ neuron: { layer, neuron } });
@@ -149,11 +151,31 @@ async function explainNeuron({ reveal = false } = {}) {
   }
 }
 
-/** Bring the arithmetic into view where the learner is (beside the network, or below it on narrow screens). */
+/** Bring the arithmetic into view where the learner is: beside the network on wide
+ *  screens, a sheet over the bottom of the screen on narrow ones. */
 function revealDetail() {
   const panel = $('detail');
+  panel.classList.add('open');
+  if (getComputedStyle(panel).position === 'fixed') return;
   const r = panel.getBoundingClientRect();
   if (r.top < 0 || r.top > innerHeight * 0.6) panel.scrollIntoView({ block: 'start', behavior: 'instant' });
+}
+$('detail-close').addEventListener('click', () => $('detail').classList.remove('open'));
+
+/** What the colours mean, once for the whole network. */
+function renderColourKey() {
+  const key = (gradient, text) => {
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.style.background = gradient;
+    const item = document.createElement('span');
+    item.className = 'legend-key';
+    item.append(bar, text);
+    return item;
+  };
+  $('colour-key').replaceChildren(t('net.colours'), ' ',
+    key(legendGradient('diverging'), t('legend.diverging')), key(legendGradient('sequential'), t('legend.sequential')),
+    key('linear-gradient(to right, #000, #fff)', t('legend.gray')));
 }
 
 function renderResult() {
@@ -192,6 +214,7 @@ async function loadModel(id) {
 }
 
 function renderModel() {
+  renderColourKey();
   network.setModel(app.architecture);
   stepper.setModel(app.architecture);
   renderGallery($('gallery'), app.examples, classLabel, (pixels) => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { diverging, scaleFor, sequential, textOn } from '../lib/colors.js';
 import { decodeArray, halfToFloat } from '../lib/f16.js';
-import { cellAt, unflatten, vectorColumns } from '../lib/geometry.js';
+import { cellAt, overviewLayout, unflatten } from '../lib/geometry.js';
 import { KINDS, kindOf } from '../kinds/index.js';
 
 const receptiveField = (layer, neuron) => kindOf(layer.kind).field(layer, neuron);
@@ -61,13 +61,18 @@ test('pooling, flatten, elementwise and dense fields', () => {
   assert.equal(receptiveField({ kind: 'dense', input_shape: [400] }, [3]).all, true);
 });
 
-test('cellAt and vector layout', () => {
+test('cellAt and the overview layout', () => {
   assert.deepEqual(cellAt(13, 7, 3, 28, 28), [2, 4]);
   assert.equal(cellAt(-1, 7, 3, 28, 28), null);
   assert.equal(cellAt(84, 0, 3, 28, 28), null);
-  assert.equal(vectorColumns(10), 10);
-  assert.equal(vectorColumns(120), 20);
-  assert.equal(vectorColumns(400), 25);
+  // every layer of both models fits a 440 px tall overview
+  for (const shape of [[6, 28, 28], [16, 10, 10], [16, 26, 26], [32, 4, 4], [32, 10, 10], [400], [120], [10]]) {
+    const lay = overviewLayout(shape, 440);
+    const mapRows = Math.ceil(lay.maps / lay.mapCols);
+    assert.ok(mapRows * (lay.rows * lay.cell + 6) <= 440 + 6, `${shape} is too tall`);
+    assert.ok(lay.cell >= 1 && lay.rows * lay.cols >= lay.size);
+  }
+  assert.deepEqual(overviewLayout([10], 440), { maps: 1, mapCols: 1, rows: 10, cols: 1, cell: 28, size: 10, vector: true });
 });
 
 import { catalogKeys, preferredLanguage, setLanguage, t } from '../core/i18n.js';

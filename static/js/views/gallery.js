@@ -2,7 +2,7 @@
 import { t } from '../core/i18n.js';
 
 /** A PNG data URL -> its gray values in [0, 1] as rows of numbers. */
-export function imagePixels(img) {
+function imagePixels(img) {
   const canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth;
   canvas.height = img.naturalHeight;

@@ -22,6 +22,12 @@ export function createLinks(container, tooltip) {
   const hover = document.createElementNS(SVG, 'g');
   layer.append(selection, hover);
 
+  /** The container's content origin in the viewport (it may be scrolled sideways). */
+  function origin() {
+    const r = container.getBoundingClientRect();
+    return { left: r.left - container.scrollLeft, top: r.top - container.scrollTop };
+  }
+
   function rectOf(row, neuron) {
     const lay = row.layout;
     const [c, y, x] = neuron.length === 3 ? neuron : [0, Math.floor(neuron[0] / lay.cols), neuron[0] % lay.cols];
@@ -29,7 +35,7 @@ export function createLinks(container, tooltip) {
   }
 
   function boxRect(canvas, y, x, h, w, cell) {
-    const base = container.getBoundingClientRect();
+    const base = origin();
     const r = canvas.getBoundingClientRect();
     const scale = r.width / canvas.width; // the map's CSS pixels per value
     return { x: r.left - base.left + x * scale, y: r.top - base.top + y * scale, w: w * scale, h: h * scale };
@@ -38,7 +44,7 @@ export function createLinks(container, tooltip) {
   /** Boxes in the previous row that the neuron reads (whole maps for a dense neuron). */
   function targetsFor(row, neuron, prev) {
     const field = kindOf(row.layer.kind).field(row.layer, neuron);
-    const base = container.getBoundingClientRect();
+    const base = origin();
     if (field.all) {
       return prev.canvases.map((canvas) => {
         const r = canvas.getBoundingClientRect();

@@ -5,62 +5,57 @@ import { t } from '../core/i18n.js';
 import { legendGradient, scaleFor } from '../lib/colors.js';
 import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
-import { cellAt, vectorColumns } from '../lib/geometry.js';
+import { cellAt, overviewLayout } from '../lib/geometry.js';
 import { fmt, gray, paint } from '../lib/grid.js';
 import { createLinks } from './network-links.js';
 
-/** Layout of a layer's output: maps of rows x cols, or a vector wrapped in rows. */
-function layout(shape, zoom) {
-  if (shape.length === 3) {
-    const [c, h, w] = shape;
-    const cell = Math.max(1, Math.min(8, Math.round((c > 8 ? 40 : 56) / w))) * zoom;
-    return { maps: c, rows: h, cols: w, cell, size: h * w };
-  }
-  const n = shape[0];
-  const cols = vectorColumns(n);
-  return { maps: 1, rows: Math.ceil(n / cols), cols, cell: (n <= 20 ? 26 : 8) * zoom, size: n, vector: true };
-}
+/** The height the overview's maps may take: the viewport minus the page header and the
+ *  layer headings, so the whole network is in view at once. */
+const overviewHeight = () => Math.max(160, Math.min(760, innerHeight - 300));
 
-export function mountNetwork({ container, toggles, tooltip }, { onSelect, classLabelFor }) {
+export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onSelect, classLabelFor }) {
   let rows = [];
   let selected = null; // { row, neuron }
+  let height = overviewHeight();
+  let zoom = 1;
   const links = createLinks(container, tooltip);
+  let resizing = null;
+  addEventListener('resize', () => { // refit the overview to the new window
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      fit();
+    }, 200);
+  });
 
   function setModel(model) {
     const input = { name: 'input', kind: 'input', output_shape: model.input_shape, parameters: 0 };
-    rows = [input, ...model.layers].map((layer, index) => ({ layer, index, zoom: 1, canvases: [] }));
+    rows = [input, ...model.layers].map((layer, index) => ({ layer, index, canvases: [] }));
     selected = null;
     container.replaceChildren(...rows.map(buildRow), links.element);
     toggles.replaceChildren(...rows.map(buildToggle));
+    fit();
   }
 
   function buildRow(row) {
     const { layer } = row;
     const shape = layer.output_shape;
-    const title = el('h3', { textContent: `${layer.name === 'input' ? t('net.input') : layer.name} · ${t(`kind.${layer.kind}`)}` });
-    const meta = el('span', { className: 'meta' });
-    meta.textContent = `${shape.length === 3 ? `${shape[0]} × ${shape[1]}×${shape[2]}` : shape[0]} · ` +
-      (layer.parameters ? t('net.params', { n: layer.parameters.toLocaleString() }) : t('net.noParams'));
+    const title = el('h3', { textContent: layer.name === 'input' ? t('net.input') : layer.name,
+      title: `${t(`kind.${layer.kind}`)}: ${t(`lesson.${layer.kind}`)}` });
+    const meta = el('span', { className: 'meta', title: layer.parameters ? t('net.params', { n: layer.parameters.toLocaleString() }) : t('net.noParams'),
+      textContent: shape.length === 3 ? `${shape[0]}×\u200b${shape[1]}×${shape[2]}` : `${shape[0]}` });
     row.legend = el('span', { className: 'legend' });
-    const zoom = el('span', { className: 'zoom' },
-      el('button', { type: 'button', textContent: '−', ariaLabel: `${t('net.zoomOut')}: ${layer.name}`, onclick: () => rezoom(row, 0.5) }),
-      el('button', { type: 'button', textContent: '+', ariaLabel: `${t('net.zoomIn')}: ${layer.name}`, onclick: () => rezoom(row, 2) }));
     row.maps = el('div', { className: 'maps' });
-    row.el = el('section', { className: 'layer', ariaLabel: layer.name },
-      el('div', { className: 'layer-info' },
-        el('div', { className: 'layer-head' }, title, meta, zoom),
-        row.legend,
-        el('p', { className: 'lesson', textContent: t(`lesson.${layer.kind}`) })),
-      row.maps);
+    row.el = el('section', { className: 'layer', ariaLabel: `${layer.name}, ${t(`kind.${layer.kind}`)}` },
+      el('div', { className: 'layer-head' }, title, meta), row.legend, row.maps);
     row.el.dataset.layer = layer.name;
-    buildMaps(row);
     return row.el;
   }
 
   function buildMaps(row) {
     const shape = row.layer.output_shape;
-    const lay = layout(shape, row.zoom);
+    const lay = overviewLayout(shape, height);
     row.layout = lay;
+    row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
     row.canvases = [];
     row.cursor = [];
     row.maps.replaceChildren();
@@ -81,10 +76,11 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
       canvas.addEventListener('keydown', (e) => keyboard(row, c, e));
       canvas.addEventListener('blur', links.unhover);
       const figure = el('div', { className: 'map' }, canvas);
-      if (!lay.vector && lay.maps > 1) figure.append(el('span', { textContent: String(c) }));
+      if (!lay.vector && lay.maps > 1) figure.title = t('net.mapLabel', { layer: row.layer.name, c });
       if (labels) {
+        figure.classList.add('labelled');
         const names = el('div', { className: 'vector-labels' });
-        names.style.gridTemplateColumns = `repeat(${lay.cols}, ${lay.cell}px)`;
+        names.style.gridTemplateRows = `repeat(${lay.rows}, ${lay.cell}px)`;
         for (let i = 0; i < lay.size; i++) names.append(el('span', { textContent: labels(i) }));
         figure.append(names);
       }
@@ -99,16 +95,41 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     box.addEventListener('change', () => {
       row.el.hidden = !box.checked;
       links.unhover();
-      remark();
+      fit();
     });
     return el('label', {}, box, ` ${row.layer.name}`);
   }
 
-  function rezoom(row, factor) {
-    row.zoom = Math.max(0.5, Math.min(4, row.zoom * factor));
-    buildMaps(row);
+  /** Lay every layer out so the whole network fits the screen: the columns wrap into bands
+   *  when they are wider than the view, and the maps take the largest size (found by
+   *  bisection) at which every band fits the viewport's height. zoom: the learner's factor. */
+  function fit() {
+    const panel = container.closest('.panel') ?? container;
+    const above = container.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    const room = Math.max(200, innerHeight - above - 28); // the panel's heading and the maps in one screen
+    const build = (h) => {
+      height = h;
+      for (const row of rows) buildMaps(row);
+      return container.scrollHeight <= room;
+    };
+    const tallest = overviewHeight() * zoom;
+    if (!build(tallest) && zoom <= 1) {
+      let [lo, hi] = [60, tallest];
+      for (let i = 0; i < 6; i++) {
+        const mid = (lo + hi) / 2;
+        if (build(mid)) lo = mid; else hi = mid;
+      }
+      build(lo);
+    }
     remark();
   }
+
+  function rezoom(factor) {
+    zoom = Math.max(0.5, Math.min(4, zoom * factor));
+    fit();
+  }
+  zoomButtons.out.addEventListener('click', () => rezoom(0.5));
+  zoomButtons.in.addEventListener('click', () => rezoom(2));
 
   function setResult(result) {
     const outputs = [result.input, ...result.layers.map((l) => l.output)];
@@ -117,9 +138,8 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
       row.values = decodeArray(outputs[i]).data;
       row.min = ranges[i] ? ranges[i].min : 0;
       row.max = ranges[i] ? ranges[i].max : 1;
-      paintRow(row);
     });
-    remark();
+    fit(); // lays out and paints every row (the legends take room too)
   }
 
   function paintRow(row) {
@@ -128,8 +148,8 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     row.canvases.forEach((canvas, c) => paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color));
     const bar = el('span', { className: 'bar' });
     bar.style.background = scale.kind === 'gray' ? 'linear-gradient(to right, #000, #fff)' : legendGradient(scale.kind);
-    row.legend.replaceChildren(el('span', { textContent: fmt(scale.min) }), bar, el('span', { textContent: fmt(scale.max) }),
-      el('span', { className: 'legend-text', textContent: t(`legend.${scale.kind}`) }));
+    row.legend.title = t(`legend.${scale.kind}`);
+    row.legend.replaceChildren(el('span', { textContent: fmt(scale.max, 1) }), bar, el('span', { textContent: fmt(scale.min, 1) }));
   }
 
   function clear() {

@@ -9,7 +9,7 @@ import { COLORS, STAGE_H, STAGE_W, setupCanvas, text } from '../lib/stage.js';
 import { exportGif, exportPng } from './export.js';
 import { mountPlayerControls } from './player-controls.js';
 
-export const WHOLE = '*';
+const WHOLE = '*'; // the layer value of the whole forward pass
 const reducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 export function mountStepper(els, { store, fetchAnimation, env }) {

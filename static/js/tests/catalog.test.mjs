@@ -1,0 +1,24 @@
+// Every catalog key is used: by name in a module or template, or by a prefix a module builds.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import en from '../i18n/en.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const BUILT = /^(kind|lesson|prep|legend|error|nav|explore\.tagline|draw\.hint|detail\.(relu|tanh|sigmoid))\b|\.tagline$/;
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'i18n' || name === 'tests' ? [] : sources(path);
+    return /\.(js|html)$/.test(name) ? [readFileSync(path, 'utf8')] : [];
+  });
+}
+
+test('no dead catalog keys', () => {
+  const text = [...sources(join(ROOT, 'static/js')), ...sources(join(ROOT, 'templates'))].join('\n');
+  const unused = Object.keys(en).filter((k) => !BUILT.test(k) && !text.includes(`'${k}'`) && !text.includes(`"${k}"`));
+  assert.deepEqual(unused, []);
+});
