@@ -10,6 +10,7 @@ export const types = {
     parse: (s) => (/^\d{1,6}$/.test(s ?? '') ? Number(s) : undefined),
     format: (v) => (Number.isInteger(v) && v >= 0 ? String(v) : null),
   },
+  flag: { parse: (s) => (s === '1' ? true : s === '0' ? false : undefined), format: (v) => (v ? '1' : null) },
   neuron: {
     parse: (s) => parseNeuron(s) ?? undefined,
     format: (v) => (v ? formatNeuron(v.layer, v.neuron) : null),

@@ -110,18 +110,18 @@ export function animation(data, env) {
     const p = patch(focus, y, x);
     const w = data.weights[focus];
     const prod = p.map((row, u) => row.map((v, j) => v * w[u][j])); // for display; the sums come from the server
-    const cw = Math.min(58, Math.floor(290 / K)), ch = Math.min(30, Math.floor(150 / K));
+    const cw = Math.min(62, Math.floor(290 / K)), ch = Math.min(34, Math.floor(150 / K));
     const gy = 370;
-    const size = K > 4 ? 11 : 13;
+    const size = K > 4 ? 12 : 16;
     const caption = C > 1 ? t('anim.channel', { c: focus }) : '';
     text(ctx, `${t('detail.patch')} ${caption}`, 20, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, p, 20, gy, cw, ch, { mark: isPad(y, x), size, decimals: 2 });
+    numberGrid(ctx, p, 20, gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
     text(ctx, '×', 30 + K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
     text(ctx, t('detail.weights'), 60 + K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, w, 60 + K * cw, gy, cw, ch, { size, decimals: 2 });
+    numberGrid(ctx, w, 60 + K * cw, gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
     text(ctx, '=', 70 + 2 * K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
     text(ctx, t('detail.products'), 100 + 2 * K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, prod, 100 + 2 * K * cw, gy, cw, ch, { size, decimals: 2 });
+    numberGrid(ctx, prod, 100 + 2 * K * cw, gy, cw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
 
     const ey = gy + K * ch + 32;
     const first = C > 1

@@ -29,6 +29,7 @@ const store = createStore({
   speed: { type: types.int, initial: 10 },
   step: { type: types.int, initial: 0 },
   neuron: { type: types.neuron, initial: null }, // the selected neuron
+  large: { type: types.flag, initial: false }, // large type, for a projector
 }, browserUrl());
 
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0 };
@@ -258,7 +259,16 @@ async function restore() {
   if (selected) network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
 }
 
+/** Large type for a projector: every size in rem grows, the stage is drawn larger. */
+function applyLargeType() {
+  document.documentElement.classList.toggle('large-type', store.get('large'));
+  $('large-type').checked = store.get('large');
+  dispatchEvent(new Event('resize')); // the network refits its maps
+}
+store.subscribe((changed) => changed.includes('large') && applyLargeType());
+
 async function init() {
+  applyLargeType();
   setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
@@ -276,6 +286,7 @@ async function init() {
     status(env.errorText(error), true);
   }
   $('model-select').addEventListener('change', (e) => loadModel(e.target.value));
+  $('large-type').addEventListener('change', (e) => store.set({ large: e.target.checked }));
   $('lang-select').addEventListener('change', (e) => changeLanguage(e.target.value));
   document.body.dataset.ready = 'true';
 }

@@ -37,6 +37,7 @@ export default {
   'error.http.busy': 'The server is busy; try again in a moment.',
   'error.server.error': 'Something went wrong on the server; try again.',
   'error.server': 'The server could not use this input: {message}',
+  'type.large': 'Large type',
   'loading': 'Working…',
   'nav.label': 'Pages',
   'nav.explore': 'Explore',

@@ -37,6 +37,7 @@ export default {
   'error.http.busy': '服务器正忙，请稍后再试。',
   'error.server.error': '服务器出了点问题，请再试一次。',
   'error.server': '服务器无法使用这个输入：{message}',
+  'type.large': '大字号',
   'loading': '计算中…',
   'nav.label': '页面',
   'nav.explore': '探索',
