@@ -287,3 +287,76 @@ def test_url_of_a_drawing_reproduces_it_exactly(page, browser, server):
     expect(again.locator("#anim-counter")).to_have_text("step 13 of 13")
     assert (again.locator("#guess").inner_text(), description(again)) == shown
     again.context.close()
+
+
+def test_click_while_playing_pauses_on_that_neuron(page):
+    open_app(page)
+    pick_example(page)
+    choose(page, "conv1")
+    page.select_option("#anim-speed", "20")
+    page.locator("#anim-play").click()
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "true")
+    conv2 = page.locator('section.layer[data-layer="conv2"] canvas').nth(4)
+    conv2.scroll_into_view_if_needed()
+    box = conv2.bounding_box()
+    cell = box["width"] / 10
+    conv2.click(position={"x": 6.5 * cell, "y": 3.5 * cell})  # neuron [4, 3, 6]
+    expect(page.locator("#anim-counter")).to_have_text("step 37 of 100")
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "false")
+    assert "filter 4, row index 3, column index 6" in description(page)
+    assert page.locator("#anim-channel").input_value() == "4"
+    page.wait_for_timeout(400)
+    assert counter(page)[0] == 37  # paused on the neuron, not running on
+    expect(page.locator("#detail-body .heading")).to_contain_text("conv2, neuron [4, 3, 6]")
+
+
+def test_caption_follows_every_step_while_playing(page):
+    open_app(page)
+    pick_example(page)
+    choose(page, "pool1", 2)
+    page.select_option("#anim-speed", "5")
+    page.locator("#anim-start").click()
+    page.locator("#anim-play").click()
+    seen = set()
+    for _ in range(6):  # picture, counter and caption show the same step while playing
+        step, caption = page.evaluate("[document.getElementById('anim-counter').textContent, document.getElementById('anim-description').textContent]")
+        n = int(re.match(r"step (\d+)", step)[1]) - 1
+        if f"row index {n // 14}, column index {n % 14}:" in caption:
+            seen.add(n)
+        page.wait_for_timeout(250)
+    pause(page)
+    assert len(seen) >= 3
+
+
+def test_shared_link_reopens_exactly_the_view(page, browser, server):
+    open_app(page, "?lang=en&model=fashion")
+    pick_example(page, 12)
+    choose(page, "conv1_2", 5)
+    page.select_option("#anim-focus", "7")
+    page.select_option("#anim-speed", "50")
+    fc1 = page.locator('section.layer[data-layer="pool2"] canvas').nth(3)
+    fc1.scroll_into_view_if_needed()
+    fc1.click(position={"x": 1, "y": 1})
+    expect(page.locator("#detail-body .heading")).to_contain_text("pool2, neuron [3, ")
+    selected = page.locator("#detail-body .heading strong").inner_text()
+    go_to(page, 1)
+    choose(page, "conv1_2", 5)
+    page.select_option("#anim-focus", "7")
+    go_to(page, 50)
+    shown = description(page)
+    again = new_page(browser, server, viewport={"width": 1366, "height": 768})
+    again.goto(page.url)
+    again.wait_for_selector("body[data-ready=true]")
+    expect(again.locator("#anim-counter")).to_have_text(page.locator("#anim-counter").inner_text())
+    assert description(again) == shown
+    assert again.locator("#anim-focus").input_value() == "7"
+    assert again.locator("#anim-speed").input_value() == "50"
+    assert again.locator("#anim-channel").input_value() == "5"
+    expect(again.locator("#detail-body .heading strong")).to_have_text(selected)
+    ink = again.evaluate("""(() => { const c = document.getElementById('draw-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++; return dark; })()""")
+    assert ink > 500  # the input is shown on the pad, not a blank pad
+    row = again.locator('section.layer[data-layer="pool2"]').bounding_box()
+    assert 0 <= row["y"] and row["y"] + row["height"] <= 768  # scrolled to the selected part
+    again.context.close()

@@ -256,7 +256,9 @@ async function restore() {
   drawpad.show(pixels);
   await run({ json: { pixels } }, { restoring: true });
   const selected = store.get('neuron');
-  if (selected) network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
+  if (!selected) return;
+  network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
+  $('detail').classList.add('open');
 }
 
 /** Large type for a projector: every size in rem grows, the stage is drawn larger. */

@@ -44,7 +44,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
 
   els.layer.addEventListener('change', () => {
     const name = els.layer.value;
-    store.set({ layer: name, channel: name === WHOLE ? 0 : env.strongestChannel(name), neuron: null });
+    store.set({ layer: name, channel: name === WHOLE ? 0 : env.strongestChannel(name) });
     load({ start: 'strongest', autoplay: true });
   });
   els.channel.addEventListener('change', () => {
