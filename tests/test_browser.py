@@ -215,3 +215,79 @@ def test_too_large_photo_is_refused_before_upload(page, tmp_path):
     page.select_option("#lang-select", "zh")
     page.set_input_files("#file-input", str(big))
     expect(page.locator("#status")).to_have_text("这个文件有 9 MB，上限是 8 MB。请换一张小一点的照片。")
+
+
+def test_draw_with_the_keyboard(page):
+    open_app(page)
+    pad = page.locator("#draw-canvas")
+    pad.focus()
+    for _ in range(8):
+        pad.press("ArrowUp")
+    pad.press(" ")  # ink down
+    for _ in range(16):
+        pad.press("ArrowDown")
+    pad.press(" ")  # lift: the drawing is sent
+    expect(big_label(page)).to_have_text("1")
+
+
+def test_gallery_is_one_tab_stop_with_arrow_keys(page):
+    open_app(page)
+    expect(page.locator("#gallery button[tabindex='0']")).to_have_count(1)
+    page.locator("#gallery button").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#gallery button')[2]")
+    page.keyboard.press("Enter")
+    expect(big_label(page)).to_have_text(page.locator("#gallery button").nth(2).get_attribute("data-label"))
+    page.keyboard.press("Tab")  # one Tab leaves the gallery
+    assert page.evaluate("!document.activeElement.closest('#gallery')")
+
+
+def contrast(a, b):
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_focus_is_visible_everywhere(page):
+    open_app(page)
+    page.locator("#file-input").focus()
+    outline = page.evaluate("getComputedStyle(document.getElementById('dropzone')).outlineStyle")
+    assert outline == "solid"  # focus on "Upload a photo" shows on its drop zone
+    page.locator("#tool-clear").focus()
+    page.keyboard.press("Tab")
+    color = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    rgb = [int(v) for v in re.findall(r"\d+", color)[:3]]
+    assert contrast(rgb, (255, 255, 255)) >= 3
+
+
+def test_chart_text_alternative_has_every_value(page):
+    open_app(page)
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    label = page.locator("#prob-chart").get_attribute("aria-label")
+    assert label.startswith("Probability of each class:") and label.count("%") == 10
+
+
+def test_errors_are_translated_and_the_old_prediction_cleared(page, tmp_path):
+    open_app(page, "?lang=zh")
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    bad = tmp_path / "notes.png"
+    bad.write_bytes(b"this is not an image")
+    page.set_input_files("#file-input", str(bad))
+    expect(page.locator("#status")).to_have_text("这个文件不是能读取的图片（PNG、JPEG、GIF、BMP 或 WebP）。")
+    assert not re.search(r"[A-Za-z]{4,}", page.locator("#status").inner_text().replace("PNG", "").replace("JPEG", "").replace("WebP", ""))
+    expect(page.locator("#guess .big")).to_have_count(0)  # the previous answer is gone
+
+
+def test_switching_model_keeps_the_input(page):
+    open_app(page)
+    draw(page, [[(0.5, 0.15), (0.5, 0.9)]])
+    expect(big_label(page)).to_have_text("1")
+    page.select_option("#model-select", "fashion")
+    expect(big_label(page)).not_to_be_empty()  # the same drawing, classified by the new network
+    expect(page.locator(".brand p")).to_contain_text("clothing")

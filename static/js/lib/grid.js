@@ -21,7 +21,4 @@ export function paint(canvas, values, offset, rows, cols, color) {
   ctx.putImageData(image, 0, 0);
 }
 
-export const gray = (v) => {
-  const g = Math.round(255 * Math.min(1, Math.max(0, v)));
-  return [g, g, g];
-};
+export { ink as gray } from './colors.js'; // the input image: ink on paper

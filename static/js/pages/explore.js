@@ -5,7 +5,7 @@ import * as api from '../core/api.js';
 import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, decodePixels, encodePixels, types } from '../core/store.js';
 import { kindOf } from '../kinds/index.js';
-import { legendGradient } from '../lib/colors.js';
+import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
@@ -176,7 +176,7 @@ function renderColourKey() {
   };
   $('colour-key').replaceChildren(t('net.colours'), ' ',
     key(legendGradient('diverging'), t('legend.diverging')), key(legendGradient('sequential'), t('legend.sequential')),
-    key('linear-gradient(to right, #000, #fff)', t('legend.gray')));
+    key(INK_GRADIENT, t('legend.gray')));
 }
 
 function renderResult() {

@@ -15,10 +15,11 @@ test('diverging scale is centred on zero and symmetric in lightness', () => {
   assert.deepEqual(diverging(99, 5), diverging(5, 5)); // clamped
 });
 
-test('sequential scale runs viridis from 0 to max, and survives max = 0', () => {
-  assert.deepEqual(sequential(0, 2), [68, 1, 84]);
-  assert.deepEqual(sequential(2, 2), [253, 231, 37]);
-  assert.deepEqual(sequential(1, 0), [68, 1, 84]);
+test('one zero colour: the sequential scale starts at the diverging scale\'s zero, and survives max = 0', () => {
+  assert.deepEqual(sequential(0, 2), diverging(0, 5));
+  assert.deepEqual(sequential(2, 2), diverging(5, 5));
+  assert.deepEqual(sequential(1, 0), diverging(0, 5));
+  assert.deepEqual(sequential(1, 2), diverging(2.5, 5));
 });
 
 test('scaleFor picks diverging for signed values', () => {

@@ -2,7 +2,7 @@
 // neuron to see its receptive field in the layer before; click it (or press Enter on
 // a focused map) to select it: it stays marked and its arithmetic opens.
 import { t } from '../core/i18n.js';
-import { legendGradient, scaleFor } from '../lib/colors.js';
+import { INK_GRADIENT, legendGradient, scaleFor } from '../lib/colors.js';
 import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
 import { cellAt, overviewLayout } from '../lib/geometry.js';
@@ -147,7 +147,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     const scale = row.layer.kind === 'input' ? { kind: 'gray', min: 0, max: 1, color: gray } : scaleFor(row.min, row.max);
     row.canvases.forEach((canvas, c) => paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color));
     const bar = el('span', { className: 'bar' });
-    bar.style.background = scale.kind === 'gray' ? 'linear-gradient(to right, #000, #fff)' : legendGradient(scale.kind);
+    bar.style.background = scale.kind === 'gray' ? INK_GRADIENT : legendGradient(scale.kind);
     row.legend.title = t(`legend.${scale.kind}`);
     row.legend.replaceChildren(el('span', { textContent: fmt(scale.max, 1) }), bar, el('span', { textContent: fmt(scale.min, 1) }));
   }
