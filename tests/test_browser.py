@@ -291,3 +291,29 @@ def test_switching_model_keeps_the_input(page):
     page.select_option("#model-select", "fashion")
     expect(big_label(page)).not_to_be_empty()  # the same drawing, classified by the new network
     expect(page.locator(".brand p")).to_contain_text("clothing")
+
+
+def test_warnings_are_said_above_the_answer_and_invert_is_sent(page, tmp_path):
+    import json
+
+    seven = png_bytes(draw_digit("7"))
+    real = page.request.post(f"{page.base}/api/models/digits/predict",
+                             multipart={"image": {"name": "seven.png", "mimeType": "image/png", "buffer": seven}}).json()
+
+    def add_warning(route):  # the server's answer, with a warning as the photos branch sends them
+        route.fulfill(status=200, content_type="application/json",
+                      body=json.dumps({**real, "warnings": [{"code": "input.not_like_training", "params": {}}]}))
+
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_buffer or b"") if r.url.endswith("/predict") else None)
+    page.route("**/api/models/digits/predict", add_warning)
+    open_app(page)
+    photo = tmp_path / "seven.png"
+    photo.write_bytes(seven)
+    page.select_option("#invert-select", "false")
+    page.set_input_files("#file-input", str(photo))
+    expect(page.locator("#guess p.warning")).to_contain_text("does not look like the pictures the network was trained on")
+    warning, big = page.locator("#guess p.warning").bounding_box(), big_label(page).bounding_box()
+    assert warning["y"] < big["y"]  # said before the answer
+    expect(page.locator("#guess")).to_contain_text("must choose one of its 10 classes")
+    assert any(b'name="invert"' in body and b"false" in body for body in sent)

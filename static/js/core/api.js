@@ -24,7 +24,9 @@ async function call(path, options = {}) {
   return body;
 }
 
-function post(path, input, extra = {}) {
+/** input: {blob, name} or {json}, with optional options (e.g. {invert, crop}) sent beside it. */
+function post(path, input, fields = {}) {
+  const extra = { ...input.options, ...fields };
   if (input.blob) {
     const form = new FormData();
     form.append('image', input.blob, input.name || 'input.png');

@@ -107,7 +107,16 @@ mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, (file) => {
     status(t('error.tooLarge', { size: megabytes(file.size), limit: megabytes(MAX_UPLOAD) }), true);
     return;
   }
-  run({ blob: file, name: file.name || 'photo' }, { showOnPad: true });
+  run({ blob: file, name: file.name || 'photo', options: photoOptions() }, { showOnPad: true });
+});
+
+/** How to read a photo: invert its colours or not ("auto": the server decides). */
+function photoOptions() {
+  const v = $('invert-select').value;
+  return { invert: v === 'auto' ? 'auto' : v === 'true' };
+}
+$('invert-select').addEventListener('change', () => {
+  if (app.input?.blob && app.input.name !== 'drawing.png') run({ ...app.input, options: photoOptions() }, { showOnPad: true });
 });
 
 // ------------------------------------------------------------------ running

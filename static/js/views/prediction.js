@@ -4,9 +4,18 @@ import { t } from '../core/i18n.js';
 import { el } from '../lib/dom.js';
 import { percent } from '../lib/numbers.js';
 
+/** What the server noticed about the input (e.g. several blobs, no contrast), said before the answer. */
+function warnings(result) {
+  return (result.warnings ?? []).map((w) => {
+    const key = `warning.${w.code}`;
+    const text = t(key, w.params ?? {});
+    return el('p', { className: 'warning', role: 'note', textContent: text === key ? t('warning.generic') : text });
+  });
+}
+
 export function renderGuess(container, result, classLabel) {
   const [first, second] = result.top;
-  container.replaceChildren(
+  container.replaceChildren(...warnings(result),
     el('div', { className: 'top1' }, el('span', { className: 'big', textContent: classLabel(first.index) }),
       el('span', { className: 'text', textContent: `${t('result.top', { label: classLabel(first.index) })} (${percent(first.probability)})` })),
     el('p', { textContent: t('result.second', { label: classLabel(second.index), p: percent(second.probability) }) }),
