@@ -91,7 +91,7 @@ export function animation(data) {
 
   const stepOf = (neuron) => (neuron.length === 3 ? neuron[1] : Math.floor(neuron[0] / cols));
   const strongest = () => Math.floor(flatOut.indexOf(Math.max(...flatOut)) / cols);
-  return { steps: rows, draw, describe, stepOf, strongest };
+  return { steps: rows, draw, describe, stepOf, strongest, story: () => [strongest()] };
 }
 
 export function explain(e) {

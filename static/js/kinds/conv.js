@@ -63,8 +63,20 @@ export function animation(data, env) {
   const outCell = Math.max(2, Math.floor(Math.min(260 / Ho, 400 / Wo)));
   const outX = 560, outY = 40;
 
-  const at = (step) => [Math.floor(step / Wo), step % Wo];
   const inside = (r, q) => r >= 0 && r < H && q >= 0 && q < W;
+  /** Does the window at output (y, x) read any non-zero input? (an all-zero patch gives just the bias) */
+  const reads = (y, x) => {
+    for (let c = 0; c < C; c++) for (let u = 0; u < K; u++) for (let v = 0; v < K; v++) {
+      const r = y * S - P + u * D, q = x * S - P + v * D;
+      if (inside(r, q) && data.input[c][r][q] !== 0) return true;
+    }
+    return false;
+  };
+  // the output positions played, in order: all of them, or (skipZero) only those whose patch is not all zero
+  const positions = [];
+  for (let i = 0; i < Ho * Wo; i++) if (!env.skipZero || reads(Math.floor(i / Wo), i % Wo)) positions.push(i);
+  if (!positions.length) positions.push(0);
+  const at = (step) => [Math.floor(positions[step] / Wo), positions[step] % Wo];
 
   function patch(c, y, x) {
     return Array.from({ length: K }, (_, u) => Array.from({ length: K }, (_, v) => {
@@ -85,7 +97,7 @@ export function animation(data, env) {
 
   function draw(ctx, step, phase) {
     const [y, x] = at(step);
-    const [ny, nx] = at(Math.min(step + 1, Ho * Wo - 1));
+    const [ny, nx] = at(Math.min(step + 1, positions.length - 1));
     const moving = phase > 0 && ny === y; // glide along a row, jump to the next one
     const by = lerp(y, ny, moving ? phase : 0) * S;
     const bx = lerp(x, nx, moving ? phase : 0) * S;
@@ -103,7 +115,7 @@ export function animation(data, env) {
       if (labelled) text(ctx, `${c}: Σ ${fixed(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 15, { size: 12, color: COLORS.muted });
     }
     text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size: 16, weight: 600 });
-    drawMap(ctx, output, outX, outY, outCell, step + 1);
+    drawMap(ctx, output, outX, outY, outCell, positions[step] + 1);
     box(ctx, outX + x * outCell, outY + y * outCell, outCell, outCell, COLORS.hot, 3);
 
     // this step's arithmetic, for the input channel in focus
@@ -141,11 +153,18 @@ export function animation(data, env) {
   }
 
   /** The step at which neuron [c, y, x] is computed (one output position per step). */
-  const stepOf = ([, y, x]) => y * Wo + x;
+  /** The step at which neuron [c, y, x] is computed (the nearest one played when zeros are skipped). */
+  const stepOf = ([, y, x]) => {
+    const i = positions.findIndex((p) => p >= y * Wo + x);
+    return i < 0 ? positions.length - 1 : i;
+  };
   /** The strongest position of this channel: where a learner's eye goes first. */
-  const strongest = () => outFlat.indexOf(Math.max(...outFlat));
+  const strongest = () => {
+    const i = outFlat.indexOf(Math.max(...outFlat));
+    return stepOf([0, Math.floor(i / Wo), i % Wo]);
+  };
 
-  return { steps: Ho * Wo, draw, describe, stepOf, strongest };
+  return { steps: positions.length, draw, describe, stepOf, strongest, story: () => [strongest()] };
 }
 
 /** The arithmetic panel for one neuron, from the explain response. */

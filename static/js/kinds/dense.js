@@ -85,7 +85,7 @@ export function animation(data, env) {
   }
 
   // one animation per neuron: a click on a neuron opens its first contribution
-  return { steps, draw, describe, stepOf: () => 0, strongest: () => 0 };
+  return { steps, draw, describe, stepOf: () => 0, strongest: () => 0, story: () => [0, steps - 1] };
 }
 
 export function explain(e, env) {

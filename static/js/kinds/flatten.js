@@ -47,7 +47,7 @@ export function animation(data) {
 
   const stepOf = ([i]) => Math.floor(i / (H * W));
   const strongest = () => stepOf([all.indexOf(Math.max(...all))]);
-  return { steps: C, draw, describe, stepOf, strongest };
+  return { steps: C, draw, describe, stepOf, strongest, story: () => [strongest()] };
 }
 
 export function explain(e) {

@@ -70,7 +70,7 @@ export function animation(data) {
 
   const stepOf = ([, y, x]) => y * Wo + x;
   const strongest = () => data.output.flat().indexOf(Math.max(...data.output.flat()));
-  return { steps: Ho * Wo, draw, describe, stepOf, strongest };
+  return { steps: Ho * Wo, draw, describe, stepOf, strongest, story: () => [strongest()] };
 }
 
 export function explain(e) {

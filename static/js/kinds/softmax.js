@@ -52,7 +52,7 @@ export function animation(data, env) {
   /** A click on class i opens the step where its probability is computed. */
   const stepOf = ([i]) => K + 1 + i;
   const strongest = () => K + 1 + data.probabilities.indexOf(Math.max(...data.probabilities));
-  return { steps, draw, describe, stepOf, strongest };
+  return { steps, draw, describe, stepOf, strongest, story: () => [K, strongest()] }; // the sum, then the answer
 }
 
 export function explain(e, env) {

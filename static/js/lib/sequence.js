@@ -2,25 +2,18 @@
 import { t } from '../core/i18n.js';
 import { COLORS, STAGE_H, STAGE_W, text } from './stage.js';
 
-/** parts: [{layer, anim}] -> an animation with the same interface. */
+/** parts: [{layer, anim}] -> one animation of each part's story steps (anim.story(): the few
+ *  steps that tell what the layer does, e.g. its strongest output), ending on the prediction. */
 export function sequence(parts) {
-  const starts = [];
-  let total = 0;
-  for (const p of parts) {
-    starts.push(total);
-    total += p.anim.steps;
-  }
-  const find = (step) => {
-    let i = starts.length - 1;
-    while (starts[i] > step) i--;
-    return [i, step - starts[i]];
-  };
+  const steps = parts.flatMap((p, i) => p.anim.story().map((local) => [i, local]));
+  const total = steps.length;
+  const find = (step) => steps[step];
   const label = (i) => t('anim.segment', { layer: parts[i].layer, i: i + 1, n: parts.length });
   return {
     steps: total,
     draw(ctx, step, phase) {
       const [i, local] = find(step);
-      parts[i].anim.draw(ctx, local, local + 1 < parts[i].anim.steps ? phase : 0);
+      parts[i].anim.draw(ctx, local, 0);
       text(ctx, label(i), STAGE_W - 20, STAGE_H - 10, { size: 14, align: 'right', color: COLORS.muted, weight: 600 });
     },
     describe(step) {
@@ -29,5 +22,6 @@ export function sequence(parts) {
     },
     stepOf: () => 0,
     strongest: () => 0,
+    story: () => steps.map((_, k) => k),
   };
 }

@@ -30,6 +30,7 @@ const store = createStore({
   step: { type: types.int, initial: 0 },
   neuron: { type: types.neuron, initial: null }, // the selected neuron
   large: { type: types.flag, initial: false }, // large type, for a projector
+  skip: { type: types.flag, initial: false }, // conv animations skip all-zero patches
 }, browserUrl());
 
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0 };
@@ -78,7 +79,7 @@ const stepper = mountStepper({
   channelLabel: $('anim-channel-label'), focus: $('anim-focus'), play: $('anim-play'), back: $('anim-back'),
   forward: $('anim-forward'), start: $('anim-start'), end: $('anim-end'), scrub: $('anim-scrub'),
   counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'), gifShort: $('anim-gif-short'),
-  status: $('anim-status'), description: $('anim-description'),
+  status: $('anim-status'), description: $('anim-description'), skip: $('anim-skip'),
 }, { store, env, fetchAnimation: (layer, channel) => api.animate(app.model.id, app.input, layer, channel) });
 
 const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip'),

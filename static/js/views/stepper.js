@@ -45,11 +45,17 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   els.layer.addEventListener('change', () => {
     const name = els.layer.value;
     store.set({ layer: name, channel: name === WHOLE ? 0 : env.strongestChannel(name) });
+    if (name === WHOLE) store.set({ speed: 1 }); // the story: one meaningful step a second
     load({ start: 'strongest', autoplay: true });
   });
   els.channel.addEventListener('change', () => {
     store.set({ channel: Number(els.channel.value) });
     load({ step: player.state().step });
+  });
+  els.skip.checked = store.get('skip');
+  els.skip.addEventListener('change', () => {
+    store.set({ skip: els.skip.checked });
+    load({ start: 'strongest' });
   });
   els.focus.addEventListener('change', () => {
     store.set({ focus: Number(els.focus.value) });
@@ -112,7 +118,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   async function animationOf(name, channel) {
     const data = await fetchAnimation(name, channel);
     return kindOf(spec(name).kind).animation(data, {
-      classLabel: env.classLabelFor(name), get focus() { return store.get('focus'); } });
+      classLabel: env.classLabelFor(name), skipZero: store.get('skip'), get focus() { return store.get('focus'); } });
   }
 
   /** Fetch and show the current layer; start at `step`, a neuron's step, or the strongest one. */
