@@ -317,3 +317,25 @@ def test_warnings_are_said_above_the_answer_and_invert_is_sent(page, tmp_path):
     assert warning["y"] < big["y"]  # said before the answer
     expect(page.locator("#guess")).to_contain_text("must choose one of its 10 classes")
     assert any(b'name="invert"' in body and b"false" in body for body in sent)
+
+
+def test_probability_chart_updates_within_5_ms(page):
+    """The per-stroke chart is plain DOM bars: median update incl. style and layout <= 5 ms."""
+    open_app(page)
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    times = page.evaluate("""async () => {
+        const { renderChart } = await import('/static/js/views/prediction.js');
+        const chart = document.getElementById('prob-chart');
+        const out = [];
+        for (let k = 0; k < 100; k++) {
+            const p = Array.from({ length: 10 }, (_, i) => (i === k % 10 ? 5 : 1) / 14);
+            const t0 = performance.now();
+            renderChart(chart, p, [...'0123456789'], k % 10);
+            getComputedStyle(chart.lastChild.children[1].firstChild).width;  // force style and layout
+            out.push(performance.now() - t0);
+        }
+        return out.sort((a, b) => a - b); }""")
+    median = times[len(times) // 2]
+    print(f"chart update: min {times[0]:.2f} ms, median {median:.2f} ms, max {times[-1]:.2f} ms")
+    assert median <= 5
