@@ -4,7 +4,7 @@
 import * as api from '../core/api.js';
 import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, decodePixels, encodePixels, types } from '../core/store.js';
-import { kindOf } from '../kinds/index.js';
+import { classLayers, strongestOf } from '../kinds/index.js';
 import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
@@ -40,37 +40,15 @@ function classLabel(i) {
   return app.model.class_names?.[language()]?.[i] ?? app.model.classes[i];
 }
 
-/** Class names only for the layers whose neurons are the classes: the output layer and the
- *  element-wise layers after it (a 16-neuron hidden layer gets none). */
-function classLabelFor(name) {
-  const layers = app.architecture?.layers ?? [];
-  const K = app.model.classes.length;
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const shape = layers[i].output_shape;
-    if (shape.length !== 1 || shape[0] !== K) return null;
-    if (layers[i].name === name) return classLabel;
-    if (layers[i].kind === 'dense') return null; // the layer before the output's dense holds no classes
-  }
-  return null;
-}
+const classLabelFor = (name) => (classLayers(app.architecture, app.model.classes.length).has(name) ? classLabel : null);
 
 function status(message, isError = false) {
   $('status').textContent = message || '';
   $('status').classList.toggle('error', isError);
 }
 
-/** The channel (or neuron) of a layer that responds most to the current input. */
-function strongestChannel(name) {
-  const spec = app.architecture.layers.find((l) => l.name === name);
-  const layer = app.result?.layers.find((l) => l.name === name);
-  const count = kindOf(spec.kind).channels(spec);
-  if (!layer || !count) return 0;
-  const { data } = decodeArray(layer.output);
-  const per = data.length / count;
-  let best = 0;
-  for (let i = 1; i < data.length; i++) if (data[i] > data[best]) best = i;
-  return Math.floor(best / per);
-}
+const strongestChannel = (name) => strongestOf(app.architecture.layers.find((l) => l.name === name),
+  app.result?.layers.find((l) => l.name === name));
 
 const env = { strongestChannel, classLabelFor, errorText: (e) => errorText(e, MAX_UPLOAD) };
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { diverging, scaleFor, sequential, textOn } from '../lib/colors.js';
 import { decodeArray, halfToFloat } from '../lib/f16.js';
 import { cellAt, overviewLayout, unflatten } from '../lib/geometry.js';
-import { KINDS, kindOf } from '../kinds/index.js';
+import { KINDS, classLayers, kindOf, strongestOf } from '../kinds/index.js';
 
 const receptiveField = (layer, neuron) => kindOf(layer.kind).field(layer, neuron);
 
@@ -184,4 +184,19 @@ test('neuron in the URL', () => {
   assert.deepEqual(parseNeuron('conv2:3,4,5'), { layer: 'conv2', neuron: [3, 4, 5] });
   assert.deepEqual(parseNeuron('fc1:7'), { layer: 'fc1', neuron: [7] });
   assert.equal(parseNeuron('fc1:'), null);
+});
+
+test('class names only on the output layer and what follows it', () => {
+  const layer = (name, kind, n) => ({ name, kind, output_shape: [n] });
+  const arch = { layers: [layer('fc1', 'dense', 16), layer('relu1', 'relu', 16), layer('fc2', 'dense', 10), layer('softmax', 'softmax', 10)] };
+  assert.deepEqual([...classLayers(arch, 10)].sort(), ['fc2', 'softmax']);
+  const tiny = { layers: [layer('fc1', 'dense', 10), layer('relu1', 'relu', 10), layer('fc2', 'dense', 10)] };
+  assert.deepEqual([...classLayers(tiny, 10)], ['fc2']); // a 10-neuron hidden layer is not the classes
+});
+
+test('the strongest channel of a layer', () => {
+  const spec = { kind: 'conv', output_shape: [3, 1, 2] };
+  assert.equal(strongestOf(spec, { output: [[[0, 1]], [[5, 0]], [[2, 2]]] }), 1);
+  assert.equal(strongestOf({ kind: 'flatten', output_shape: [6] }, { output: [1, 2] }), 0);
+  assert.equal(strongestOf(spec, undefined), 0);
 });

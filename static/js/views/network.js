@@ -192,7 +192,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** Mark the selected neuron (or none). */
   function mark(layerName, neuron) {
-    const row = rows.find((r) => r.layer.name === layerName);
+    const row = rows.find((r) => r.layer.kind !== 'input' && r.layer.name === layerName);
     selected = row && neuron ? { row, neuron } : null;
     remark();
   }
@@ -225,6 +225,6 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   }
 
   /** The element showing a layer (to scroll a shared link's selection into view). */
-  const rowElement = (name) => rows.find((r) => r.layer.name === name)?.el;
+  const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
   return { setModel, setResult, clear, mark, rowElement };
 }

@@ -166,6 +166,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       }
       input = null;
       anim = null;
+      if (layer() !== WHOLE) fillChannels(); // the choices are there before any input
       player.load(0);
       showEmpty();
     },
