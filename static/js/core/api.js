@@ -1,8 +1,9 @@
 // Talking to the server. An input is either a file (an upload or the drawing,
 // sent as multipart) or a JSON body ({pixels} for gallery images).
 
+/** An error from the server: its English message, HTTP status, stable code and params
+ *  (the page translates code + params with its catalog key error.<code>). */
 export class ApiError extends Error {
-  /** message: the server's English message; code and params: for the page's catalog (error.<code>). */
   constructor(message, status, code = null, params = {}) {
     super(message);
     this.status = status;
@@ -16,14 +17,16 @@ export async function call(path, options = {}) {
   try {
     response = await fetch(path, options);
   } catch (e) {
-    throw new ApiError(null, 0); // network failure: the caller shows a translated message
+    throw new ApiError('network', 0, 'network'); // the caller shows a translated message
   }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status, body.code, body.params);
+  if (!response.ok) throw new ApiError(body.error || response.statusText, response.status, body.code ?? null, body.params ?? {});
   return body;
 }
 
-export function post(path, input, extra = {}) {
+/** input: {blob, name} or {json}, with optional options (e.g. {invert, crop}) sent beside it. */
+export function post(path, input, fields = {}) {
+  const extra = { ...input.options, ...fields };
   if (input.blob) {
     const form = new FormData();
     form.append('image', input.blob, input.name || 'input.png');

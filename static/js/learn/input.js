@@ -5,7 +5,7 @@ import * as api from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { decodeArray } from '../lib/f16.js';
 import { percent } from '../lib/grid.js';
-import { decodePixels, encodePixels } from '../core/state.js';
+import { decodePixels, encodePixels } from '../core/store.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { imagePixels } from '../views/gallery.js';
 

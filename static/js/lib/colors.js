@@ -1,10 +1,9 @@
-// Colour scales, colour-blind safe: viridis for non-negative values, and a
-// purple–white–orange diverging scale (PuOr) centred on zero for signed ones.
+// The colour policy, colour-blind safe: one zero colour everywhere (near white), purple for
+// negative and orange for positive values (PuOr). Signed values get the diverging scale
+// centred on zero; non-negative ones (after ReLU, pooling, softmax) its orange half, so 0
+// looks the same in every layer and orange always means "positive". The input image is ink
+// on paper, as on the drawing pad: 0 white, 1 black.
 
-const VIRIDIS = [
-  [68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142],
-  [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37],
-];
 const PUOR = [ // negative (purple) ... zero (near white) ... positive (orange)
   [45, 0, 75], [84, 39, 136], [128, 115, 172], [178, 171, 210], [216, 218, 235],
   [247, 247, 247], [254, 224, 182], [253, 184, 99], [224, 130, 20], [179, 88, 6], [127, 59, 8],
@@ -18,10 +17,19 @@ function interpolate(stops, t) {
   return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f));
 }
 
-/** Sequential: value in [0, max] -> [r, g, b]. */
+const POSITIVE = PUOR.slice(5); // white ... dark orange
+
+/** Sequential: value in [0, max] -> [r, g, b] (0 is the same white as the diverging scale's 0). */
 export function sequential(value, max) {
-  return interpolate(VIRIDIS, max > 0 ? value / max : 0);
+  return interpolate(POSITIVE, max > 0 ? value / max : 0);
 }
+
+/** Ink on paper: 0 white, 1 black (the network input, as drawn on the pad). */
+export function ink(v) {
+  const g = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
+  return [g, g, g];
+}
+export const INK_GRADIENT = 'linear-gradient(to right, #fff, #000)';
 
 /** Diverging, centred on zero: value in [-limit, limit] -> [r, g, b]. */
 export function diverging(value, limit) {
@@ -39,7 +47,7 @@ export function scaleFor(min, max) {
 
 /** CSS gradient for a legend of the scale. */
 export function legendGradient(kind) {
-  const stops = kind === 'diverging' ? PUOR : VIRIDIS;
+  const stops = kind === 'diverging' ? PUOR : POSITIVE;
   return `linear-gradient(to right, ${stops.map((c, i) => `rgb(${c.join(',')}) ${(100 * i / (stops.length - 1)).toFixed(1)}%`).join(', ')})`;
 }
 

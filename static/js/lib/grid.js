@@ -1,5 +1,6 @@
 // Drawing arrays of values as heatmaps on canvases: one canvas pixel per value,
-// scaled up by CSS with crisp (pixelated) edges.
+// scaled up by CSS with crisp (pixelated) edges. fmt/percent live in numbers.js.
+export { fmt, percent } from './numbers.js';
 
 /** Fill `canvas` (rows x cols) with values[offset ...] coloured by `color(v) -> [r, g, b]`. */
 export function paint(canvas, values, offset, rows, cols, color) {
@@ -20,23 +21,7 @@ export function paint(canvas, values, offset, rows, cols, color) {
   ctx.putImageData(image, 0, 0);
 }
 
-export const gray = (v) => {
-  const g = Math.round(255 * Math.min(1, Math.max(0, v)));
-  return [g, g, g];
-};
-
-/** Format a number for people: a few significant digits; a non-zero value that would
- *  round to 0 is shown in e-notation instead, so nothing non-zero ever reads as 0. */
-export function fmt(v, digits = 3) {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  const decimals = abs >= 100 ? 1 : abs >= 1 ? digits : digits + 1;
-  if (abs < 0.5 * 10 ** -decimals) return v.toExponential(1);
-  return v.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
-
-export const percent = (p) => `${(100 * p).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)}%`;
+export { ink as gray } from './colors.js'; // the input image: ink on paper
 
 /** A whole count for people, grouped in thousands: 138344128 -> "138,344,128". */
 export const count = (n) => Math.round(n).toLocaleString('en-US');

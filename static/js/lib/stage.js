@@ -1,7 +1,7 @@
 // Drawing helpers for the animation stage: one canvas, drawn in logical pixels.
 // Maps are rendered once to small offscreen canvases and scaled up crisply.
 import { textOn } from './colors.js';
-import { fmt } from './grid.js';
+import { fixed } from './numbers.js';
 
 /** Every animation draws on one stage of this many logical pixels. */
 export const STAGE_W = 1000;
@@ -70,8 +70,8 @@ export function text(ctx, str, x, y, { size = 15, color = COLORS.ink, align = 'l
   ctx.fillText(str, x, y);
 }
 
-/** A grid of numbers; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
-export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color = null, size = 12 } = {}) {
+/** A grid of numbers with `decimals` decimals; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
+export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color = null, size = 12, decimals = 2 } = {}) {
   values.forEach((row, r) => row.forEach((v, c) => {
     const kind = mark(r, c);
     const bg = kind === 'pad' ? [217, 217, 217] : color ? color(v) : [255, 255, 255];
@@ -81,7 +81,7 @@ export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color =
     ctx.lineWidth = 1;
     ctx.strokeRect(x + c * cw + 0.5, y + r * ch + 0.5, cw - 1, ch - 1);
     if (kind === 'win') box(ctx, x + c * cw + 1.5, y + r * ch + 1.5, cw - 3, ch - 3, COLORS.hot, 3);
-    text(ctx, fmt(v, 2), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
+    text(ctx, fixed(v, decimals), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
       size, align: 'center', baseline: 'middle', color: kind === 'pad' ? '#777' : textOn(bg), weight: kind === 'win' ? 700 : 400,
     });
   }));

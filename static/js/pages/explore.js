@@ -1,10 +1,12 @@
-// cnnviz page: wires the views to the API. Every number drawn comes from the
-// server's engine; the browser only decodes and draws.
+// The Explore page's entry: one typed store (mirrored in the URL), the views wired to
+// it, and every request to the server. Every number drawn comes from the server's
+// engine; the browser only decodes, formats and draws.
 import * as api from '../core/api.js';
 import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { browserUrl, createStore, decodePixels, encodePixels, types } from '../core/store.js';
+import { classLayers, strongestOf } from '../kinds/index.js';
+import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
-import { stepFor } from '../lib/geometry.js';
-import { decodePixels, encodePixels, formatNeuron, parseNeuron, readState, writeState } from '../core/state.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { renderGallery } from '../views/gallery.js';
@@ -12,69 +14,62 @@ import { mountNetwork } from '../views/network.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
 import { mountUpload } from '../views/upload.js';
+import { mountBackward } from '../backward/view.js';
+import { errorText, megabytes } from '../core/errors.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
-const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(1).replace(/\.0$/, '');
-const app = {
-  models: [], model: null, architecture: null, examples: [],
-  input: null, result: null, selection: null, explanation: null, seq: 0,
-};
+
+const store = createStore({
+  model: { type: types.text, initial: null },
+  lang: { type: types.text, initial: null },
+  input: { type: types.text, initial: null }, // the network input, one byte per pixel
+  layer: { type: types.text, initial: null }, // the stepper's layer, or '*' for the whole pass
+  channel: { type: types.int, initial: 0 },
+  focus: { type: types.int, initial: 0 }, // the input channel shown in a conv animation
+  speed: { type: types.int, initial: 10 },
+  step: { type: types.int, initial: 0 },
+  neuron: { type: types.neuron, initial: null }, // the selected neuron
+  large: { type: types.flag, initial: false }, // large type, for a projector
+  skip: { type: types.flag, initial: false }, // conv animations skip all-zero patches
+}, browserUrl());
+
+const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0,
+  galleryLabel: null }; // the true class of the gallery image on show: how it learns' default right answer
 
 /** A class's name in the page's language, from the model file (class_names), else its own name. */
 function classLabel(i) {
   return app.model.class_names?.[language()]?.[i] ?? app.model.classes[i];
 }
 
+const classLabelFor = (name) => (classLayers(app.architecture, app.model.classes.length).has(name) ? classLabel : null);
+
 function status(message, isError = false) {
-  const el = $('status');
-  el.textContent = message || '';
-  el.classList.toggle('error', isError);
+  $('status').textContent = message || '';
+  $('status').classList.toggle('error', isError);
 }
 
-function errorText(error) {
-  if (error.status === 413) return t('error.overLimit', { limit: megabytes(MAX_UPLOAD) });
-  return error.status ? t('error.server', { message: error.message }) : t('error.network');
-}
+const strongestChannel = (name) => strongestOf(app.architecture.layers.find((l) => l.name === name),
+  app.result?.layers.find((l) => l.name === name));
 
-/** The channel (or unit) of a layer that responds most to the current input. */
-function strongestChannel(name) {
-  const spec = app.architecture.layers.find((l) => l.name === name);
-  const layer = app.result?.layers.find((l) => l.name === name);
-  if (!layer || !(spec.output_shape.length === 3 || spec.kind === 'dense')) return 0;
-  const { data } = decodeArray(layer.output);
-  const n = spec.output_shape[0];
-  const per = data.length / n;
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let c = 0; c < n; c++) {
-    for (let i = c * per; i < (c + 1) * per; i++) {
-      if (data[i] > bestValue) [bestValue, best] = [data[i], c];
-    }
-  }
-  return best;
-}
+const env = { strongestChannel, classLabelFor, errorText: (e) => errorText(e, MAX_UPLOAD) };
 
 const stepper = mountStepper({
   panel: $('stepper'), canvas: $('anim-canvas'), layer: $('anim-layer'), channel: $('anim-channel'),
   channelLabel: $('anim-channel-label'), focus: $('anim-focus'), play: $('anim-play'), back: $('anim-back'),
   forward: $('anim-forward'), start: $('anim-start'), end: $('anim-end'), scrub: $('anim-scrub'),
-  counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'),
-  status: $('anim-status'), description: $('anim-description'),
-}, {
-  classLabel: (i) => classLabel(i),
-  pickChannel: strongestChannel,
-  onState: (s) => writeState({ layer: s.layer, channel: String(s.channel), step: String(s.step) }),
-});
+  counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'), gifShort: $('anim-gif-short'),
+  status: $('anim-status'), description: $('anim-description'), skip: $('anim-skip'),
+}, { store, env, fetchAnimation: (layer, channel) => api.animate(app.model.id, app.input, layer, channel) });
 
-const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip') }, {
+const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip'),
+  zoomButtons: { in: $('net-zoom-in'), out: $('net-zoom-out') } }, {
+  classLabelFor,
   onSelect: (layer, neuron) => {
-    explainNeuron(layer, neuron);
-    const spec = app.architecture.layers.find((l) => l.name === layer);
-    const perChannel = spec.output_shape.length === 3 || spec.kind === 'dense';
-    stepper.open({ layer, channel: perChannel ? neuron[0] : 0, step: stepFor(spec, neuron) });
+    store.set({ neuron: { layer, neuron } });
+    explainNeuron({ reveal: true });
+    stepper.open(layer, neuron);
   },
-  classLabel: (i) => classLabel(i),
 });
 
 const drawpad = mountDrawpad({
@@ -93,43 +88,93 @@ mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, (file) => {
     status(t('error.tooLarge', { size: megabytes(file.size), limit: megabytes(MAX_UPLOAD) }), true);
     return;
   }
-  drawpad.clear();
-  run({ blob: file, name: file.name || 'photo' });
+  run({ blob: file, name: file.name || 'photo', options: photoOptions() }, { showOnPad: true });
+});
+
+/** How to read a photo: invert its colours or not ("auto": the server decides). */
+function photoOptions() {
+  const v = $('invert-select').value;
+  return { invert: v === 'auto' ? 'auto' : v === 'true' };
+}
+$('invert-select').addEventListener('change', () => {
+  if (app.input?.blob && app.input.name !== 'drawing.png') run({ ...app.input, options: photoOptions() }, { showOnPad: true });
+});
+
+// How it learns (issue 12): the backward pass and one step, on what the page shows now.
+const backward = mountBackward($('backward'), {
+  current: () => ({ model: app.model, architecture: app.architecture, input: app.input, result: app.result,
+    label: app.input?.json ? app.galleryLabel : null }),
+  classLabel: (i) => classLabel(i),
 });
 
 // ------------------------------------------------------------------ running
-async function run(input) {
+async function run(input, { showOnPad = false, restoring = false } = {}) {
   app.input = input;
   const seq = ++app.seq;
   status(t('loading'));
   try {
     const result = await api.predict(app.model.id, input);
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
-    const first = !app.result;
+    const first = !app.result && !restoring;
     app.result = result;
     status('');
+    const { shape, data } = decodeArray(result.input);
+    const [h, w] = shape.slice(-2);
+    if (showOnPad) drawpad.show(Array.from({ length: h }, (_, y) => Array.from(data.slice(y * w, (y + 1) * w))));
     renderResult();
-    writeState({ input: encodePixels(decodeArray(result.input).data) });
-    stepper.setInput(input, { autoplay: first });
-    if (app.selection) await explainNeuron(app.selection.layer, app.selection.neuron);
+    backward.update();
+    store.set({ input: encodePixels(data) });
+    stepper.setInput(input, { first });
+    if (store.get('neuron')) await explainNeuron();
   } catch (error) {
-    if (seq === app.seq) status(errorText(error), true);
+    if (seq !== app.seq) return;
+    clearResult({ keepInput: true });
+    status(env.errorText(error), true);
   }
 }
 
-async function explainNeuron(layer, neuron) {
-  app.selection = { layer, neuron };
-  writeState({ neuron: formatNeuron(layer, neuron) });
-  if (!app.input) return;
+async function explainNeuron({ reveal = false } = {}) {
+  const selected = store.get('neuron');
+  if (!app.input || !selected) return;
+  network.mark(selected.layer, selected.neuron);
   const seq = app.seq;
+  const mine = ++app.explainSeq; // a later click wins over an earlier answer that arrives late
   try {
-    const explanation = await api.explain(app.model.id, app.input, layer, neuron);
-    if (seq !== app.seq) return;
+    const explanation = await api.explain(app.model.id, app.input, selected.layer, selected.neuron);
+    if (seq !== app.seq || mine !== app.explainSeq) return;
     app.explanation = explanation;
-    renderDetail($('detail-body'), explanation, classLabel);
+    renderDetail($('detail-body'), explanation, { classLabel: classLabelFor(explanation.layer) });
+    if (reveal) revealDetail();
   } catch (error) {
-    status(errorText(error), true);
+    status(env.errorText(error), true);
   }
+}
+
+/** Bring the arithmetic into view where the learner is: beside the network on wide
+ *  screens, a sheet over the bottom of the screen on narrow ones. */
+function revealDetail() {
+  const panel = $('detail');
+  panel.classList.add('open');
+  if (getComputedStyle(panel).position === 'fixed') return;
+  const r = panel.getBoundingClientRect();
+  if (r.top < 0 || r.top > innerHeight * 0.6) panel.scrollIntoView({ block: 'start', behavior: 'instant' });
+}
+$('detail-close').addEventListener('click', () => $('detail').classList.remove('open'));
+
+/** What the colours mean, once for the whole network. */
+function renderColourKey() {
+  const key = (gradient, text) => {
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.style.background = gradient;
+    const item = document.createElement('span');
+    item.className = 'legend-key';
+    item.append(bar, text);
+    return item;
+  };
+  $('colour-key').replaceChildren(t('net.colours'), ' ',
+    key(legendGradient('diverging'), t('legend.diverging')), key(legendGradient('sequential'), t('legend.sequential')),
+    key(INK_GRADIENT, t('legend.gray')));
 }
 
 function renderResult() {
@@ -141,37 +186,44 @@ function renderResult() {
   performance.mark('cnnviz:rendered');
 }
 
-function clearResult() {
+function clearResult({ keepInput = false } = {}) {
   app.seq++;
-  app.input = app.result = app.explanation = app.selection = null;
-  writeState({ input: null, neuron: null, step: null });
+  if (!keepInput) app.input = null;
+  app.result = app.explanation = null;
+  store.set({ input: null, neuron: null, step: 0 });
   stepper.clear();
   status('');
   clearGuess($('guess'), $('prob-chart'));
   $('prep-strip').replaceChildren();
   clearDetail($('detail-body'));
   network.clear();
+  network.mark(null);
 }
 
 // ------------------------------------------------------------ models, language
 async function loadModel(id) {
+  const input = app.input;
   app.model = app.models.find((m) => m.id === id) || app.models[0];
   [app.architecture, app.examples] = await Promise.all([
     api.getModel(app.model.id), api.getExamples(app.model.id).then((r) => r.examples)]);
-  drawpad.clear();
   clearResult();
+  store.set({ model: app.model.id });
   renderModel();
-  writeState({ model: app.model.id });
+  if (input) await run(input); // the same drawing or photo, refitted for the new network
 }
 
 function renderModel() {
+  renderColourKey();
   network.setModel(app.architecture);
   stepper.setModel(app.architecture);
-  renderGallery($('gallery'), app.examples, classLabel, (pixels) => {
-    drawpad.clear();
+  renderGallery($('gallery'), app.examples, classLabel, (pixels, example) => {
+    drawpad.show(pixels);
+    app.galleryLabel = example.label;
     run({ json: { pixels } });
   });
-  $('draw-hint').textContent = t(app.model.id === 'fashion' ? 'draw.hint.fashion' : 'draw.hint');
+  $('draw-hint').textContent = t(`draw.hint.${app.model.id}`) === `draw.hint.${app.model.id}` ? t('draw.hint') : t(`draw.hint.${app.model.id}`);
+  document.querySelector('.brand p').textContent = t(`explore.tagline.${app.model.id}`) === `explore.tagline.${app.model.id}`
+    ? t('explore.tagline') : t(`explore.tagline.${app.model.id}`);
 }
 
 function fillSelects() {
@@ -182,63 +234,63 @@ function fillSelects() {
 function changeLanguage(lang) {
   setLanguage(lang);
   $('lang-select').value = lang;
-  writeState({ lang });
+  store.set({ lang });
   apply();
   fillSelects();
   renderModel();
   if (app.result) renderResult();
   else clearGuess($('guess'), $('prob-chart'));
-  if (app.explanation) renderDetail($('detail-body'), app.explanation, classLabel);
+  if (app.explanation) renderDetail($('detail-body'), app.explanation, { classLabel: classLabelFor(app.explanation.layer) });
   else clearDetail($('detail-body'));
+  const selected = store.get('neuron');
+  if (selected) network.mark(selected.layer, selected.neuron);
+  backward.relabel();
 }
 
-/** Reopen what a shared link or a reload shows: input, animation step, selected neuron. */
-async function restore(state) {
+/** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected neuron. */
+async function restore() {
   const [, h, w] = app.model.input_shape;
-  const pixels = state.input && decodePixels(state.input, h, w);
+  const text = store.get('input');
+  const pixels = text && decodePixels(text, h, w);
   if (!pixels) return;
-  stepper.preset({ layer: state.layer, channel: Number(state.channel) || 0, step: Number(state.step) || 0 });
-  const selected = parseNeuron(state.neuron);
-  if (selected) app.selection = selected;
-  await run({ json: { pixels } });
+  drawpad.show(pixels);
+  await run({ json: { pixels } }, { restoring: true });
+  const selected = store.get('neuron');
+  if (!selected) return;
+  network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
+  $('detail').classList.add('open');
 }
+
+/** Large type for a projector: every size in rem grows, the stage is drawn larger. */
+function applyLargeType() {
+  document.documentElement.classList.toggle('large-type', store.get('large'));
+  $('large-type').checked = store.get('large');
+  dispatchEvent(new Event('resize')); // the network refits its maps
+}
+store.subscribe((changed) => changed.includes('large') && applyLargeType());
 
 async function init() {
-  const state = readState();
-  setLanguage(state.lang in LANGUAGES ? state.lang : preferredLanguage());
+  applyLargeType();
+  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
+  $('lang-select').value = language();
+  store.set({ lang: language() });
   try {
     app.models = (await api.listModels()).models;
-    app.model = app.models.find((m) => m.id === state.model) || app.models[0];
+    app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];
     fillSelects();
-    $('lang-select').value = language();
-    writeState({ lang: language() });
+    const saved = store.snapshot(); // loadModel clears the input; a shared link restores it
     await loadModel(app.model.id);
-    await restore(state);
+    store.set({ input: saved.input, neuron: saved.neuron, step: saved.step });
+    await restore();
   } catch (error) {
-    status(errorText(error), true);
+    status(env.errorText(error), true);
   }
   $('model-select').addEventListener('change', (e) => loadModel(e.target.value));
+  $('large-type').addEventListener('change', (e) => store.set({ large: e.target.checked }));
   $('lang-select').addEventListener('change', (e) => changeLanguage(e.target.value));
   document.body.dataset.ready = 'true';
 }
 
 init();
-
-// How it learns (issue 12): a self-contained panel (static/js/backward/), fed what the page shows now.
-// It refreshes when a new prediction is shown and rebuilds its text when the page's language changes.
-import { mountBackward } from '../backward/view.js';
-
-let galleryLabel = null; // the true class of the gallery image picked last (the default right answer)
-$('gallery').addEventListener('click', (e) => {
-  const label = e.target.closest('button[data-label]')?.dataset.label;
-  galleryLabel = label == null ? null : Number(label);
-}, true);
-const backward = mountBackward($('backward'), {
-  current: () => ({ model: app.model, architecture: app.architecture, input: app.input, result: app.result,
-    label: app.input?.json ? galleryLabel : null }),
-  classLabel: (i) => classLabel(i),
-});
-new MutationObserver(() => app.result && backward.update()).observe($('guess'), { childList: true });
-new MutationObserver(() => backward.relabel()).observe(document.documentElement, { attributeFilter: ['lang'] });

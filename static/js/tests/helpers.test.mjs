@@ -3,7 +3,10 @@ import { test } from 'node:test';
 
 import { diverging, scaleFor, sequential, textOn } from '../lib/colors.js';
 import { decodeArray, halfToFloat } from '../lib/f16.js';
-import { cellAt, receptiveField, unflatten, vectorColumns } from '../lib/geometry.js';
+import { cellAt, overviewLayout, unflatten } from '../lib/geometry.js';
+import { KINDS, classLayers, kindOf, strongestOf } from '../kinds/index.js';
+
+const receptiveField = (layer, neuron) => kindOf(layer.kind).field(layer, neuron);
 
 test('diverging scale is centred on zero and symmetric in lightness', () => {
   assert.deepEqual(diverging(0, 5), [247, 247, 247]);
@@ -12,10 +15,11 @@ test('diverging scale is centred on zero and symmetric in lightness', () => {
   assert.deepEqual(diverging(99, 5), diverging(5, 5)); // clamped
 });
 
-test('sequential scale runs viridis from 0 to max, and survives max = 0', () => {
-  assert.deepEqual(sequential(0, 2), [68, 1, 84]);
-  assert.deepEqual(sequential(2, 2), [253, 231, 37]);
-  assert.deepEqual(sequential(1, 0), [68, 1, 84]);
+test('one zero colour: the sequential scale starts at the diverging scale\'s zero, and survives max = 0', () => {
+  assert.deepEqual(sequential(0, 2), diverging(0, 5));
+  assert.deepEqual(sequential(2, 2), diverging(5, 5));
+  assert.deepEqual(sequential(1, 0), diverging(0, 5));
+  assert.deepEqual(sequential(1, 2), diverging(2.5, 5));
 });
 
 test('scaleFor picks diverging for signed values', () => {
@@ -58,13 +62,18 @@ test('pooling, flatten, elementwise and dense fields', () => {
   assert.equal(receptiveField({ kind: 'dense', input_shape: [400] }, [3]).all, true);
 });
 
-test('cellAt and vector layout', () => {
+test('cellAt and the overview layout', () => {
   assert.deepEqual(cellAt(13, 7, 3, 28, 28), [2, 4]);
   assert.equal(cellAt(-1, 7, 3, 28, 28), null);
   assert.equal(cellAt(84, 0, 3, 28, 28), null);
-  assert.equal(vectorColumns(10), 10);
-  assert.equal(vectorColumns(120), 20);
-  assert.equal(vectorColumns(400), 25);
+  // every layer of both models fits a 440 px tall overview
+  for (const shape of [[6, 28, 28], [16, 10, 10], [16, 26, 26], [32, 4, 4], [32, 10, 10], [400], [120], [10]]) {
+    const lay = overviewLayout(shape, 440);
+    const mapRows = Math.ceil(lay.maps / lay.mapCols);
+    assert.ok(mapRows * (lay.rows * lay.cell + 6) <= 440 + 6, `${shape} is too tall`);
+    assert.ok(lay.cell >= 1 && lay.rows * lay.cols >= lay.size);
+  }
+  assert.deepEqual(overviewLayout([10], 440), { maps: 1, mapCols: 1, rows: 10, cols: 1, cell: 28, size: 10, vector: true });
 });
 
 import { catalogKeys, preferredLanguage, setLanguage, t } from '../core/i18n.js';
@@ -86,23 +95,80 @@ test('language preference and interpolation', () => {
 });
 
 import { fmt, percent } from '../lib/grid.js';
+import { decimalsFor, exact, fixed, parseShown } from '../lib/numbers.js';
 
-test('number formatting for people', () => {
+test('number policy: no e-notation, nothing non-zero reads as 0, same decimals in a formula', () => {
   assert.equal(fmt(0.123456), '0.1235');
-  assert.equal(fmt(-2.5), '-2.5');
-  assert.equal(fmt(1234.56), '1234.6');
-  assert.equal(fmt(-0.00001), '-1.0e-5');
+  assert.equal(fmt(-2.5), '\u22122.5');
+  assert.equal(fmt(1234.56), '1235');
+  assert.equal(fmt(-0.00001), '≈0');
+  assert.equal(fmt(8.8e-14), '≈0');
   assert.equal(fmt(0), '0');
   assert.equal(fmt(-0), '0');
-  assert.equal(fmt(-0.0004, 2), '-4.0e-4');
   assert.equal(fmt(0.0006, 2), '0.001');
   assert.equal(fmt(3), '3');
-  assert.equal(percent(0.5), '50.0%');
-  assert.equal(percent(0.99999), '100.00%');
+  assert.equal(decimalsFor([3.469, -0.0012, 0.5]), 3);
+  assert.equal(decimalsFor([23.74]), 2);
+  assert.equal(decimalsFor([0.02, 0.5]), 4);
+  assert.equal(decimalsFor([0]), 1);
+  assert.equal(fixed(0.5, 3), '0.500');
+  assert.equal(fixed(-0.0001, 3), '≈0');
+  assert.equal(parseShown('\u22121.250'), -1.25);
+  assert.equal(parseShown('≈0'), 0);
+  for (const v of [3.2e-10, -1.6e-4, 6.7e-20, 23.741234, 123456.7]) assert.doesNotMatch(exact(v), /e/);
+  assert.equal(exact(3.2e-10), '0.00000000032');
 });
 
-import { decodePixels, encodePixels, formatNeuron, parseNeuron } from '../core/state.js';
-import { stepFor } from '../lib/geometry.js';
+test('probabilities never read 0% or 100% when they are not', () => {
+  assert.equal(percent(0.5), '50.0%');
+  assert.equal(percent(0.99999), '> 99.99%');
+  assert.equal(percent(3.2e-10), '< 0.01%');
+  assert.equal(percent(0.0004), '0.04%');
+  assert.equal(percent(1), '100%');
+  assert.equal(percent(0), '0%');
+});
+
+test('every layer kind has a page module with the same interface', () => {
+  for (const [kind, module] of Object.entries(KINDS)) {
+    for (const name of ['animation', 'explain', 'field', 'channels']) assert.equal(typeof module[name], 'function', `${kind}.${name}`);
+  }
+  assert.throws(() => kindOf('dropout'), /dropout/);
+  assert.equal(kindOf('conv').channels({ output_shape: [6, 28, 28] }), 6);
+  assert.equal(kindOf('relu').channels({ output_shape: [120] }), 0);
+  assert.equal(kindOf('dense').channels({ output_shape: [84] }), 84);
+});
+
+import { createStore, decodePixels, encodePixels, formatNeuron, parseNeuron, types } from '../core/store.js';
+
+const SCHEMA = {
+  model: { type: types.text, initial: null }, channel: { type: types.int, initial: 0 },
+  speed: { type: types.int, initial: 10 }, neuron: { type: types.neuron, initial: null },
+};
+
+test('the store parses its URL by type and ignores what does not parse', () => {
+  const store = createStore(SCHEMA, { search: '?model=fashion&channel=3&speed=fast&neuron=conv2:1,2,3&junk=1' });
+  assert.equal(store.get('model'), 'fashion');
+  assert.equal(store.get('channel'), 3);
+  assert.equal(store.get('speed'), 10);
+  assert.deepEqual(store.get('neuron'), { layer: 'conv2', neuron: [1, 2, 3] });
+  assert.throws(() => store.get('junk'), /unknown/);
+});
+
+test('set notifies the changed keys and writes the URL in one place', () => {
+  const urls = [];
+  const store = createStore(SCHEMA, { search: '', writeUrl: (q) => urls.push(q) });
+  const heard = [];
+  const stop = store.subscribe((changed) => heard.push(changed));
+  assert.deepEqual(store.set({ channel: 2, model: 'digits' }), ['channel', 'model']);
+  assert.deepEqual(store.set({ channel: 2 }), []); // nothing changed: nobody is told
+  store.set({ neuron: { layer: 'fc1', neuron: [7] } });
+  assert.deepEqual(heard, [['channel', 'model'], ['neuron']]);
+  assert.equal(urls.at(-1), 'model=digits&channel=2&speed=10&neuron=fc1%3A7');
+  stop();
+  store.set({ channel: 5 });
+  assert.equal(heard.length, 2);
+  assert.throws(() => store.set({ nope: 1 }), /unknown/);
+});
 
 test('pixels survive the URL exactly', () => {
   const rows = [[0, 1, 128 / 255], [7 / 255, 254 / 255, 0]];
@@ -120,14 +186,19 @@ test('neuron in the URL', () => {
   assert.equal(parseNeuron('fc1:'), null);
 });
 
-test('the animation step of a neuron', () => {
-  assert.equal(stepFor({ kind: 'conv', output_shape: [16, 10, 10] }, [3, 4, 5]), 45);
-  assert.equal(stepFor({ kind: 'maxpool', output_shape: [6, 14, 14] }, [0, 1, 2]), 16);
-  assert.equal(stepFor({ kind: 'relu', output_shape: [6, 28, 28] }, [0, 9, 2]), 9);
-  assert.equal(stepFor({ kind: 'relu', output_shape: [120] }, [45]), 2);
-  assert.equal(stepFor({ kind: 'flatten', output_shape: [400], input_shape: [16, 5, 5] }, [137]), 5);
-  assert.equal(stepFor({ kind: 'softmax', output_shape: [10] }, [7]), 7);
-  assert.equal(stepFor({ kind: 'dense', output_shape: [120] }, [7]), 0);
+test('class names only on the output layer and what follows it', () => {
+  const layer = (name, kind, n) => ({ name, kind, output_shape: [n] });
+  const arch = { layers: [layer('fc1', 'dense', 16), layer('relu1', 'relu', 16), layer('fc2', 'dense', 10), layer('softmax', 'softmax', 10)] };
+  assert.deepEqual([...classLayers(arch, 10)].sort(), ['fc2', 'softmax']);
+  const tiny = { layers: [layer('fc1', 'dense', 10), layer('relu1', 'relu', 10), layer('fc2', 'dense', 10)] };
+  assert.deepEqual([...classLayers(tiny, 10)], ['fc2']); // a 10-neuron hidden layer is not the classes
+});
+
+test('the strongest channel of a layer', () => {
+  const spec = { kind: 'conv', output_shape: [3, 1, 2] };
+  assert.equal(strongestOf(spec, { output: [[[0, 1]], [[5, 0]], [[2, 2]]] }), 1);
+  assert.equal(strongestOf({ kind: 'flatten', output_shape: [6] }, { output: [1, 2] }), 0);
+  assert.equal(strongestOf(spec, undefined), 0);
 });
 
 test('float16 arrays with a power-of-two scale (gradients) decode to value x scale', () => {

@@ -58,6 +58,55 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
   canvas.addEventListener('pointerup', end);
   canvas.addEventListener('pointercancel', end);
 
+  // Keyboard drawing: arrow keys move a pen (shown as a ring), space puts the ink down or lifts it
+  // (lifting sends the drawing, like lifting a real pen); Escape lifts without moving.
+  const cursor = document.createElement('span');
+  cursor.className = 'pen-cursor';
+  cursor.hidden = true;
+  canvas.after(cursor);
+  const nib = { x: canvas.width / 2, y: canvas.height / 2, down: false };
+  const showCursor = () => {
+    const scale = canvas.clientWidth / canvas.width;
+    cursor.hidden = false;
+    cursor.classList.toggle('down', nib.down);
+    cursor.style.left = `${canvas.offsetLeft + nib.x * scale}px`;
+    cursor.style.top = `${canvas.offsetTop + nib.y * scale}px`;
+  };
+  const lift = () => {
+    if (!nib.down) return;
+    nib.down = false;
+    send();
+  };
+  canvas.addEventListener('keydown', (e) => {
+    const step = e.shiftKey ? 4 : 12;
+    const moves = { ArrowUp: [0, -step], ArrowDown: [0, step], ArrowLeft: [-step, 0], ArrowRight: [step, 0] };
+    if (moves[e.key]) {
+      e.preventDefault();
+      const from = { x: nib.x, y: nib.y };
+      nib.x = Math.max(0, Math.min(canvas.width, nib.x + moves[e.key][0]));
+      nib.y = Math.max(0, Math.min(canvas.height, nib.y + moves[e.key][1]));
+      if (nib.down) line(from, nib);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      if (nib.down) lift();
+      else {
+        history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+        nib.down = true;
+        line(nib, nib);
+      }
+    } else if (e.key === 'Escape') {
+      lift();
+    } else {
+      return;
+    }
+    showCursor();
+  });
+  canvas.addEventListener('focus', showCursor);
+  canvas.addEventListener('blur', () => {
+    lift();
+    cursor.hidden = true;
+  });
+
   const setTool = (toEraser) => {
     erasing = toEraser;
     pen.setAttribute('aria-pressed', String(!toEraser));
@@ -78,5 +127,23 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
 
   return {
     clear: wipe,
+    /** Show what is being classified: rows of ink values in [0, 1] (1 = full ink), scaled to the pad. */
+    show(pixels) {
+      const h = pixels.length, w = pixels[0].length;
+      const small = document.createElement('canvas');
+      small.width = w;
+      small.height = h;
+      const sctx = small.getContext('2d');
+      const img = sctx.createImageData(w, h);
+      pixels.flat().forEach((v, i) => {
+        const g = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
+        img.data.set([g, g, g, 255], 4 * i);
+      });
+      sctx.putImageData(img, 0, 0);
+      wipe();
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+      history.length = 0;
+    },
   };
 }

@@ -3,8 +3,9 @@
 import { GIFEncoder, applyPalette, quantize } from '../../vendor/gifenc-1.0.3.esm.js';
 import { STAGE_H, STAGE_W } from '../lib/stage.js';
 
-export const MAX_GIF_FRAMES = 300;
-const GIF_SCALE = 0.6; // 600 x 360 px: light enough for a slide
+const MAX_FRAMES = 120; // the full version: every step, or 120 evenly spaced ones
+const SHORT_FRAMES = 24; // the short version for a slide
+const GIF_SCALE = 1.28; // 1280 x 768 px: numbers legible on a slide
 
 function download(blob, name) {
   const a = document.createElement('a');
@@ -21,12 +22,12 @@ export function exportPng(canvas, name) {
 }
 
 /** Which steps become GIF frames: all of them, or evenly spaced ones (last included) if too many. */
-export function gifSteps(steps, max = MAX_GIF_FRAMES) {
+function gifSteps(steps, max) {
   if (steps <= max) return Array.from({ length: steps }, (_, i) => i);
   return Array.from({ length: max }, (_, i) => Math.round((i * (steps - 1)) / (max - 1)));
 }
 
-export async function exportGif(anim, stepsPerSecond, name) {
+export async function exportGif(anim, stepsPerSecond, name, { short = false } = {}) {
   const [w, h] = [Math.round(STAGE_W * GIF_SCALE), Math.round(STAGE_H * GIF_SCALE)];
   const canvas = document.createElement('canvas');
   canvas.width = w;
@@ -40,13 +41,13 @@ export async function exportGif(anim, stepsPerSecond, name) {
     anim.draw(ctx, step, 0);
     return ctx.getImageData(0, 0, w, h).data;
   };
-  const chosen = gifSteps(anim.steps);
-  const delay = Math.max(40, Math.round((1000 / stepsPerSecond) * (anim.steps / chosen.length)));
+  const chosen = gifSteps(anim.steps, short ? SHORT_FRAMES : MAX_FRAMES);
+  const delay = short ? 600 : Math.max(40, Math.round((1000 / stepsPerSecond) * (anim.steps / chosen.length)));
   const palette = quantize(render(anim.steps - 1), 256); // the last frame has the most colours
   const gif = GIFEncoder();
   for (const [k, step] of chosen.entries()) {
     gif.writeFrame(applyPalette(render(step), palette), w, h, { palette: k === 0 ? palette : undefined, delay });
-    if (k % 20 === 19) await new Promise((r) => setTimeout(r)); // keep the page responsive
+    if (k % 4 === 3) await new Promise((r) => setTimeout(r)); // keep the page responsive
   }
   gif.finish();
   download(new Blob([gif.bytes()], { type: 'image/gif' }), name);

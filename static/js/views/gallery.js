@@ -18,8 +18,24 @@ export function imagePixels(img) {
   return rows;
 }
 
+/** The gallery is one tab stop: arrow keys move between examples (roving tabindex),
+ *  Enter or Space picks one. */
 export function renderGallery(container, examples, classLabel, onPick) {
   container.replaceChildren();
+  container.setAttribute('role', 'radiogroup');
+  container.setAttribute('aria-label', t('gallery.heading'));
+  container.onkeydown = (e) => {
+    const buttons = [...container.querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    const perRow = Math.max(1, Math.round(container.clientWidth / buttons[0].offsetWidth));
+    const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: perRow, ArrowUp: -perRow, Home: -i, End: buttons.length - 1 - i };
+    if (!(e.key in moves)) return;
+    e.preventDefault();
+    const next = buttons[Math.max(0, Math.min(buttons.length - 1, i + moves[e.key]))];
+    for (const b of buttons) b.tabIndex = b === next ? 0 : -1;
+    next.focus();
+  };
   for (const ex of examples) {
     const button = document.createElement('button');
     button.type = 'button';
@@ -35,7 +51,16 @@ export function renderGallery(container, examples, classLabel, onPick) {
     button.setAttribute('aria-label', label);
     button.title = label;
     button.dataset.label = ex.label;
-    button.addEventListener('click', () => onPick(imagePixels(img)));
+    button.setAttribute('role', 'radio');
+    button.setAttribute('aria-checked', 'false');
+    button.tabIndex = container.children.length ? -1 : 0;
+    button.addEventListener('click', () => {
+      for (const b of container.querySelectorAll('button')) {
+        b.setAttribute('aria-checked', String(b === button));
+        b.tabIndex = b === button ? 0 : -1;
+      }
+      onPick(imagePixels(img), ex);
+    });
     container.append(button);
   }
 }

@@ -1,96 +1,88 @@
-// The whole network at once: one row per layer, one heatmap per channel.
-// Hover a neuron to see its receptive field and connections in the layer
-// before; click it (or press Enter on a focused map) to ask for its arithmetic.
+// The whole network at once: one row per layer, one heatmap per channel. Hover a
+// neuron to see its receptive field in the layer before; click it (or press Enter on
+// a focused map) to select it: it stays marked and its arithmetic opens.
 import { t } from '../core/i18n.js';
-import { legendGradient, scaleFor } from '../lib/colors.js';
+import { INK_GRADIENT, legendGradient, scaleFor } from '../lib/colors.js';
+import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
-import { cellAt, receptiveField, vectorColumns } from '../lib/geometry.js';
+import { cellAt, overviewLayout } from '../lib/geometry.js';
 import { fmt, gray, paint } from '../lib/grid.js';
+import { createLinks } from './network-links.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
-const MAX_LINKS = 24;
+/** The height the overview's maps may take: the viewport minus the page header and the
+ *  layer headings, so the whole network is in view at once. */
+const overviewHeight = () => Math.max(160, Math.min(760, innerHeight - 300));
 
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-/** Layout of a layer's output: maps of rows x cols, or a vector wrapped in rows. */
-function layout(shape, zoom) {
-  if (shape.length === 3) {
-    const [c, h, w] = shape;
-    const cell = Math.max(2, Math.min(16, Math.round(84 / w))) * zoom;
-    return { maps: c, rows: h, cols: w, cell, size: h * w };
-  }
-  const n = shape[0];
-  const cols = vectorColumns(n);
-  return { maps: 1, rows: Math.ceil(n / cols), cols, cell: (n <= 20 ? 30 : 14) * zoom, size: n, vector: true };
-}
-
-export function mountNetwork({ container, toggles, tooltip }, { onSelect, classLabel }) {
+export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onSelect, classLabelFor }) {
   let rows = [];
-  const links = document.createElementNS(SVG, 'svg');
-  links.classList.add('links');
+  let selected = null; // { row, neuron }
+  let height = overviewHeight();
+  let zoom = 1;
+  const links = createLinks(container, tooltip);
+  let resizing = null;
+  addEventListener('resize', () => { // refit the overview to the new window
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      fit();
+    }, 200);
+  });
 
   function setModel(model) {
     const input = { name: 'input', kind: 'input', output_shape: model.input_shape, parameters: 0 };
-    rows = [input, ...model.layers].map((layer, index) => ({ layer, index, zoom: 1, canvases: [] }));
-    container.replaceChildren(...rows.map(buildRow), links);
+    rows = [input, ...model.layers].map((layer, index) => ({ layer, index, canvases: [] }));
+    selected = null;
+    container.replaceChildren(...rows.map(buildRow), links.element);
     toggles.replaceChildren(...rows.map(buildToggle));
+    fit();
   }
 
   function buildRow(row) {
     const { layer } = row;
     const shape = layer.output_shape;
-    const title = el('h3', { textContent: `${layer.name === 'input' ? t('net.input') : layer.name} · ${t(`kind.${layer.kind}`)}` });
-    const meta = el('span', { className: 'meta' });
-    meta.textContent = `${shape.length === 3 ? `${shape[0]} × ${shape[1]}×${shape[2]}` : shape[0]} · ` +
-      (layer.parameters ? t('net.params', { n: layer.parameters.toLocaleString() }) : t('net.noParams'));
-    row.range = el('span', { className: 'meta' });
+    const title = el('h3', { textContent: layer.name === 'input' ? t('net.input') : layer.name,
+      title: `${t(`kind.${layer.kind}`)}: ${t(`lesson.${layer.kind}`)}` });
+    const meta = el('span', { className: 'meta', title: layer.parameters ? t('net.params', { n: layer.parameters.toLocaleString() }) : t('net.noParams'),
+      textContent: shape.length === 3 ? `${shape[0]}×\u200b${shape[1]}×${shape[2]}` : `${shape[0]}` });
     row.legend = el('span', { className: 'legend' });
-    const zoom = el('span', { className: 'zoom' },
-      el('button', { type: 'button', textContent: '−', ariaLabel: `${t('net.zoomOut')}: ${layer.name}`, onclick: () => rezoom(row, 0.5) }),
-      el('button', { type: 'button', textContent: '+', ariaLabel: `${t('net.zoomIn')}: ${layer.name}`, onclick: () => rezoom(row, 2) }));
     row.maps = el('div', { className: 'maps' });
-    row.el = el('section', { className: 'layer', ariaLabel: layer.name },
-      el('div', { className: 'layer-info' },
-        el('div', { className: 'layer-head' }, title, meta, row.range, row.legend, zoom),
-        el('p', { className: 'lesson', textContent: t(`lesson.${layer.kind}`) })),
-      row.maps);
+    row.el = el('section', { className: 'layer', ariaLabel: `${layer.name}, ${t(`kind.${layer.kind}`)}` },
+      el('div', { className: 'layer-head' }, title, meta), row.legend, row.maps);
     row.el.dataset.layer = layer.name;
-    buildMaps(row);
     return row.el;
   }
 
   function buildMaps(row) {
     const shape = row.layer.output_shape;
-    const lay = layout(shape, row.zoom);
+    const lay = overviewLayout(shape, height);
     row.layout = lay;
+    row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
     row.canvases = [];
     row.cursor = [];
     row.maps.replaceChildren();
+    const labels = lay.vector && classLabelFor(row.layer.name);
     for (let c = 0; c < lay.maps; c++) {
       const canvas = el('canvas', { tabIndex: 0, width: lay.cols, height: lay.rows });
       canvas.style.width = `${lay.cols * lay.cell}px`;
       canvas.style.height = `${lay.rows * lay.cell}px`;
       canvas.dataset.channel = c;
-      canvas.setAttribute('aria-label', lay.vector ? `${row.layer.name}, ${shape[0]}` : `${row.layer.name}, ${t('detail.channel', { c })}`);
+      canvas.setAttribute('aria-label', lay.vector ? t('net.vectorLabel', { layer: row.layer.name, n: shape[0] })
+        : t('net.mapLabel', { layer: row.layer.name, c }));
       canvas.addEventListener('mousemove', (e) => hover(row, c, e));
-      canvas.addEventListener('mouseleave', unhover);
+      canvas.addEventListener('mouseleave', links.unhover);
       canvas.addEventListener('click', (e) => {
         const neuron = neuronAt(row, c, e);
-        if (neuron) select(row, neuron);
+        if (neuron) choose(row, neuron);
       });
       canvas.addEventListener('keydown', (e) => keyboard(row, c, e));
-      canvas.addEventListener('blur', unhover);
+      canvas.addEventListener('blur', links.unhover);
       const figure = el('div', { className: 'map' }, canvas);
-      if (!lay.vector && lay.maps > 1) figure.append(el('span', { textContent: String(c) }));
-      if (lay.vector && lay.size <= 20 && classLabel) {
-        const labels = el('div', { className: 'vector-labels' });
-        labels.style.gridTemplateColumns = `repeat(${lay.cols}, ${lay.cell}px)`;
-        for (let i = 0; i < lay.size; i++) labels.append(el('span', { textContent: classLabel(i) }));
-        figure.append(labels);
+      if (!lay.vector && lay.maps > 1) figure.title = t('net.mapLabel', { layer: row.layer.name, c });
+      if (labels) {
+        figure.classList.add('labelled');
+        const names = el('div', { className: 'vector-labels' });
+        names.style.gridTemplateRows = `repeat(${lay.rows}, ${lay.cell}px)`;
+        for (let i = 0; i < lay.size; i++) names.append(el('span', { textContent: labels(i) }));
+        figure.append(names);
       }
       row.canvases.push(canvas);
       row.maps.append(figure);
@@ -102,15 +94,42 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     const box = el('input', { type: 'checkbox', checked: true });
     box.addEventListener('change', () => {
       row.el.hidden = !box.checked;
-      unhover();
+      links.unhover();
+      fit();
     });
     return el('label', {}, box, ` ${row.layer.name}`);
   }
 
-  function rezoom(row, factor) {
-    row.zoom = Math.max(0.5, Math.min(4, row.zoom * factor));
-    buildMaps(row);
+  /** Lay every layer out so the whole network fits the screen: the columns wrap into bands
+   *  when they are wider than the view, and the maps take the largest size (found by
+   *  bisection) at which every band fits the viewport's height. zoom: the learner's factor. */
+  function fit() {
+    const panel = container.closest('.panel') ?? container;
+    const above = container.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    const room = Math.max(200, innerHeight - above - 28); // the panel's heading and the maps in one screen
+    const build = (h) => {
+      height = h;
+      for (const row of rows) buildMaps(row);
+      return container.scrollHeight <= room;
+    };
+    const tallest = overviewHeight() * zoom;
+    if (!build(tallest) && zoom <= 1) {
+      let [lo, hi] = [60, tallest];
+      for (let i = 0; i < 6; i++) {
+        const mid = (lo + hi) / 2;
+        if (build(mid)) lo = mid; else hi = mid;
+      }
+      build(lo);
+    }
+    remark();
   }
+
+  function rezoom(factor) {
+    zoom = Math.max(0.5, Math.min(4, zoom * factor));
+    fit();
+  }
+  zoomButtons.out.addEventListener('click', () => rezoom(0.5));
+  zoomButtons.in.addEventListener('click', () => rezoom(2));
 
   function setResult(result) {
     const outputs = [result.input, ...result.layers.map((l) => l.output)];
@@ -119,37 +138,34 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
       row.values = decodeArray(outputs[i]).data;
       row.min = ranges[i] ? ranges[i].min : 0;
       row.max = ranges[i] ? ranges[i].max : 1;
-      paintRow(row);
     });
+    fit(); // lays out and paints every row (the legends take room too)
   }
 
   function paintRow(row) {
     const { layout: lay } = row;
-    const scale = row.layer.kind === 'input' ? { kind: 'gray', color: gray } : scaleFor(row.min, row.max);
+    const scale = row.layer.kind === 'input' ? { kind: 'gray', min: 0, max: 1, color: gray } : scaleFor(row.min, row.max);
     row.canvases.forEach((canvas, c) => paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color));
-    row.range.textContent = t('net.range', { min: fmt(row.min), max: fmt(row.max) });
-    if (scale.kind === 'gray') {
-      row.legend.replaceChildren();
-      return;
-    }
     const bar = el('span', { className: 'bar' });
-    bar.style.background = legendGradient(scale.kind);
-    row.legend.replaceChildren(el('span', { textContent: fmt(scale.min) }), bar, el('span', { textContent: fmt(scale.max) }));
+    bar.style.background = scale.kind === 'gray' ? INK_GRADIENT : legendGradient(scale.kind);
+    row.legend.title = t(`legend.${scale.kind}`);
+    row.legend.replaceChildren(el('span', { textContent: fmt(scale.max, 1) }), bar, el('span', { textContent: fmt(scale.min, 1) }));
   }
 
   function clear() {
     for (const row of rows) {
       row.values = null;
       for (const canvas of row.canvases) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
-      row.range.textContent = '';
+      row.legend.replaceChildren();
     }
-    unhover();
+    links.unhover();
   }
 
   // ------------------------------------------------------------ neurons
   function neuronAt(row, c, e) {
     const lay = row.layout;
-    const hit = cellAt(e.offsetX, e.offsetY, lay.cell, lay.rows, lay.cols);
+    const cell = e.target.getBoundingClientRect().width / lay.cols;
+    const hit = cellAt(e.offsetX, e.offsetY, cell, lay.rows, lay.cols);
     if (!hit) return null;
     if (!lay.vector) return [c, hit[0], hit[1]];
     const i = hit[0] * lay.cols + hit[1];
@@ -163,84 +179,29 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     return row.values[i];
   }
 
-  function cellBox(row, neuron) {
-    const lay = row.layout;
-    const [c, y, x] = neuron.length === 3 ? neuron : [0, Math.floor(neuron[0] / lay.cols), neuron[0] % lay.cols];
-    return { canvas: row.canvases[c], y, x, h: 1, w: 1 };
-  }
-
   function hover(row, c, e) {
     const neuron = neuronAt(row, c, e);
-    if (!neuron) return unhover();
-    showNeuron(row, neuron, e.clientX, e.clientY);
+    if (!neuron) return links.unhover();
+    links.hover(row, neuron, rows[row.index - 1], valueOf(row, neuron), e.clientX, e.clientY);
   }
 
-  function showNeuron(row, neuron, clientX, clientY) {
-    const value = valueOf(row, neuron);
-    tooltip.hidden = false;
-    tooltip.textContent = t('net.value', { layer: row.layer.name, where: `[${neuron.join(', ')}]`, value: value == null ? '…' : fmt(value) });
-    tooltip.style.left = `${clientX + 14}px`;
-    tooltip.style.top = `${clientY + 14}px`;
-    highlight(row, neuron);
+  function choose(row, neuron) {
+    if (row.layer.kind === 'input') return;
+    onSelect(row.layer.name, neuron);
   }
 
-  function unhover() {
-    tooltip.hidden = true;
-    links.replaceChildren();
-    for (const c of container.querySelectorAll('canvas.related')) c.classList.remove('related');
+  /** Mark the selected neuron (or none). */
+  function mark(layerName, neuron) {
+    const row = rows.find((r) => r.layer.kind !== 'input' && r.layer.name === layerName);
+    selected = row && neuron ? { row, neuron } : null;
+    remark();
+  }
+  function remark() {
+    if (selected && !selected.row.el.hidden) links.select(selected.row, selected.neuron, rows[selected.row.index - 1]);
+    else links.select(null);
   }
 
-  function rectOf(box, cell) {
-    const base = container.getBoundingClientRect();
-    const r = box.canvas.getBoundingClientRect();
-    return {
-      x: r.left - base.left + box.x * cell, y: r.top - base.top + box.y * cell,
-      w: box.w * cell, h: box.h * cell,
-    };
-  }
-
-  /** Boxes in the previous row that the neuron reads (whole maps for a dense unit). */
-  function targetsFor(row, neuron, prev) {
-    const field = receptiveField(row.layer, neuron);
-    if (field.all) {
-      const base = container.getBoundingClientRect();
-      return prev.canvases.map((canvas) => {
-        canvas.classList.add('related');
-        const r = canvas.getBoundingClientRect();
-        return { x: r.left - base.left, y: r.top - base.top, w: r.width, h: r.height, whole: true };
-      });
-    }
-    if (field.index != null) return [rectOf(cellBox(prev, [field.index]), prev.layout.cell)];
-    const channels = field.channels === 'all' ? prev.canvases.map((_, i) => i) : field.channels;
-    return channels.map((c) => rectOf({
-      canvas: prev.canvases[c], y: field.rows[0], x: field.cols[0],
-      h: field.rows[1] - field.rows[0] + 1, w: field.cols[1] - field.cols[0] + 1,
-    }, prev.layout.cell));
-  }
-
-  function highlight(row, neuron) {
-    unhover();
-    tooltip.hidden = false;
-    const self = rectOf(cellBox(row, neuron), row.layout.cell);
-    const shapes = [svg('rect', { ...xywh(self), class: 'self' })];
-    const prev = rows[row.index - 1];
-    if (prev && !prev.el.hidden) {
-      for (const target of targetsFor(row, neuron, prev).slice(0, MAX_LINKS)) {
-        if (!target.whole) shapes.push(svg('rect', xywh(target)));
-        shapes.push(svg('line', { x1: self.x + self.w / 2, y1: self.y + self.h / 2,
-          x2: target.x + target.w / 2, y2: target.y + (target.y < self.y ? target.h : 0) }));
-      }
-    }
-    links.setAttribute('width', container.scrollWidth);
-    links.setAttribute('height', container.scrollHeight);
-    links.replaceChildren(...shapes);
-  }
-
-  function select(row, neuron) {
-    if (row.layer.kind !== 'input') onSelect(row.layer.name, neuron);
-  }
-
-  // Keyboard: arrows move a cursor on the focused map, Enter or Space explains it.
+  // Keyboard: arrows move a cursor on the focused map, Enter or Space selects the neuron.
   function keyboard(row, c, e) {
     const lay = row.layout;
     const cursor = row.cursor[c] || [0, 0];
@@ -255,22 +216,15 @@ export function mountNetwork({ container, toggles, tooltip }, { onSelect, classL
     }
     const neuron = lay.vector ? [Math.min(lay.size - 1, cursor[0] * lay.cols + cursor[1])] : [c, cursor[0], cursor[1]];
     const r = row.canvases[c].getBoundingClientRect();
-    showNeuron(row, neuron, r.left + (cursor[1] + 1) * lay.cell, r.top + (cursor[0] + 1) * lay.cell);
+    const cell = r.width / lay.cols;
+    links.hover(row, neuron, rows[row.index - 1], valueOf(row, neuron), r.left + (cursor[1] + 1) * cell, r.top + (cursor[0] + 1) * cell);
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      select(row, neuron);
+      choose(row, neuron);
     }
   }
 
-  return { setModel, setResult, clear };
-}
-
-function xywh(r) {
-  return { x: r.x, y: r.y, width: r.w, height: r.h };
-}
-
-function svg(tag, attrs) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
+  /** The element showing a layer (to scroll a shared link's selection into view). */
+  const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
+  return { setModel, setResult, clear, mark, rowElement };
 }

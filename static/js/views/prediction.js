@@ -1,59 +1,56 @@
-// The answer: the top two guesses as text, every class probability as a Plotly
-// bar chart, and the strip of preprocessing steps.
+// The answer: the top two guesses as text, every class probability as plain DOM
+// bars (cheap enough to update on every stroke), and the preprocessing strip.
 import { t } from '../core/i18n.js';
-import { percent } from '../lib/grid.js';
+import { el } from '../lib/dom.js';
+import { percent } from '../lib/numbers.js';
 
-const el = (tag, props, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+/** What the server noticed about the input (e.g. several blobs, no contrast), said before the answer. */
+function warnings(result) {
+  return (result.warnings ?? []).map((w) => {
+    const key = `warning.${w.code}`;
+    const text = t(key, w.params ?? {});
+    return el('p', { className: 'warning', role: 'note', textContent: text === key ? t('warning.generic') : text });
+  });
+}
 
 export function renderGuess(container, result, classLabel) {
   const [first, second] = result.top;
-  container.replaceChildren();
-  const top = document.createElement('div');
-  top.className = 'top1';
-  top.innerHTML = '<span class="big"></span><span class="text"></span>';
-  top.querySelector('.big').textContent = classLabel(first.index);
-  top.querySelector('.text').textContent = `${t('result.top', { label: classLabel(first.index) })} (${percent(first.probability)})`;
-  const next = document.createElement('p');
-  next.textContent = t('result.second', { label: classLabel(second.index), p: percent(second.probability) });
-  container.append(top, next);
+  container.replaceChildren(...warnings(result),
+    el('div', { className: 'top1' }, el('span', { className: 'big', textContent: classLabel(first.index) }),
+      el('span', { className: 'text', textContent: `${t('result.top', { label: classLabel(first.index) })} (${percent(first.probability)})` })),
+    el('p', { textContent: t('result.second', { label: classLabel(second.index), p: percent(second.probability) }) }),
+    el('p', { className: 'hint', textContent: t('result.mustChoose', { n: result.probabilities.length }) }));
 }
 
 export function clearGuess(container, chart) {
-  container.replaceChildren(Object.assign(document.createElement('p'), { textContent: t('result.empty') }));
-  if (globalThis.Plotly && chart.data) Plotly.purge(chart);
+  container.replaceChildren(el('p', { textContent: t('result.empty') }));
+  chart.replaceChildren();
+  chart.removeAttribute('aria-label');
 }
 
+/** One bar per class; the text alternative lists every class with its probability. */
 export function renderChart(chart, probabilities, labels, highlight) {
-  if (!globalThis.Plotly) return;
-  const colors = probabilities.map((_, i) => (i === highlight ? '#e8590c' : '#0b5cad'));
-  const fontSize = parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.8;
-  Plotly.react(chart, [{
-    type: 'bar', orientation: 'h', x: probabilities, y: labels,
-    text: probabilities.map(percent), textposition: 'outside', cliponaxis: false,
-    marker: { color: colors }, hoverinfo: 'skip',
-  }], {
-    margin: { l: 10, r: 90, t: 4, b: 30 }, font: { size: fontSize },
-    xaxis: { range: [0, 1], tickformat: '.0%', fixedrange: true },
-    yaxis: { autorange: 'reversed', automargin: true, fixedrange: true, type: 'category' },
-    paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', transition: { duration: 0 },
-  }, { displayModeBar: false, responsive: true });
+  if (chart.children.length !== probabilities.length) {
+    chart.replaceChildren(...probabilities.map(() => el('div', { className: 'bar-row' },
+      el('span', { className: 'bar-label' }), el('span', { className: 'bar-track' }, el('span', { className: 'bar-fill' })),
+      el('span', { className: 'bar-value' }))));
+  }
+  const alt = [];
+  probabilities.forEach((p, i) => {
+    const row = chart.children[i];
+    row.classList.toggle('top', i === highlight);
+    row.children[0].textContent = labels[i];
+    row.children[1].firstChild.style.width = `${(100 * p).toFixed(2)}%`;
+    row.children[2].textContent = percent(p);
+    alt.push(`${labels[i]} ${percent(p)}`);
+  });
+  chart.setAttribute('aria-label', `${t('result.chart')}: ${alt.join(', ')}`);
 }
 
 export function renderSteps(list, steps) {
-  list.replaceChildren();
-  for (const step of steps) {
-    const li = document.createElement('li');
-    const img = document.createElement('img');
-    img.src = step.image;
+  list.replaceChildren(...steps.map((step) => {
     const name = t(`prep.${step.step}`);
-    img.alt = name;
-    const caption = document.createElement('figcaption');
-    caption.textContent = `${name} ${step.shape[1]}×${step.shape[0]}`;
-    li.append(el('figure', {}, img, caption));
-    list.append(li);
-  }
+    return el('li', {}, el('figure', {}, el('img', { src: step.image, alt: name }),
+      el('figcaption', { textContent: `${name} ${step.shape[1]}×${step.shape[0]}` })));
+  }));
 }

@@ -1,7 +1,7 @@
 // 11. The whole network on the learner's drawing: every layer's output, in order, to the answer.
 import { t } from '../../core/i18n.js';
 import { percent } from '../../lib/grid.js';
-import { encodePixels } from '../../core/state.js';
+import { encodePixels } from '../../core/store.js';
 import { layerOutput } from '../neuron.js';
 import { el, mapCanvas, source } from '../widgets.js';
 

@@ -1,11 +1,21 @@
 // Flatten: one channel per step, its map unrolled into the long vector.
 import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
+import { el, formula, num } from '../lib/dom.js';
+import { unflatten } from '../lib/geometry.js';
+import { decimalsFor } from '../lib/numbers.js';
 import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
 
 const VCOLS = 25;
 
-export function create(data) {
+export const channels = () => 0;
+
+export function field(spec, [i]) {
+  const [c, y, x] = unflatten(i, spec.input_shape);
+  return { channels: [c], all: false, rows: [y, y], cols: [x, x] };
+}
+
+export function animation(data) {
   const [C, H, W] = data.input_shape;
   const all = data.output;
   const scale = scaleFor(Math.min(...all), Math.max(...all));
@@ -15,6 +25,7 @@ export function create(data) {
   const cols = Math.ceil(Math.sqrt(C));
   const cell = Math.max(2, Math.floor(Math.min(400 / (cols * (W + 1)), 420 / (Math.ceil(C / cols) * (H + 1.5)))));
   const vcell = Math.max(2, Math.floor(Math.min(420 / vrows, 420 / VCOLS)));
+  const describe = (step) => t('anim.flattenStep', { c: step, a: step * H * W, b: (step + 1) * H * W - 1 });
 
   function draw(ctx, step) {
     text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
@@ -31,11 +42,16 @@ export function create(data) {
       const n = Math.min(VCOLS - c0, last - i + 1);
       box(ctx, 520 + c0 * vcell, 40 + r * vcell, n * vcell, vcell, COLORS.hot, 2);
     }
-    text(ctx, t('anim.flattenStep', { c: step, a: first, b: last }), 20, 555, { size: 16 });
+    text(ctx, describe(step), 20, 555, { size: 16 });
   }
 
-  return {
-    steps: C, draw,
-    describe: (step) => t('anim.flattenStep', { c: step, a: step * H * W, b: (step + 1) * H * W - 1 }),
-  };
+  const stepOf = ([i]) => Math.floor(i / (H * W));
+  const strongest = () => stepOf([all.indexOf(Math.max(...all))]);
+  return { steps: C, draw, describe, stepOf, strongest, story: () => [strongest()] };
+}
+
+export function explain(e) {
+  const [c, y, x] = e.source;
+  return [formula(t('detail.flatten', { layer: e.input_layer ?? t('net.input'), c, y, x })),
+    formula('= ', el('strong', {}, num(e.output, decimalsFor([e.output]))))];
 }

@@ -1,23 +1,39 @@
-// ReLU (and tanh, sigmoid) on the real feature map, one row per step: each
-// value goes through the function, drawn beside it with this row's points.
+// ReLU, tanh and the sigmoid on the real feature map, one row per step: each value
+// goes through the function, drawn beside it with this row's points.
 import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
-import { fmt } from '../lib/grid.js';
+import { el, formula, num } from '../lib/dom.js';
+import { decimalsFor, fixed } from '../lib/numbers.js';
 import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
 
-const FUNCS = { relu: (x) => Math.max(0, x), tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)) };
+// The curve drawn on the stage (a picture of the function, not the page's arithmetic:
+// every value shown comes from the server).
+const CURVES = { relu: (x) => Math.max(0, x), tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)) };
+const VECTOR_COLS = 20;
 
-export function create(data, env) {
+export const channels = (spec) => (spec.output_shape.length === 3 ? spec.output_shape[0] : 0);
+
+export function field(spec, neuron) {
+  return neuron.length === 3
+    ? { channels: [neuron[0]], all: false, rows: [neuron[1], neuron[1]], cols: [neuron[2], neuron[2]] }
+    : { channels: 'all', all: false, index: neuron[0] };
+}
+
+const formulaText = (kind, x, y, d) => (kind === 'relu'
+  ? `max(0, ${fixed(x, d)}) = ${fixed(y, d)}` : `${kind}(${fixed(x, d)}) = ${fixed(y, d)}`);
+
+export function animation(data) {
   const isMap = Array.isArray(data.input[0]);
   const flatIn = isMap ? data.input.flat() : data.input;
   const flatOut = isMap ? data.output.flat() : data.output;
-  const cols = isMap ? data.input[0].length : Math.min(20, flatIn.length);
+  const cols = isMap ? data.input[0].length : Math.min(VECTOR_COLS, flatIn.length);
   const rows = Math.ceil(flatIn.length / cols);
   const lo = Math.min(...flatIn), hi = Math.max(...flatIn);
   const inImg = mapImage(padded(flatIn, rows * cols), rows, cols, scaleFor(lo, hi).color);
   const outImg = mapImage(padded(flatOut, rows * cols), rows, cols, scaleFor(Math.min(...flatOut), Math.max(...flatOut)).color);
   const cell = Math.max(2, Math.floor(Math.min(300 / rows, 400 / cols)));
-  const f = FUNCS[data.kind];
+  const f = CURVES[data.kind];
+  const rowOf = (step) => ({ x: flatIn.slice(step * cols, (step + 1) * cols), y: flatOut.slice(step * cols, (step + 1) * cols) });
 
   function draw(ctx, step) {
     const where = data.channel != null && isMap ? ` [${data.channel}]` : '';
@@ -28,7 +44,6 @@ export function create(data, env) {
     drawMap(ctx, outImg, 520, 40, cell, Math.min(flatOut.length, (step + 1) * cols));
     box(ctx, 520, 40 + step * cell, cols * cell, cell);
 
-    // the function's graph, with this row's values on it
     const gx = 20, gy = 370, gw = 360, gh = 190;
     const xmin = Math.min(lo, -1), xmax = Math.max(hi, 1);
     const ys = [f(xmin), f(xmax), 0, 1].concat(data.kind === 'tanh' ? [-1] : []);
@@ -49,33 +64,41 @@ export function create(data, env) {
       if (i) ctx.lineTo(X(v), Y(f(v))); else ctx.moveTo(X(v), Y(f(v)));
     }
     ctx.stroke();
-    const row = flatIn.slice(step * cols, (step + 1) * cols);
-    const out = flatOut.slice(step * cols, (step + 1) * cols);
+    const { x: row, y: out } = rowOf(step);
     ctx.fillStyle = COLORS.hot;
     row.forEach((v, i) => {
       ctx.beginPath();
       ctx.arc(X(v), Y(out[i]), 4, 0, 2 * Math.PI);
       ctx.fill();
     });
-    text(ctx, `${data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`}`, gx + gw - 4, gy + 14, { size: 15, align: 'right', color: COLORS.accent, weight: 600 });
+    text(ctx, data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`, gx + gw - 4, gy + 14, { size: 15, align: 'right', color: COLORS.accent, weight: 600 });
 
-    // this row's numbers
+    const d = decimalsFor([...row, ...out], 3);
     text(ctx, t('anim.row', { r: step }), 420, 360, { size: 15, weight: 600 });
     row.slice(0, 10).forEach((v, i) => {
       const changed = out[i] !== v;
-      text(ctx, `${fmt(v)} → ${fmt(out[i])}`, 420 + Math.floor(i / 5) * 270, 390 + (i % 5) * 30,
+      text(ctx, `${fixed(v, d)} → ${fixed(out[i], d)}`, 420 + Math.floor(i / 5) * 270, 390 + (i % 5) * 30,
         { size: 16, color: changed ? COLORS.hot : COLORS.ink, weight: changed ? 700 : 400 });
     });
     if (row.length > 10) text(ctx, t('anim.more', { n: row.length - 10 }), 420, 545, { size: 13, color: COLORS.muted });
   }
 
   function describe(step) {
-    const row = flatIn.slice(step * cols, (step + 1) * cols);
+    const { x: row } = rowOf(step);
     const negatives = row.filter((v) => v < 0).length;
     return t(data.kind === 'relu' ? 'anim.reluStep' : 'anim.actStep', { layer: data.layer, r: step, n: negatives, f: data.kind });
   }
 
-  return { steps: rows, draw, describe };
+  const stepOf = (neuron) => (neuron.length === 3 ? neuron[1] : Math.floor(neuron[0] / cols));
+  const strongest = () => Math.floor(flatOut.indexOf(Math.max(...flatOut)) / cols);
+  return { steps: rows, draw, describe, stepOf, strongest, story: () => [strongest()] };
+}
+
+export function explain(e) {
+  const d = decimalsFor([e.input, e.output]);
+  const head = e.kind === 'relu' ? 'max(0, ' : `${e.kind}(`;
+  return [formula(head, num(e.input, d), ') = ', el('strong', {}, num(e.output, d))),
+    el('p', { className: 'hint', textContent: t(`detail.${e.kind}`) })];
 }
 
 function padded(values, n) {

@@ -1,0 +1,132 @@
+// A fully connected neuron: inputs × weights, largest contributions first (by size,
+// positive or negative), then the rest, the bias, the sum and the activation that
+// follows. Every sum shown is the server's (running, shown_sum, rest_sum, sum).
+import { t } from '../core/i18n.js';
+import { scaleFor } from '../lib/colors.js';
+import { el, formula, num } from '../lib/dom.js';
+import { decimalsFor, fixed } from '../lib/numbers.js';
+import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+
+export const channels = (spec) => spec.output_shape[0];
+export const field = () => ({ channels: 'all', all: true });
+
+/** One decimals for every sum of a neuron, so its terms visibly add up. */
+const sumDecimals = (e) => decimalsFor([...e.running, e.rest_sum, e.bias, e.sum]);
+
+export function animation(data, env) {
+  const n = data.inputs.length;
+  const top = data.largest.length;
+  const rest = data.rest_count ? 1 : 0;
+  const steps = top + rest + 1 + (data.activation ? 1 : 0);
+  const scale = scaleFor(Math.min(...data.inputs), Math.max(...data.inputs));
+  const shape = data.unflattened_shape; // the maps these inputs were flattened from, if any
+  const layout = shape ? mapsLayout(shape) : stripLayout(n);
+  const images = shape
+    ? Array.from({ length: shape[0] }, (_, c) => mapImage(data.inputs.slice(c * shape[1] * shape[2], (c + 1) * shape[1] * shape[2]), shape[1], shape[2], scale.color))
+    : [mapImage(pad(data.inputs, layout.rows * layout.cols), layout.rows, layout.cols, scale.color)];
+  const d = sumDecimals(data);
+  const dIn = decimalsFor(data.inputs, 3), dW = decimalsFor(data.weights, 3);
+  const label = env.classLabel ? ` (${env.classLabel(data.channel)})` : '';
+
+  function cellOf(i) {
+    if (!shape) return layout.at(0, Math.floor(i / layout.cols), i % layout.cols);
+    const hw = shape[1] * shape[2];
+    return layout.at(Math.floor(i / hw), Math.floor((i % hw) / shape[2]), i % shape[2]);
+  }
+
+  function lines(step) {
+    const out = [`Σ ${fixed(step < top ? data.running[step] : data.shown_sum, d)}`];
+    if (step >= top && rest) out.push(t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, d) }));
+    if (step >= top + rest) {
+      out.push(`${fixed(data.shown_sum, d)} + ${fixed(data.rest_sum, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(data.sum, d)}`);
+    }
+    if (data.activation && step >= top + rest + 1) {
+      const a = data.activation;
+      const da = decimalsFor([data.sum, a.output]);
+      const f = a.kind === 'relu' ? `max(0, ${fixed(data.sum, da)})` : `${a.kind}(${fixed(data.sum, da)})`;
+      out.push(`${a.layer}: ${f} = ${fixed(a.output, da)}`);
+    }
+    return out;
+  }
+
+  function draw(ctx, step) {
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
+    images.forEach((img, c) => {
+      const [x, y] = layout.origin(c);
+      drawMap(ctx, img, x, y, layout.cell);
+    });
+    for (let i = 0; i < Math.min(step + 1, top); i++) {
+      const [x, y, s] = cellOf(data.largest[i]);
+      box(ctx, x - 1, y - 1, s + 2, s + 2, i === step ? COLORS.hot : COLORS.accent, i === step ? 3 : 1.5);
+    }
+    text(ctx, t('anim.unit', { layer: data.layer, i: data.channel }) + label, 520, 26, { size: 16, weight: 600 });
+    text(ctx, `#   ${t('detail.input')} × ${t('detail.weight')} = ${t('detail.product')}`, 520, 56, { size: 13, color: COLORS.muted });
+    const shown = Math.min(step + 1, top);
+    const first = Math.max(0, shown - 12);
+    for (let i = first; i < shown; i++) {
+      const j = data.largest[i];
+      text(ctx, `${j}`, 520, 82 + (i - first) * 24, { size: 14, color: COLORS.muted });
+      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, 570, 82 + (i - first) * 24,
+        { size: 15, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
+    }
+    const all = lines(step);
+    all.forEach((line, i) => text(ctx, line, 520, 400 + i * 30, {
+      size: 18, weight: i === all.length - 1 ? 700 : 400, color: i === all.length - 1 ? COLORS.accent : COLORS.ink }));
+  }
+
+  function describe(step) {
+    if (step < top) {
+      const j = data.largest[step];
+      return t('anim.denseStep', { k: step + 1, i: j, v: fixed(data.products[j], d), s: fixed(data.running[step], d) });
+    }
+    if (step < top + rest) return t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, d) });
+    return t('anim.denseDone', { layer: data.layer, i: data.channel, shown: fixed(data.shown_sum, d),
+      rest: fixed(data.rest_sum, d), bias: fixed(data.bias, d), v: fixed(data.sum, d) });
+  }
+
+  // one animation per neuron: a click on a neuron opens its first contribution
+  return { steps, draw, describe, stepOf: () => 0, strongest: () => 0, story: () => [0, steps - 1] };
+}
+
+export function explain(e, env) {
+  const d = sumDecimals(e);
+  const dIn = decimalsFor(e.inputs, 3), dW = decimalsFor(e.weights, 3);
+  const limit = Math.max(...e.largest.map((i) => Math.abs(e.products[i])));
+  const color = scaleFor(-limit, limit).color;
+  const table = el('table', { className: 'contrib' },
+    el('tr', {}, el('th', { textContent: '#' }), el('th', { textContent: t('detail.input') }), el('th', { textContent: '' }),
+      el('th', { textContent: t('detail.weight') }), el('th', { textContent: '' }), el('th', { textContent: t('detail.product') })));
+  for (const i of e.largest) {
+    const product = el('td', {}, num(e.products[i], d));
+    const rgb = color(e.products[i]);
+    product.style.background = `rgb(${rgb.join(',')})`;
+    table.append(el('tr', {}, el('td', { textContent: String(i) }), el('td', {}, num(e.inputs[i], dIn)), el('td', { textContent: '×' }),
+      el('td', {}, num(e.weights[i], dW)), el('td', { textContent: '=' }), product));
+  }
+  const label = env?.classLabel ? ` (${env.classLabel(e.neuron[0])})` : '';
+  return [
+    el('p', { textContent: t('detail.largest', { n: e.largest.length }) + label }), table,
+    el('p', { className: 'formula shown' }, `${t('detail.shownSum', { n: e.largest.length })} = `, num(e.shown_sum, d)),
+    e.rest_count ? el('p', { className: 'formula rest' }, `${t('detail.others', { n: e.rest_count, sum: '' }).trim()} `, num(e.rest_sum, d)) : null,
+    el('p', { className: 'formula total' }, num(e.shown_sum, d), ' + ', num(e.rest_sum, d), ` + ${t('detail.bias')} `, num(e.bias, d),
+      ' = ', el('strong', {}, num(e.sum, d)), ` → ${t('detail.output')} `, num(e.output, d)),
+  ].filter(Boolean);
+}
+
+function mapsLayout([C, H, W]) {
+  const cols = Math.ceil(Math.sqrt(C));
+  const cell = Math.max(3, Math.floor(Math.min(440 / (cols * (W + 1)), 480 / (Math.ceil(C / cols) * (H + 1)))));
+  const origin = (c) => [20 + (c % cols) * (W + 1) * cell, 40 + Math.floor(c / cols) * (H + 1) * cell];
+  return { cell, origin, at: (c, y, x) => { const [ox, oy] = origin(c); return [ox + x * cell, oy + y * cell, cell]; } };
+}
+
+function stripLayout(n) {
+  const cols = Math.min(20, n);
+  const rows = Math.ceil(n / cols);
+  const cell = Math.max(4, Math.floor(Math.min(440 / cols, 480 / rows)));
+  return { cell, cols, rows, origin: () => [20, 40], at: (c, y, x) => [20 + x * cell, 40 + y * cell, cell] };
+}
+
+function pad(values, n) {
+  return values.concat(new Array(Math.max(0, n - values.length)).fill(0));
+}

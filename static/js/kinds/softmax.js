@@ -1,0 +1,79 @@
+// Softmax: scores -> exponentials (after subtracting the largest score, which leaves
+// the probabilities unchanged) -> their sum -> probabilities, with the server's numbers.
+import { t } from '../core/i18n.js';
+import { el, formula, num } from '../lib/dom.js';
+import { decimalsFor, fixed, percent } from '../lib/numbers.js';
+import { COLORS, text } from '../lib/stage.js';
+
+export const channels = () => 0;
+export const field = () => ({ channels: 'all', all: true });
+
+const expDecimals = (e) => decimalsFor([...e.exps, e.exp_sum]);
+
+export function animation(data, env) {
+  const K = data.logits.length;
+  const steps = 2 * K + 1;
+  const label = (i) => (env.classLabel ? env.classLabel(i) : String(i));
+  const rowH = Math.min(40, Math.floor(440 / K));
+  const d = expDecimals(data);
+  const dz = decimalsFor(data.logits);
+
+  function draw(ctx, step) {
+    const phase = step < K ? 'exp' : step === K ? 'sum' : 'prob';
+    text(ctx, t('anim.softmaxTitle'), 20, 28, { size: 18, weight: 700 });
+    text(ctx, t('detail.shift', { max: fixed(data.shift, dz) }), 20, 56, { size: 15, color: COLORS.muted });
+    const heads = ['', t('detail.logits'), t('detail.exp'), t('detail.prob')];
+    [20, 190, 350, 540].forEach((x, i) => text(ctx, heads[i], x, 92, { size: 14, weight: 600, color: COLORS.muted }));
+    for (let i = 0; i < K; i++) {
+      const y = 120 + i * rowH;
+      const current = (phase === 'exp' && i === step) || (phase === 'prob' && i === step - K - 1);
+      const style = { size: 16, weight: current ? 700 : 400, color: current ? COLORS.hot : COLORS.ink };
+      text(ctx, label(i), 20, y, style);
+      text(ctx, fixed(data.logits[i], dz), 190, y, style);
+      if (phase !== 'exp' || i <= step) text(ctx, fixed(data.exps[i], d), 350, y, style);
+      if (phase === 'prob' && i <= step - K - 1) {
+        text(ctx, percent(data.probabilities[i]), 540, y, style);
+        ctx.fillStyle = current ? COLORS.hot : COLORS.accent;
+        ctx.fillRect(660, y - rowH * 0.6, 300 * data.probabilities[i], rowH * 0.7);
+      }
+    }
+    if (step >= K) {
+      text(ctx, t('detail.softmaxSum', { sum: fixed(data.exp_sum, d) }), 350, 120 + K * rowH + 10, { size: 17, weight: 700, color: COLORS.accent });
+    }
+  }
+
+  function describe(step) {
+    if (step < K) return t('anim.expStep', { c: label(step), z: fixed(data.logits[step], dz), max: fixed(data.shift, dz), e: fixed(data.exps[step], d) });
+    if (step === K) return t('detail.softmaxSum', { sum: fixed(data.exp_sum, d) });
+    const i = step - K - 1;
+    return t('anim.probStep', { c: label(i), e: fixed(data.exps[i], d), s: fixed(data.exp_sum, d), p: percent(data.probabilities[i]) });
+  }
+
+  /** A click on class i opens the step where its probability is computed. */
+  const stepOf = ([i]) => K + 1 + i;
+  const strongest = () => K + 1 + data.probabilities.indexOf(Math.max(...data.probabilities));
+  return { steps, draw, describe, stepOf, strongest, story: () => [K, strongest()] }; // the sum, then the answer
+}
+
+export function explain(e, env) {
+  const label = (i) => (env?.classLabel ? env.classLabel(i) : String(i));
+  const d = expDecimals(e);
+  const dz = decimalsFor(e.logits);
+  const table = el('table', { className: 'contrib' },
+    el('tr', {}, el('th', { textContent: '' }), el('th', { textContent: t('detail.logits') }),
+      el('th', { textContent: t('detail.exp') }), el('th', { textContent: t('detail.prob') })));
+  e.logits.forEach((z, i) => {
+    const tr = el('tr', {}, el('td', { textContent: label(i) }), el('td', {}, num(z, dz)),
+      el('td', {}, num(e.exps[i], d)), el('td', { textContent: percent(e.probabilities[i]) }));
+    if (i === e.index) tr.className = 'chosen';
+    table.append(tr);
+  });
+  const terms = e.exps.flatMap((v, i) => (i ? [' + ', num(v, d)] : [num(v, d)]));
+  return [
+    el('p', { className: 'hint', textContent: t('detail.shift', { max: fixed(e.shift, dz) }) }),
+    table,
+    el('p', { className: 'formula total' }, `${t('detail.expSum')}: `, ...terms, ' = ', el('strong', {}, num(e.exp_sum, d))),
+    el('p', { className: 'formula ratio' }, num(e.exps[e.index], d), ' / ', num(e.exp_sum, d), ' = ',
+      el('strong', { textContent: percent(e.output) })),
+  ];
+}

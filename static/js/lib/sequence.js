@@ -1,0 +1,27 @@
+// Several layers' animations played one after another as one animation.
+import { t } from '../core/i18n.js';
+import { COLORS, STAGE_H, STAGE_W, text } from './stage.js';
+
+/** parts: [{layer, anim}] -> one animation of each part's story steps (anim.story(): the few
+ *  steps that tell what the layer does, e.g. its strongest output), ending on the prediction. */
+export function sequence(parts) {
+  const steps = parts.flatMap((p, i) => p.anim.story().map((local) => [i, local]));
+  const total = steps.length;
+  const find = (step) => steps[step];
+  const label = (i) => t('anim.segment', { layer: parts[i].layer, i: i + 1, n: parts.length });
+  return {
+    steps: total,
+    draw(ctx, step, phase) {
+      const [i, local] = find(step);
+      parts[i].anim.draw(ctx, local, 0);
+      text(ctx, label(i), STAGE_W - 20, STAGE_H - 10, { size: 14, align: 'right', color: COLORS.muted, weight: 600 });
+    },
+    describe(step) {
+      const [i, local] = find(step);
+      return `${label(i)}: ${parts[i].anim.describe(local)}`;
+    },
+    stepOf: () => 0,
+    strongest: () => 0,
+    story: () => steps.map((_, k) => k),
+  };
+}

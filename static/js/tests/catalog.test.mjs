@@ -1,0 +1,27 @@
+// Every catalog key is used: by name in a module or template, or by a prefix a module builds.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import en from '../i18n/en.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+// keys a module builds from a name (t(`kernel.preset.${name}`)), listed by prefix
+const BUILT = new RegExp('^(kind|lesson|prep|legend|error|warning|nav|explore\\.tagline|draw\\.hint|detail\\.(relu|tanh|sigmoid)'
+  + '|bw\\.anim|calc\\.(h|preset)|depth\\.filter\\d|kernel\\.(preset|source)|size\\.(choice|preset)'
+  + '|practice|learn\\.step|learn\\.[a-z]+\\.(title|text|try|q|why|hint|o\\d))\\b|\\.tagline$');
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'i18n' || name === 'tests' ? [] : sources(path);
+    return /\.(js|html)$/.test(name) ? [readFileSync(path, 'utf8')] : [];
+  });
+}
+
+test('no dead catalog keys', () => {
+  const text = [...sources(join(ROOT, 'static/js')), ...sources(join(ROOT, 'templates'))].join('\n');
+  const unused = Object.keys(en).filter((k) => !BUILT.test(k) && !text.includes(`'${k}'`) && !text.includes(`"${k}"`));
+  assert.deepEqual(unused, []);
+});

@@ -1,0 +1,43 @@
+"""Reading numbers off the screen as a learner reads them, and checking that they add up."""
+import re
+
+MINUS = "\u2212"
+NUMBER = re.compile(r"≈0|[−-]?\d+(?:\.\d+)?")
+
+
+def parse(text):
+    """'−1.250' -> -1.25, '≈0' -> 0.0."""
+    text = text.strip().replace(MINUS, "-")
+    return 0.0 if text == "≈0" else float(text)
+
+
+def decimals(text):
+    text = text.strip()
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def half_unit(texts):
+    """Half a unit in the last place of the most precise number shown (the display's rounding)."""
+    precise = [decimals(t) for t in texts if t != "≈0"]
+    return 0.5 * 10 ** -max(precise) if precise else 0.5  # "≈0" alone: only "less than half the last place"
+
+
+def numbers_in(text):
+    return NUMBER.findall(text.replace(",", ""))
+
+
+def adds_up(terms, total, slack=1e-9):
+    """terms and total as shown: their sum is within the rounding of every number shown."""
+    shown = [*terms, total]
+    tolerance = (len(shown)) * half_unit(shown) + slack
+    error = abs(sum(parse(t) for t in terms) - parse(total))
+    return error <= tolerance, error, tolerance
+
+
+def spans(locator):
+    """The text of every number span (class num) in an element, in reading order."""
+    return locator.evaluate("(el) => Array.from(el.querySelectorAll('.num'), (s) => s.textContent)")
+
+
+def cells(table):
+    return table.evaluate("(t) => Array.from(t.querySelectorAll('td'), (c) => c.textContent)")

@@ -1,0 +1,101 @@
+"""The Explore page fits the screen, measured: the whole network in view at once on laptop and
+projector screens, the arithmetic in view after a click at every width from 320 px, the
+stage with its play bar in one screen, readable font sizes, large type, no sideways scroll."""
+import pytest
+from playwright.sync_api import expect
+
+from conftest import new_page, open_app
+
+VIEWPORTS = {  # name: (width, height, device scale factor)
+    "phone": (390, 844, 1), "narrow": (320, 640, 1), "1024": (1024, 768, 1), "1366": (1366, 768, 1),
+    "1080p": (1920, 1080, 1), "720p150": (853, 480, 1.5),
+}
+
+
+def open_at(browser, server, name, query="?lang=en"):
+    w, h, dpr = VIEWPORTS[name]
+    page = new_page(browser, server, viewport={"width": w, "height": h}, device_scale_factor=dpr,
+                    is_mobile=name in ("phone", "narrow"), has_touch=name in ("phone", "narrow"))
+    open_app(page, query)
+    page.locator("#gallery button").nth(1).click()
+    expect(page.locator("#guess .big")).not_to_be_empty()
+    return page
+
+
+def box_in_view(page, selector):
+    return page.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, w: innerWidth, h: innerHeight }; }""", selector)
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+
+
+@pytest.mark.parametrize("name", ["1366", "1080p"])
+@pytest.mark.parametrize("model", ["digits", "fashion"])
+def test_whole_network_in_view_at_once(browser, server, name, model):
+    page = open_at(browser, server, name, f"?lang=en&model={model}")
+    page.evaluate("document.getElementById('network').scrollIntoView({ block: 'start', behavior: 'instant' })")
+    layers = page.evaluate("""() => Array.from(document.querySelectorAll('section.layer'), (s) => {
+        const r = s.getBoundingClientRect(); return [s.dataset.layer, r.top, r.bottom, r.left, r.right]; })""")
+    w, h, _ = VIEWPORTS[name]
+    for layer, top, bottom, left, right in layers:
+        assert top >= 0 and bottom <= h and left >= 0 and right <= w, f"{layer} is outside the {name} screen"
+    assert page.evaluate("(() => { const c = document.getElementById('network-view'); return c.scrollWidth <= c.clientWidth + 1; })()")
+    no_sideways_scroll(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", list(VIEWPORTS))
+def test_arithmetic_in_view_after_a_click(browser, server, name):
+    page = open_at(browser, server, name)
+    canvas = page.locator('section.layer[data-layer="conv2"] canvas').nth(1)
+    canvas.scroll_into_view_if_needed()
+    canvas.click(position={"x": 2, "y": 2})
+    expect(page.locator("#detail-body .formula.total")).to_be_visible()
+    heading = box_in_view(page, "#detail-body .heading")
+    assert 0 <= heading["top"] and heading["bottom"] <= heading["h"], heading
+    products = box_in_view(page, "#detail-body .channel")
+    assert products["top"] < products["h"], "the first products are below the screen"
+    # patch × weights = products side by side where there is room
+    if VIEWPORTS[name][0] >= 1366:
+        tops = page.evaluate("Array.from(document.querySelectorAll('#detail-body .channel')[0].querySelectorAll('figure'), (f) => f.getBoundingClientRect().top)")
+        assert tops[0] == tops[1], "patch and weights are not side by side"
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#detail-body .formula.total')).fontSize)")
+    assert size >= 16
+    no_sideways_scroll(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", ["1366", "1080p", "1024"])
+def test_stage_and_play_bar_fit_one_screen(browser, server, name):
+    page = open_at(browser, server, name)
+    page.evaluate("document.getElementById('stepper').scrollIntoView({ block: 'start', behavior: 'instant' })")
+    stage, bar = box_in_view(page, "#anim-canvas"), box_in_view(page, ".player")
+    assert stage["top"] >= 0 and bar["bottom"] <= bar["h"], (stage, bar)
+    page.context.close()
+
+
+def test_phone_reads_without_zoom(browser, server):
+    page = open_at(browser, server, "phone")
+    stage = box_in_view(page, "#anim-canvas")
+    assert stage["right"] - stage["left"] >= 0.8 * 390  # the stage spans the phone's width or more
+    width = page.evaluate("document.getElementById('anim-canvas').getBoundingClientRect().width")
+    assert width / 1000 * 15 >= 12  # the stage's 15 px numbers are drawn at least 12 px tall: no pinch-zoom
+    for selector in ("#anim-description", ".bar-row", "#guess .text"):
+        assert page.evaluate("(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector) >= 14
+    no_sideways_scroll(page)
+    page.context.close()
+
+
+def test_large_type_for_projectors(browser, server):
+    page = open_at(browser, server, "1080p")
+    page.locator("#large-type").check()
+    assert "large=1" in page.url
+    page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 1, "y": 1})
+    expect(page.locator("#detail-body .formula.total")).to_be_visible()
+    sizes = page.evaluate("""Array.from(document.querySelectorAll('#detail-body table.contrib td, #detail-body .formula.total'),
+        (e) => parseFloat(getComputedStyle(e).fontSize))""")
+    assert min(sizes) >= 24, sizes
+    no_sideways_scroll(page)
+    page.context.close()
