@@ -46,10 +46,19 @@ def main(argv=None):
         lan = lan_address()
         if lan:
             print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads,
-          connection_limit=args.connection_limit, channel_timeout=60,
-          max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
-          ident="cnnviz", clear_untrusted_proxy_headers=True)
+    worker = None
+    if not os.environ.get("CNNVIZ_REDIS_URL"):  # one laptop: the training worker is our child process
+        from cnnviz.live.worker import EmbeddedWorker
+        worker = EmbeddedWorker()
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads,
+              connection_limit=args.connection_limit, channel_timeout=60,
+              max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
+              send_bytes=1,  # flush every write at once: progress events must not wait in a buffer
+              ident="cnnviz", clear_untrusted_proxy_headers=True)
+    finally:
+        if worker:
+            worker.stop()  # a running training is marked interrupted
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
   python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
+  python -m cnnviz worker             # the training queue's worker (Redis: run one or more)
+  python -m cnnviz bench-studio       # training jobs: tiny job, throughput, class while training
 """
 import argparse
 import shlex
@@ -71,7 +73,26 @@ def main(argv=None):
     i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
     i2.add_argument("--limit", type=int, default=1000)
 
+    w = sub.add_parser("worker", help="run the training queue's worker (needed with CNNVIZ_REDIS_URL; "
+                                      "python app.py starts its own on SQLite)")
+    w.add_argument("--jobs", type=int, default=None, help="trainings at once (default: cores - 1, at least 1)")
+
+    s2 = sub.add_parser("bench-studio", help="tiny job accuracy/time, job vs CLI throughput, class + trainings")
+    s2.add_argument("--part", choices=["all", "tiny", "throughput", "classroom"], default="all")
+    s2.add_argument("--seconds", type=float, default=30)
+
     args = parser.parse_args(argv)
+    if args.command == "worker":
+        import logging
+        import os
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.jobs:
+            os.environ["CNNVIZ_JOBS_AT_ONCE"] = str(args.jobs)
+        from .live.worker import run_consumer
+        return run_consumer()
+    if args.command == "bench-studio":
+        from .bench.studio import run as bench_studio
+        return bench_studio(args.part, args.seconds)
     if args.command == "train":
         return _train(args, argv)
     if args.command == "convert-mnist":

@@ -49,9 +49,11 @@ def create_app(test_config=None):
     app.extensions["cnnviz.models"] = store
     Compress(app)
 
-    from . import api, pages
+    from . import api, jobs, pages
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
     app.register_blueprint(api.bp)
+    if app.config.get("STUDIO", True):
+        jobs.init_app(app)  # the training studio: job queue, runtime models
     app.register_blueprint(pages.bp)
 
     errors.register(app, MAX_UPLOAD_BYTES)

@@ -16,7 +16,9 @@ OPENAPI_DIR = Path(__file__).with_name("openapi")
 
 
 def store():
-    return current_app.extensions["cnnviz.models"]
+    """The models this request sees: the shipped ones plus this browser's and the shared trained ones."""
+    from .jobs import models_view
+    return models_view()
 
 
 def model_or_404(model_id):

@@ -1,0 +1,65 @@
+"""Running the queue's consumer: `python -m cnnviz worker` (a school server's worker processes or
+containers), or embedded: `python app.py` starts one as a child process and stops it on exit.
+
+Stopping: SIGTERM (huey's "interrupt" signal) makes every worker raise KeyboardInterrupt inside a
+running training, which marks that job interrupted; SIGINT waits for running jobs to finish.
+"""
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from .queue import config_from_env, huey_for
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+
+
+def mark_running_interrupted(huey):
+    """On one machine (SQLite) no job can be running before its only consumer starts."""
+    store = JobStore(huey)
+    for record in store.recent():
+        if record["state"] == "running":
+            store.finish(record["id"], "interrupted", reason="the server stopped while training")
+
+
+def run_consumer(config=None):
+    config = config or config_from_env()
+    huey = huey_for(config)
+    if not config.redis_url:
+        mark_running_interrupted(huey)
+    consumer = huey.create_consumer(
+        workers=config.jobs_at_once, worker_type="process" if os.name == "posix" else "thread",
+        initial_delay=0.05, backoff=1.5, max_delay=0.5,  # SQLite is polled: a new job starts within 0.5 s
+        check_worker_health=True, health_check_interval=5)
+    log.info("cnnviz worker: %s job(s) at once on %s", config.jobs_at_once,
+             config.redis_url or config.instance / "jobs.sqlite3")
+    consumer.run()
+    return 0
+
+
+class EmbeddedWorker:
+    """The consumer as a child process of the web server (python app.py)."""
+
+    def __init__(self, env=None):
+        env = {**os.environ, **(env or {})}
+        env.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per training
+        env.setdefault("OMP_NUM_THREADS", "1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], env=env)
+
+    def stop(self, timeout=15):
+        if self.proc.poll() is not None:
+            return
+        if os.name == "posix":
+            self.proc.send_signal(signal.SIGTERM)
+        else:  # no SIGTERM to catch: the heartbeat check marks its job interrupted
+            self.proc.terminate()
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self.proc.poll() is None:
+            log.warning("worker did not stop in %s s; killing it", timeout)
+            self.proc.kill()
+            self.proc.wait()
