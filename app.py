@@ -7,6 +7,7 @@ environment variables CNNVIZ_HOST, CNNVIZ_PORT and CNNVIZ_THREADS.
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 
@@ -46,6 +47,7 @@ def main(argv=None):
         lan = lan_address()
         if lan:
             print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # docker stop / kill: stop the worker first
     worker = None
     if not os.environ.get("CNNVIZ_REDIS_URL"):  # one laptop: the training worker is our child process
         from cnnviz.live.worker import EmbeddedWorker

@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from cnnviz.web import create_app
+# What the app writes at run time (job queue, trained models) goes to a fresh folder, never ./instance
+os.environ.setdefault("CNNVIZ_INSTANCE", tempfile.mkdtemp(prefix="cnnviz-test-"))
+
+from cnnviz.web import create_app  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ def limits_from_env(env=os.environ):
     return Limits(
         jobs_at_once=max(1, num("JOBS_AT_ONCE", max(1, cores() - 1))),
         queue_length=num("JOB_QUEUE", 8),
-        max_work=num("JOB_MAX_WORK", 5e11, float),
+        max_work=num("JOB_MAX_WORK", 2e12, float),  # about 10 minutes here
         wall_seconds=num("JOB_SECONDS", 900),
         models_per_owner=num("MODELS_PER_BROWSER", 5),
         models_total=num("MODELS_TOTAL", 200),

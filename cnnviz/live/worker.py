@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from .queue import config_from_env, huey_for
@@ -36,8 +37,18 @@ def run_consumer(config=None):
         check_worker_health=True, health_check_interval=5)
     log.info("cnnviz worker: %s job(s) at once on %s", config.jobs_at_once,
              config.redis_url or config.instance / "jobs.sqlite3")
+    if os.environ.get("CNNVIZ_PARENT_PID"):
+        threading.Thread(target=_exit_with_parent, args=(int(os.environ["CNNVIZ_PARENT_PID"]),),
+                         daemon=True).start()
     consumer.run()
     return 0
+
+
+def _exit_with_parent(parent):
+    """An embedded worker whose server died (even by kill -9) stops too, marking its job interrupted."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class EmbeddedWorker:
@@ -47,7 +58,10 @@ class EmbeddedWorker:
         env = {**os.environ, **(env or {})}
         env.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per training
         env.setdefault("OMP_NUM_THREADS", "1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], env=env)
+        env["CNNVIZ_PARENT_PID"] = str(os.getpid())
+        # its own session: a Ctrl-C in the terminal reaches the server, which then stops the worker
+        self.proc = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], env=env,
+                                     start_new_session=os.name == "posix")
 
     def stop(self, timeout=15):
         if self.proc.poll() is not None:
