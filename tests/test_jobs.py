@@ -199,7 +199,7 @@ def test_bounds_have_codes_and_clear_messages(studio):
     assert status == 400 and body["code"] == "jobs.output_shape"
     status, body = frank.call("POST", "/api/jobs", {"epochs": 0})
     assert status == 400 and body["code"] == "field.range" and body["params"]["field"] == "epochs"
-    status, body = frank.call("POST", "/api/jobs/architecture", {"architecture": {"layers": [
+    status, body = frank.call("POST", "/api/studio/architecture", {"architecture": {"layers": [
         {"name": "c", "kind": "conv", "filters": 4, "kernel": 3}, {"name": "f", "kind": "flatten"},
         {"name": "d", "kind": "dense", "units": 10}]}})
     assert body["parameters"] == 4 * 9 + 4 + 26 * 26 * 4 * 10 + 10

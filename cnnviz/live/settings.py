@@ -57,7 +57,7 @@ def architecture_from(value):
 
 def settings_from(fields):
     dataset = fields.get("dataset", "mnist-10k")
-    if dataset not in DATASETS:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
         raise InputError(f"'dataset' is one of {', '.join(DATASETS)}", "field.choice", field="dataset",
                          choices=list(DATASETS))
     if not dataset_available(dataset):
@@ -68,7 +68,7 @@ def settings_from(fields):
     train_size = most if size in ("all", None) else _number(fields, "train_size", most, 100, most)
     spec, preset = architecture_from(fields.get("architecture", "tiny"))
     optimiser = fields.get("optimiser", "adam")
-    if optimiser not in OPTIMISERS:
+    if not isinstance(optimiser, str) or optimiser not in OPTIMISERS:
         raise InputError(f"'optimiser' is one of {', '.join(OPTIMISERS)}", "field.choice", field="optimiser",
                          choices=list(OPTIMISERS))
     augment = fields.get("augment", False)

@@ -44,7 +44,8 @@ def openapi_document():
         if part.name == "base.json":
             continue
         fragment = json.loads(part.read_text())
-        doc["paths"].update(fragment.get("paths", {}))
+        for path, item in fragment.get("paths", {}).items():  # a fragment may add methods to a path
+            doc["paths"].setdefault(path, {}).update(item)
         doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
     return doc
 

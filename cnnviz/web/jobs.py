@@ -199,7 +199,7 @@ def dataset(name):
 
 
 # ------------------------------------------------- choices and the checker
-@bp.get("/jobs/options")
+@bp.get("/studio/options")
 def options():
     lim = studio().limits
     return {"datasets": [{"id": d, "train_images": n, "available": dataset_available(d)} for d, n in DATASETS.items()],
@@ -208,7 +208,7 @@ def options():
             "limits": {k: getattr(lim, k) for k in lim._fields}}
 
 
-@bp.post("/jobs/architecture")
+@bp.post("/studio/architecture")
 def check_architecture():
     """{"architecture": preset id or {"layers", "input_shape"}, "epochs", "train_size"} -> every layer's
     shapes and parameter count, the total, and the job's size against the limit."""
