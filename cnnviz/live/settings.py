@@ -14,6 +14,7 @@ DATASETS = {"mnist-10k": 9000, "fashion": 60000}  # training images of each
 OPTIMISERS = ("adam", "sgd")
 INPUT_SHAPES = ([1, 28, 28], [1, 32, 32])
 CLASSES = 10
+MAX_PARAMETERS = 2_000_000  # what a model file may hold (8 MB of float32), whatever its compute
 
 
 def dataset_available(name):
@@ -52,6 +53,9 @@ def architecture_from(value):
         raise InputError(f"the network must end with {CLASSES} outputs (one per class); it ends with "
                          f"{list(arch.output_shape)}", "jobs.output_shape", classes=CLASSES,
                          shape=list(arch.output_shape))
+    if arch.parameter_count() > MAX_PARAMETERS:
+        raise InputError(f"this network has {arch.parameter_count():,} parameters; the most is {MAX_PARAMETERS:,}",
+                         "jobs.too_many_params", parameters=arch.parameter_count(), limit=MAX_PARAMETERS)
     return {"input_shape": list(input_shape), "layers": [layer.spec() for layer in arch.layers]}, None
 
 

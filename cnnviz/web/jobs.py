@@ -12,7 +12,7 @@ import numpy as np
 from flask import Blueprint, Response, current_app, g, request, send_file
 
 from .. import figures
-from ..data import load_dataset
+from ..data import DIGIT_CLASSES, FASHION_CLASSES, load_dataset
 from ..engine.architecture import Architecture
 from ..errors import CnnvizError, InputError
 from ..live import jobs as live_jobs
@@ -27,6 +27,8 @@ from .inputs import parse_json, read_body
 bp = Blueprint("jobs", __name__, url_prefix="/api")
 OWNER_COOKIE, OWNER_HEADER = "cnnviz_owner", "X-Cnnviz-Owner"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+CLASSES = {"mnist-10k": DIGIT_CLASSES, "fashion": FASHION_CLASSES}
+TEST_IMAGES = {"mnist-10k": 1000, "fashion": 10000}
 PUBLIC = ("id", "state", "settings", "created", "started", "ended", "work", "model", "test_accuracy",
           "reason", "code", "stopped_by")
 
@@ -181,7 +183,10 @@ def figure(job_id, name):
     record = job_or_404(job_id)
     lang = "zh" if request.args.get("lang") == "zh" else "en"
     history = studio().store.events(job_id, 0, limit=5000)
-    if name == "curves":
+    if name == "curves":  # ?until=N: only events 1..N (until=0: the empty chart the page then extends)
+        until = request.args.get("until", "")
+        if until.isdigit():
+            history = [e for e in history if e["n"] <= int(until)]
         return figures.as_json(figures.training_curves(history, lang))
     final = next((e for e in history if e["type"] in ("finished", "cancelled") and "confusion" in e), None)
     if name == "confusion" and final:
@@ -202,7 +207,10 @@ def dataset(name):
 @bp.get("/studio/options")
 def options():
     lim = studio().limits
-    return {"datasets": [{"id": d, "train_images": n, "available": dataset_available(d)} for d, n in DATASETS.items()],
+    shipped = {m.meta.get("dataset"): m.meta for m in current_app.extensions["cnnviz.models"].all()}
+    return {"datasets": [{"id": d, "train_images": n, "test_images": TEST_IMAGES[d], "available": dataset_available(d),
+                          "classes": CLASSES[d], "class_names": shipped.get(d, {}).get("class_names", {})}
+                         for d, n in DATASETS.items()],
             "presets": [{"id": p, "title": META[p]["title"], **ARCHITECTURES[p]} for p in ARCHITECTURES],
             "optimisers": ["adam", "sgd"],
             "limits": {k: getattr(lim, k) for k in lim._fields}}
