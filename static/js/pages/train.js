@@ -42,7 +42,7 @@ const layers = mountLayers({
     if (result.ok) {
       const { parameters, work, max_work: max } = result.check;
       status(t('train.archSummary', { parameters: parameters.toLocaleString('en-US'),
-        work: work.toExponential(1), percent: Math.round(100 * work / max) }), work > max, $('arch-summary'));
+        work: work.toExponential(1), percent: (100 * work / max).toFixed(work < 0.1 * max ? 1 : 0) }), work > max, $('arch-summary'));
     } else {
       status(errorText(result.error), true, $('arch-summary'));
     }
@@ -150,15 +150,16 @@ async function onEvent(type, data) {
     studio.stop?.();
     studio.stop = null;
     running(false);
-    document.body.dataset.jobState = type;
     if (type === 'failed' || type === 'interrupted') {
       status(t(`train.state.${type}`, { reason: data.reason || '' }), true);
+      document.body.dataset.jobState = type;
       return;
     }
     status(t(`train.state.${type}`, { accuracy: data.test_accuracy != null ? (100 * data.test_accuracy).toFixed(1) : '' }));
     studio.final = data;
     if (data.model) await showResults({ jobId: studio.job, final: data, settings: studio.settings, classLabel,
       onError: (e) => status(errorText(e), true) });
+    document.body.dataset.jobState = type; // after the results are drawn
   }
 }
 
@@ -205,6 +206,8 @@ async function init() {
     studio.options = await api.options();
     fillChoices();
     $('preset').value = 'tiny';
+    $('train-size').value = 'all';
+    describeDataset();
     usePreset('tiny');
     const jobId = new URLSearchParams(location.search).get('job');
     if (jobId) await watch(jobId).catch(() => jobInUrl(null));

@@ -19,7 +19,8 @@ const PREFIX = { conv: 'conv', maxpool: 'pool', avgpool: 'pool', dense: 'fc', re
 /** Layers with fresh unique names in order (conv1, relu1, pool1, ... fc1) so edits never clash. */
 export function renamed(layers) {
   const counts = {};
-  return layers.map((layer) => {
+  return layers.map((given) => {
+    const layer = { ...newLayer(given.kind), ...given }; // settings a spec leaves out take their defaults
     const prefix = PREFIX[layer.kind] || layer.kind;
     counts[prefix] = (counts[prefix] || 0) + 1;
     const single = ['flatten', 'softmax'].includes(prefix);
@@ -29,7 +30,7 @@ export function renamed(layers) {
 
 export function newLayer(kind) {
   const layer = { kind };
-  for (const [field, , , initial] of FIELDS[kind]) layer[field] = initial;
+  for (const [field, , , initial] of FIELDS[kind] || []) layer[field] = initial;
   return layer;
 }
 
@@ -52,8 +53,9 @@ export function mountLayers({ tbody, summary, inputShape, onChange }) {
     if (bad) tr.classList.add('bad');
     const kind = document.createElement('td');
     kind.textContent = `${layer.name} · ${t(`kind.${layer.kind}`)}`;
-    const settings = document.createElement('td');
-    settings.className = 'settings';
+    const cell = document.createElement('td');
+    const settings = Object.assign(document.createElement('div'), { className: 'settings' });
+    cell.append(settings);
     for (const [field, low, high] of FIELDS[layer.kind] || []) {
       const label = document.createElement('label');
       const input = Object.assign(document.createElement('input'), { type: 'number', min: low, max: high, value: layer[field] });
@@ -83,7 +85,7 @@ export function mountLayers({ tbody, summary, inputShape, onChange }) {
       });
       actions.append(b);
     }
-    tr.append(kind, settings, out, params, actions);
+    tr.append(kind, cell, out, params, actions);
     return tr;
   }
 
