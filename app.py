@@ -52,6 +52,7 @@ def main(argv=None):
     if not os.environ.get("CNNVIZ_REDIS_URL"):  # one laptop: the training worker is our child process
         from cnnviz.live.worker import EmbeddedWorker
         worker = EmbeddedWorker()
+        worker.wait_ready(app.extensions["cnnviz.studio"].store)
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads,
               connection_limit=args.connection_limit, channel_timeout=60,

@@ -39,27 +39,39 @@ class Client:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read())
 
-    def events(self, job_id, until=("end",), last_id=None, timeout=60):
-        """Read the job's event stream -> [(id, type, data)] up to an event whose type is in until."""
+    def events(self, job_id, until=("end",), last_id=None, timeout=90, reconnect=True):
+        """Read the job's event stream -> [(id, type, data)] up to an event whose type is in until;
+        when the server ends a stream (its lifetime), reconnect from Last-Event-ID as EventSource does."""
+        out, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            batch, done = self._stream(job_id, until, last_id, deadline)
+            out += batch
+            ids = [i for i, _, _ in batch if i]
+            last_id = ids[-1] if ids else last_id
+            if done or not reconnect:
+                return out
+        raise AssertionError(f"no {until} event in {timeout} s: {[t for _, t, _ in out]}")
+
+    def _stream(self, job_id, until, last_id, deadline):
         url = urlparse(self.base)
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
         headers = {"X-Cnnviz-Owner": self.token, **({"Last-Event-ID": str(last_id)} if last_id else {})}
         conn.request("GET", f"/api/jobs/{job_id}/events", headers=headers)
         response = conn.getresponse()
         assert response.status == 200, response.read()
         assert response.getheader("Content-Type").startswith("text/event-stream")
-        out, event, deadline = [], {}, time.monotonic() + timeout
+        out, event = [], {}
         try:
             while time.monotonic() < deadline:
                 line = response.fp.readline().decode()
                 if not line:
-                    return out  # the server closed the stream
+                    return out, False  # the server closed the stream
                 line = line.rstrip("\n")
                 if line == "":
                     if "type" in event:
                         out.append((event.get("id"), event["type"], json.loads(event.get("data", "{}"))))
                         if event["type"] in until:
-                            return out
+                            return out, True
                     event = {}
                 elif line.startswith("id: "):
                     event["id"] = int(line[4:])
@@ -67,7 +79,7 @@ class Client:
                     event["type"] = line[7:]
                 elif line.startswith("data: "):
                     event["data"] = line[6:]
-            raise AssertionError(f"no {until} event in {timeout} s: {[t for _, t, _ in out]}")
+            return out, False
         finally:
             conn.close()
 
@@ -83,7 +95,7 @@ class Client:
 
 def studio_env(tmp_path, **extra):
     return {"CNNVIZ_INSTANCE": str(tmp_path), "CNNVIZ_JOBS_AT_ONCE": "1", "CNNVIZ_JOB_QUEUE": "1",
-            "CNNVIZ_EVENT_STREAMS": "2", "CNNVIZ_MODELS_PER_BROWSER": "2", "CNNVIZ_JOB_MAX_WORK": "1e11", **extra}
+            "CNNVIZ_EVENT_STREAMS": "2", "CNNVIZ_MODELS_PER_BROWSER": "2", "CNNVIZ_JOB_MAX_WORK": "1e11", "CNNVIZ_WORKER_NICE": "0", **extra}
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +232,7 @@ def test_event_streams_are_bounded_in_number_and_in_time_and_jobs_in_wall_clock_
         assert held.status == 200
         status, body = gina.call("GET", f"/api/jobs/{running['id']}/events")
         assert status == 503 and body["code"] == "jobs.streams_full"
-        text = held.read().decode()  # the server ends the stream after its lifetime
+        text = held.read().decode()  # the server ends the stream after its lifetime, whatever the job does
         assert time.monotonic() - started < 5 and text.startswith("retry: 1000")
         job = gina.wait_state(running["id"], ("finished",), timeout=20)  # stopped by the clock, model kept
         assert job["stopped_by"] == "time_limit" and job["model"]
@@ -284,11 +296,17 @@ def redis_url(tmp_path_factory):
 def test_redis_path_the_app_and_a_separate_worker_process(redis_url, tmp_path):
     env = studio_env(tmp_path, CNNVIZ_REDIS_URL=redis_url)
     proc, base = start_server(env_extra=env)
+    ivan = Client(base, "ivan-0123456789abc")
+    status, body = ivan.call("POST", "/api/jobs", TINY)
+    assert status == 503 and body["code"] == "jobs.no_worker"  # nobody would run it
     worker = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], cwd=ROOT, env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        ivan = Client(base, "ivan-0123456789abc")
-        _, job = ivan.call("POST", "/api/jobs", TINY)
+        deadline = time.monotonic() + 30
+        while status == 503 and time.monotonic() < deadline:  # until the worker's first heartbeat
+            time.sleep(0.1)
+            status, job = ivan.call("POST", "/api/jobs", TINY)
+        assert status == 202
         events = ivan.events(job["id"])
         assert [t for _, t, _ in events][-2:] == ["finished", "end"]
         model = events[-2][2]["model"]

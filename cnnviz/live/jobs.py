@@ -51,13 +51,16 @@ def submit(huey, config, settings, owner, limits):
                           f"the limit is {limits.max_work:.3g}. Use fewer epochs, images or filters.",
                           "jobs.too_large", work=size, limit=limits.max_work)
     runtime_models(config, limits).check_room(owner)
+    store = JobStore(huey)
+    if not store.worker_alive():
+        raise CnnvizError("no training worker is running: on one machine python app.py starts one; "
+                          "with Redis start `python -m cnnviz worker`", "jobs.no_worker")
     waiting = huey.pending_count()
     if waiting >= limits.queue_length:
         raise QueueFull(f"{waiting} jobs are waiting, the most the queue holds; this one would have been "
                         f"number {waiting + 1}. Try again in a minute.", position=waiting + 1,
                         limit=limits.queue_length)
     job_id = secrets.token_hex(8)
-    store = JobStore(huey)
     record = store.create(job_id, {"state": "queued", "owner": owner, "settings": settings, "work": size})
     store.append(job_id, {"type": "queued"})
     huey.cnnviz_train(job_id)  # enqueue

@@ -13,6 +13,7 @@ import time
 from huey.constants import EmptyData
 
 TERMINAL = ("finished", "failed", "cancelled", "interrupted")
+WORKER_SILENCE = 20  # seconds without a worker heartbeat before new jobs are refused
 STALE_SECONDS = 60  # a running job whose worker wrote nothing for this long has lost its worker
 
 
@@ -95,6 +96,15 @@ class JobStore:
 
     def cancel_requested(self, job_id):
         return self.kv.has_data_for_key(f"job:{job_id}:cancel")
+
+    # ------------------------------------------------------------- workers
+    def worker_beat(self):
+        self.kv.put_data("workers:heartbeat", str(time.time()).encode())
+
+    def worker_alive(self, within=WORKER_SILENCE):
+        """Has any worker (consumer) said it is alive within the last `within` seconds?"""
+        value = self.get_blob("workers:heartbeat")
+        return value is not None and time.time() - float(value) < within
 
     # ------------------------------------------------------- blobs, helpers
     def put_blob(self, key, data):

@@ -29,7 +29,7 @@ def mark_running_interrupted(huey):
 def run_consumer(config=None):
     config = config or config_from_env()
     if hasattr(os, "nice"):  # trainings yield the CPU to the web server: drawing stays quick
-        os.nice(int(os.environ.get("CNNVIZ_WORKER_NICE", "10")))
+        os.nice(int(os.environ.get("CNNVIZ_WORKER_NICE", "5")))
     huey = huey_for(config)
     if not config.redis_url:
         mark_running_interrupted(huey)
@@ -39,11 +39,25 @@ def run_consumer(config=None):
         check_worker_health=True, health_check_interval=5)
     log.info("cnnviz worker: %s job(s) at once on %s", config.jobs_at_once,
              config.redis_url or config.instance / "jobs.sqlite3")
+    # each worker says it is alive from its own process: a thread started before the fork could hold
+    # the Redis connection pool's lock at that moment and leave the forked workers stuck
+    huey.on_startup("heartbeat")(lambda: threading.Thread(target=_heartbeat, args=(huey,), daemon=True).start())
     if os.environ.get("CNNVIZ_PARENT_PID"):
         threading.Thread(target=_exit_with_parent, args=(int(os.environ["CNNVIZ_PARENT_PID"]),),
                          daemon=True).start()
     consumer.run()
     return 0
+
+
+def _heartbeat(huey, every=5):
+    """Tell web processes a worker is there (they refuse jobs nobody would run)."""
+    store = JobStore(huey)
+    while True:
+        try:
+            store.worker_beat()
+        except Exception:  # the store is briefly unreachable: try again next time
+            log.warning("worker heartbeat failed", exc_info=True)
+        time.sleep(every)
 
 
 def _exit_with_parent(parent):
@@ -64,6 +78,12 @@ class EmbeddedWorker:
         # its own session: a Ctrl-C in the terminal reaches the server, which then stops the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], env=env,
                                      start_new_session=os.name == "posix")
+
+    def wait_ready(self, store, timeout=30):
+        """Until the worker's first heartbeat, so the first job is never refused for want of one."""
+        deadline = time.monotonic() + timeout
+        while not store.worker_alive() and time.monotonic() < deadline and self.proc.poll() is None:
+            time.sleep(0.1)
 
     def stop(self, timeout=15):
         if self.proc.poll() is not None:

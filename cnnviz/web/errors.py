@@ -34,6 +34,7 @@ STATUS = {
     "jobs.dataset_missing": 422,
     "jobs.not_finished": 409,
     "jobs.streams_full": 503,
+    "jobs.no_worker": 503,
     "models.owner_full": 409,
     "models.server_full": 507,
     "models.disk_full": 507,

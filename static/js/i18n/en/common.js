@@ -47,4 +47,5 @@ export default {
   'error.field.range': '{field} must be from {low} to {high}.',
   'error.field.choice': '{field} must be one of the choices offered.',
   'error.architecture.layers': 'A network has 1 to {max} layers.',
+  'error.jobs.no_worker': 'No training worker is running on the server; ask whoever runs it to start one.',
 };

@@ -47,4 +47,5 @@ export default {
   'error.field.range': '{field} 必须在 {low} 到 {high} 之间。',
   'error.field.choice': '{field} 必须是提供的选项之一。',
   'error.architecture.layers': '一个网络有 1 到 {max} 层。',
+  'error.jobs.no_worker': '服务器上没有正在运行的训练进程；请让管理服务器的人启动一个。',
 };
