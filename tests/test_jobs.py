@@ -301,7 +301,7 @@ def test_redis_path_the_app_and_a_separate_worker_process(redis_url, tmp_path):
     status, body = ivan.call("POST", "/api/jobs", TINY)
     assert status == 503 and body["code"] == "jobs.no_worker"  # nobody would run it
     worker = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], cwd=ROOT, env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while status == 503 and time.monotonic() < deadline:  # until the worker's first heartbeat
@@ -319,6 +319,6 @@ def test_redis_path_the_app_and_a_separate_worker_process(redis_url, tmp_path):
         assert ivan.wait_state(running["id"], ("interrupted",), timeout=5)["reason"]
     finally:
         if worker.poll() is None:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)  # the consumer and the worker processes it forked
         proc.terminate()
         proc.wait(20)

@@ -42,6 +42,10 @@ def run_consumer(config=None):
     # each worker says it is alive from its own process: a thread started before the fork could hold
     # the Redis connection pool's lock at that moment and leave the forked workers stuck
     huey.on_startup("heartbeat")(lambda: threading.Thread(target=_heartbeat, args=(huey,), daemon=True).start())
+    if os.name == "posix":  # a worker process whose consumer was killed outright does not linger
+        consumer_pid = os.getpid()
+        huey.on_startup("orphan")(lambda: threading.Thread(target=_exit_if_orphaned, args=(consumer_pid,),
+                                                           daemon=True).start())
     if os.environ.get("CNNVIZ_PARENT_PID"):
         threading.Thread(target=_exit_with_parent, args=(int(os.environ["CNNVIZ_PARENT_PID"]),),
                          daemon=True).start()
@@ -58,6 +62,14 @@ def _heartbeat(huey, every=5):
         except Exception:  # the store is briefly unreachable: try again next time
             log.warning("worker heartbeat failed", exc_info=True)
         time.sleep(every)
+
+
+def _exit_if_orphaned(consumer_pid):
+    if os.getpid() == consumer_pid:  # thread workers live in the consumer itself
+        return
+    while os.getppid() == consumer_pid:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _exit_with_parent(parent):
