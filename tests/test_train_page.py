@@ -10,7 +10,8 @@ from conftest import new_page, start_server
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory):
-    proc, base = start_server(env_extra={"CNNVIZ_INSTANCE": str(tmp_path_factory.mktemp("studio-page"))})
+    proc, base = start_server(env_extra={"CNNVIZ_INSTANCE": str(tmp_path_factory.mktemp("studio-page")),
+                                                "CNNVIZ_WORKER_NICE": "0"})
     yield base
     proc.terminate()
     proc.wait(20)

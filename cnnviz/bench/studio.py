@@ -105,6 +105,8 @@ def throughput(rounds=3, epochs=2):
 
 def class_while_training(seconds=30):
     with _studio(CNNVIZ_JOBS_AT_ONCE="2") as base:
+        print("baseline, no training:")
+        classroom(base, clients=60, seconds=seconds, think=0.5)
         jobs = [_call(base, "POST", "/api/jobs", LONG_JOB, owner=f"bench-teacher-{k}0000000") for k in range(2)]
         for k, job in enumerate(jobs):
             _wait(base, job["id"], ("running",), owner=f"bench-teacher-{k}0000000")

@@ -29,7 +29,7 @@ def mark_running_interrupted(huey):
 def run_consumer(config=None):
     config = config or config_from_env()
     if hasattr(os, "nice"):  # trainings yield the CPU to the web server: drawing stays quick
-        os.nice(int(os.environ.get("CNNVIZ_WORKER_NICE", "5")))
+        os.nice(int(os.environ.get("CNNVIZ_WORKER_NICE", "10")))
     huey = huey_for(config)
     if not config.redis_url:
         mark_running_interrupted(huey)
