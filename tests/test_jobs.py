@@ -134,6 +134,8 @@ def test_a_tiny_job_streams_its_training_and_its_model_serves_only_that_browser(
     status, prediction = alice.call("POST", f"/api/models/{model}/predict", {"pixels": [[0] * 28] * 28})
     assert status == 200 and len(prediction["top"]) >= 1
     assert bob.call("GET", f"/api/models/{model}")[0] == 404
+    status, gallery = alice.call("GET", f"/api/models/{model}/examples")
+    assert status == 200 and len(gallery["examples"]) >= 30  # 3 per class right, some wrong
     # a confusion cell's images are exactly as many as the matrix says
     true, predicted = max(((i, j) for i in range(10) for j in range(10) if i != j), key=lambda c: matrix[c[0]][c[1]])
     status, cell = alice.call("GET", f"/api/jobs/{job['id']}/confusion?true={true}&predicted={predicted}")
@@ -322,3 +324,30 @@ def test_redis_path_the_app_and_a_separate_worker_process(redis_url, tmp_path):
             os.killpg(worker.pid, signal.SIGKILL)  # the consumer and the worker processes it forked
         proc.terminate()
         proc.wait(20)
+
+
+# ------------------------------------------------------ store, in process
+def test_a_silent_worker_leaves_its_job_interrupted_and_anonymous_models_expire(tmp_path):
+    from cnnviz.engine.model import Model
+    from cnnviz.live.limits import limits_from_env
+    from cnnviz.live.queue import QueueConfig, make_huey
+    from cnnviz.live.runtime import RuntimeModels
+    from cnnviz.live.store import STALE_SECONDS, JobStore
+    from cnnviz.training.presets import TINY
+
+    store = JobStore(make_huey(QueueConfig(tmp_path, None, 1)))
+    store.create("a" * 16, {"state": "running", "owner": "x", "settings": {}})
+    assert store.get("a" * 16)["state"] == "running"
+    store.update("a" * 16, state="running")
+    record = store._get("job:" + "a" * 16)
+    record["heartbeat"] -= STALE_SECONDS + 1
+    store._put("job:" + "a" * 16, record)
+    assert store.get("a" * 16)["state"] == "interrupted"
+    assert [e["type"] for e in store.events("a" * 16)] == ["interrupted"]
+
+    models = RuntimeModels(tmp_path / "models", limits_from_env({"CNNVIZ_MODELS_EXPIRE_HOURS": "0"}))
+    model = Model(TINY["layers"], TINY["input_shape"], {"title": {"en": "t", "zh": "t"}, "classes": list("0123456789")})
+    models.add(model, "mold", "owner-1")
+    models.add(model.copy(), "mshared", "owner-1", shared=True)
+    assert set(models.metas()) == {"mshared"}  # expired at once with a 0 h lifetime
+    assert models.remove_expired() == 1 and not (tmp_path / "models" / "mold.npz").exists()

@@ -15,6 +15,7 @@ from huey import crontab
 from ..data import DataError, load_dataset
 from ..errors import CnnvizError
 from ..training.evaluate import confusion, predictions, to_input
+from ..training.gallery import write_examples
 from ..training.train import training_events
 from .limits import limits_from_env
 from .runtime import RuntimeModels
@@ -138,7 +139,9 @@ def _keep(huey, config, store, job_id, record, model, history, split, watch, lim
     model.meta["training"]["job"] = job_id
     store.put_blob(f"job:{job_id}:predicted", predicted.tobytes())
     model_id = f"m{job_id[:10]}"
-    runtime_models(config, limits).add(model, model_id, record["owner"])
+    models = runtime_models(config, limits)
+    models.add(model, model_id, record["owner"])
+    write_examples(models.folder / f"{model_id}.json")  # the explorer's gallery for this model
     per_class = (np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)).round(4).tolist()
     result = {"model": model_id, "test_accuracy": test_accuracy, "confusion": matrix.tolist(),
               "per_class": per_class, "history": history, "stopped_by": watch.reason}

@@ -11,7 +11,10 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ..engine.model import Model, ModelFileError
+from ..training.evaluate import predictions
 from ..errors import CnnvizError
 
 RUNTIME_ORDER = 100  # after the shipped models in lists
@@ -59,6 +62,17 @@ class RuntimeModels:
         with self._lock:
             self._cache[model_id] = (mtime, model)
         return model
+
+    def examples(self, model_id):
+        """Gallery images from the model's test set with its verdict (written when it was trained)."""
+        path = self.folder / f"{model_id}-examples.npz"
+        if not path.exists():
+            return []
+        model = self.load(model_id)
+        with np.load(path, allow_pickle=False) as f:
+            images, labels, ids = f["images"], f["labels"], f["test_index"]
+        return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
+                for img, y, p, i in zip(images, labels, predictions(model, images), ids)]
 
     def owned_by(self, owner):
         return [m for m in self.metas().values() if m.get("runtime", {}).get("owner") == owner]
@@ -186,4 +200,4 @@ class ModelsView:
     def examples(self, model_id):
         if model_id in self.shipped:
             return self.shipped.examples(model_id)
-        return []
+        return self.runtime.examples(model_id)
