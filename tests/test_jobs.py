@@ -134,6 +134,9 @@ def test_a_tiny_job_streams_its_training_and_its_model_serves_only_that_browser(
     status, prediction = alice.call("POST", f"/api/models/{model}/predict", {"pixels": [[0] * 28] * 28})
     assert status == 200 and len(prediction["top"]) >= 1
     assert bob.call("GET", f"/api/models/{model}")[0] == 404
+    assert bob.call("PATCH", f"/api/models/{model}", {"shared": True})[0] == 404  # not bob's to share
+    assert alice.call("PATCH", f"/api/models/{model}", {"shared": True})[0] == 200
+    assert model in [m["id"] for m in bob.call("GET", "/api/models")[1]["models"]]  # the class sees it now
     status, gallery = alice.call("GET", f"/api/models/{model}/examples")
     assert status == 200 and len(gallery["examples"]) >= 30  # 3 per class right, some wrong
     # a confusion cell's images are exactly as many as the matrix says
