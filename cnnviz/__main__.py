@@ -78,7 +78,7 @@ def main(argv=None):
     w.add_argument("--jobs", type=int, default=None, help="trainings at once (default: cores - 1, at least 1)")
 
     s2 = sub.add_parser("bench-studio", help="tiny job accuracy/time, job vs CLI throughput, class + trainings")
-    s2.add_argument("--part", choices=["all", "tiny", "throughput", "classroom"], default="all")
+    s2.add_argument("--part", choices=["all", "tiny", "throughput", "classroom", "streams"], default="all")
     s2.add_argument("--seconds", type=float, default=30)
 
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
   python -m cnnviz bench-studio --part tiny        # the tiny preset: held-out accuracy, seconds end to end
   python -m cnnviz bench-studio --part throughput  # images/s inside a job vs `python -m cnnviz train`
   python -m cnnviz bench-studio --part classroom   # 60 students drawing while two trainings run
+  python -m cnnviz bench-studio --part streams     # the class drawing while 4 progress streams are open
 """
 import json
 import os
@@ -119,6 +120,43 @@ def class_while_training(seconds=30):
     return status
 
 
+def streams_while_drawing(seconds=20, streams=4):
+    """The cost of event streams: the class drawing with `streams` progress streams held open (each
+    reconnecting when the server ends it), against the class alone, on one app.py (8 threads)."""
+    import threading
+    with _studio() as base:
+        job = _call(base, "POST", "/api/jobs", LONG_JOB)
+        _wait(base, job["id"], ("running",))
+        print("baseline, no stream open:")
+        classroom(base, clients=60, seconds=seconds, think=0.5)
+        stop, events = time.monotonic() + seconds + 2, []
+
+        def watcher():
+            last = 0
+            while time.monotonic() < stop:
+                req = urllib.request.Request(f"{base}/api/jobs/{job['id']}/events", headers={
+                    "X-Cnnviz-Owner": "bench-owner-000000", "Last-Event-ID": str(last)})
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        for line in r:
+                            if line.startswith(b"id: "):
+                                last = int(line[4:])
+                                events.append(last)
+                            if time.monotonic() > stop:
+                                break
+                except OSError:
+                    time.sleep(1)
+
+        threads = [threading.Thread(target=watcher, daemon=True) for _ in range(streams)]
+        for th in threads:
+            th.start()
+        print(f"with {streams} progress streams open:")
+        status = classroom(base, clients=60, seconds=seconds, think=0.5)
+        print(f"  the streams delivered {len(events)} events meanwhile")
+        _call(base, "DELETE", f"/api/jobs/{job['id']}")
+    return status
+
+
 def run(part="all", seconds=30):
     status = 0
     if part in ("all", "tiny"):
@@ -127,4 +165,6 @@ def run(part="all", seconds=30):
         throughput()
     if part in ("all", "classroom"):
         status = class_while_training(seconds)
+    if part in ("all", "streams"):
+        status = streams_while_drawing(min(seconds, 20)) or status
     return status
