@@ -354,3 +354,39 @@ def test_a_silent_worker_leaves_its_job_interrupted_and_anonymous_models_expire(
     models.add(model.copy(), "mshared", "owner-1", shared=True)
     assert set(models.metas()) == {"mshared"}  # expired at once with a 0 h lifetime
     assert models.remove_expired() == 1 and not (tmp_path / "models" / "mold.npz").exists()
+
+
+def test_gunicorn_two_processes_with_a_separate_worker_on_sqlite(tmp_path):
+    """The Dockerfile's server (gunicorn, 2 gthread processes): any process answers any job's stream."""
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+    if not gunicorn:
+        pytest.skip("gunicorn is not installed")
+    env = {**os.environ, **studio_env(tmp_path)}
+    port = free_port()
+    web = subprocess.Popen([gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+                            "--worker-class", "gthread", "cnnviz.web:create_app()"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    worker = subprocess.Popen([sys.executable, "-m", "cnnviz", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        kim = Client(f"http://127.0.0.1:{port}", "kim-01234567890abc")
+        deadline, status = time.monotonic() + 60, None
+        while status != 202 and time.monotonic() < deadline:  # until both are up
+            time.sleep(0.2)
+            try:
+                status, job = kim.call("POST", "/api/jobs", TINY)
+            except OSError:
+                status = None
+        assert status == 202
+        first = kim.events(job["id"], until=("epoch",))
+        rest = kim.events(job["id"], last_id=first[-1][0])  # a new connection, maybe another process
+        ids = [i for i, _, _ in first + rest if i]
+        assert ids == list(range(1, len(ids) + 1)) and rest[-2][1] == "finished"
+    finally:
+        for proc in (web, worker):
+            proc.send_signal(signal.SIGTERM)
+        for proc in (web, worker):
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
