@@ -78,3 +78,19 @@ def test_train_a_tiny_network_watch_it_and_use_it_in_the_explorer(browser, studi
     assert all(url.endswith("/api/studio/architecture") for url in refused)  # only the kernel of 40
     assert [e for e in page.errors if "status of 400" not in e] == []
     page.context.close()
+
+
+def test_stop_keeps_the_model_as_it_is(browser, studio):
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang=en")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    page.fill("#epochs", "40")
+    page.click("#start")
+    page.wait_for_selector("#stop:not([disabled])")
+    page.wait_for_selector("#samples li")  # training has begun
+    page.click("#stop")
+    page.wait_for_selector("body[data-job-state=cancelled]", timeout=60_000)
+    assert "Stopped early by you." in page.text_content("#card")
+    assert "Stopped." in page.text_content("#status")
+    assert page.is_visible("#open-explorer") and page.is_disabled("#stop")
+    page.context.close()

@@ -155,9 +155,14 @@ async function onEvent(type, data) {
       document.body.dataset.jobState = type;
       return;
     }
-    status(t(`train.state.${type}`, { accuracy: data.test_accuracy != null ? (100 * data.test_accuracy).toFixed(1) : '' }));
+    if (!data.model) { // cancelled before it started: there is no model
+      status(t('train.state.cancelledQueued'));
+      document.body.dataset.jobState = type;
+      return;
+    }
+    status(t(`train.state.${type}`, { accuracy: (100 * data.test_accuracy).toFixed(1) }));
     studio.final = data;
-    if (data.model) await showResults({ jobId: studio.job, final: data, settings: studio.settings, classLabel,
+    await showResults({ jobId: studio.job, final: data, settings: studio.settings, classLabel,
       onError: (e) => status(errorText(e), true) });
     document.body.dataset.jobState = type; // after the results are drawn
   }

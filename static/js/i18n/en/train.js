@@ -47,6 +47,7 @@ export default {
   'train.stopping': 'Stopping after this batch…',
   'train.state.finished': 'Finished: {accuracy}% of the held-out images right.',
   'train.state.cancelled': 'Stopped. The model is kept as it was: {accuracy}% of the held-out images right.',
+  'train.state.cancelledQueued': 'Cancelled before it started: no model was made.',
   'train.state.failed': 'The training failed: {reason}',
   'train.state.interrupted': 'The server stopped during the training, so it was interrupted. Start it again.',
   'train.watch': '3. Watch it learn',

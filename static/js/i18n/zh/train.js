@@ -47,6 +47,7 @@ export default {
   'train.stopping': '这一批结束后停止……',
   'train.state.finished': '完成：留出的图片中 {accuracy}% 判断正确。',
   'train.state.cancelled': '已停止。模型保持停止时的样子：留出的图片中 {accuracy}% 判断正确。',
+  'train.state.cancelledQueued': '在开始之前就取消了：没有生成模型。',
   'train.state.failed': '训练失败：{reason}',
   'train.state.interrupted': '训练时服务器停止了，所以训练被中断。请重新开始。',
   'train.watch': '3. 看它学习',
