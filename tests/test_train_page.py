@@ -93,4 +93,10 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
     assert "Stopped early by you." in page.text_content("#card")
     assert "Stopped." in page.text_content("#status")
     assert page.is_visible("#open-explorer") and page.is_disabled("#stop")
+    # the browser's models: this one listed, then deleted
+    model = re.search(r"m[0-9a-f]{10}", page.text_content("#card")).group(0)
+    item = page.locator("#mine-list li", has_text=model)
+    assert item.count() == 1
+    item.get_by_role("button").click()
+    page.wait_for_selector(f"#mine-list li:has-text('{model}')", state="detached")
     page.context.close()

@@ -231,6 +231,19 @@ def check_architecture():
 
 
 # ---------------------------------------------------------- runtime models
+@bp.get("/studio/mine")
+def my_models():
+    """This browser's trained and uploaded models, newest first."""
+    who = owner()
+    mine = studio().models.owned_by(who) if who else []
+    mine.sort(key=lambda m: -m["runtime"]["created"])
+    return {"models": [{"id": m["id"], "title": m.get("title", {}), "created": m["runtime"]["created"],
+                        "shared": bool(m["runtime"].get("shared")), "source": m["runtime"].get("source"),
+                        "test_accuracy": m.get("training", {}).get("test_accuracy")} for m in mine],
+            "limit": studio().limits.models_per_owner,
+            "expires_hours": studio().limits.anonymous_hours}
+
+
 @bp.get("/models/<model_id>/file")
 def model_file(model_id):
     view = models_view()

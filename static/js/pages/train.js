@@ -164,6 +164,7 @@ async function onEvent(type, data) {
     studio.final = data;
     await showResults({ jobId: studio.job, final: data, settings: studio.settings, classLabel,
       onError: (e) => status(errorText(e), true) });
+    await showMine();
     document.body.dataset.jobState = type; // after the results are drawn
   }
 }
@@ -178,11 +179,35 @@ async function stop() {
   }
 }
 
+/** This browser's models: open, share, delete (the server keeps at most `limit` of them). */
+async function showMine() {
+  const { models, limit, expires_hours: hours } = await api.mine();
+  $('mine-hint').textContent = t('train.mineHint', { count: models.length, limit, hours });
+  $('mine-list').replaceChildren(...models.map((m) => {
+    const li = document.createElement('li');
+    const title = Object.assign(document.createElement('span'), { className: 'title' });
+    const accuracy = m.test_accuracy != null ? ` · ${(100 * m.test_accuracy).toFixed(1)}%` : '';
+    title.textContent = `${m.title[language()] || m.title.en || m.id} (${m.id})${accuracy}`;
+    const open = Object.assign(document.createElement('a'), { className: 'button', href: `/?model=${m.id}&lang=${language()}`,
+      textContent: t('train.open') });
+    const shared = document.createElement('label');
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', checked: m.shared });
+    box.addEventListener('change', () => api.share(m.id, box.checked).catch((e) => status(errorText(e), true)));
+    shared.append(box, ` ${t('train.share')}`);
+    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: t('train.delete') });
+    remove.setAttribute('aria-label', `${t('train.delete')} ${m.id}`);
+    remove.addEventListener('click', () => api.removeModel(m.id).then(showMine).catch((e) => status(errorText(e), true)));
+    li.append(title, open, shared, remove);
+    return li;
+  }));
+}
+
 async function uploadModel(e) {
   e.preventDefault();
   const el = $('upload-status');
   try {
     const { id } = await api.upload($('upload-json').files[0], $('upload-npz').files[0]);
+    showMine();
     el.replaceChildren(t('train.uploaded', { id }) + ' ');
     const link = Object.assign(document.createElement('a'), { href: `/?model=${id}&lang=${language()}`, textContent: t('train.open') });
     el.append(link);
@@ -198,6 +223,7 @@ function changeLanguage(lang) {
   apply();
   fillChoices();
   layers.rerender();
+  showMine().catch(() => {});
   if (layers.last) layers.recheck();
 }
 
@@ -214,6 +240,7 @@ async function init() {
     $('train-size').value = 'all';
     describeDataset();
     usePreset('tiny');
+    await showMine();
     const jobId = new URLSearchParams(location.search).get('job');
     if (jobId) await watch(jobId).catch(() => jobInUrl(null));
   } catch (error) {

@@ -29,6 +29,8 @@ export const job = (id) => call(`/api/jobs/${id}`);
 export const cancel = (id) => call(`/api/jobs/${id}`, { method: 'DELETE' });
 export const figure = (id, name, params = {}) => call(`/api/jobs/${id}/figures/${name}?${new URLSearchParams(params)}`);
 export const cell = (id, truth, predicted) => call(`/api/jobs/${id}/confusion?true=${truth}&predicted=${predicted}`);
+export const mine = () => call('/api/studio/mine');
+export const removeModel = (model) => call(`/api/models/${model}`, { method: 'DELETE' });
 export const share = (model, shared) => call(`/api/models/${model}`, json('PATCH', { shared }));
 
 export function upload(modelFile, weightsFile) {

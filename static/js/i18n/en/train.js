@@ -82,4 +82,7 @@ export default {
   'train.uploadNpz': 'Weights (.npz)',
   'train.uploadButton': 'Upload',
   'train.uploaded': 'Uploaded as {id}.',
+  'train.mine': 'Your models',
+  'train.mineHint': 'This browser keeps {count} of at most {limit} models. Models not shared with the class are deleted after {hours} hours.',
+  'train.delete': 'Delete',
 };

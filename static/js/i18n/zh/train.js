@@ -82,4 +82,7 @@ export default {
   'train.uploadNpz': '权重（.npz）',
   'train.uploadButton': '上传',
   'train.uploaded': '已上传，编号 {id}。',
+  'train.mine': '你的模型',
+  'train.mineHint': '这个浏览器保存了 {count} 个模型，最多 {limit} 个。没有分享给全班的模型在 {hours} 小时后删除。',
+  'train.delete': '删除',
 };
