@@ -18,8 +18,11 @@ COPY cnnviz ./cnnviz
 COPY templates ./templates
 COPY static ./static
 
-RUN useradd --create-home --uid 10001 cnnviz
+RUN useradd --create-home --uid 10001 cnnviz && mkdir -p /instance && chown cnnviz /instance
 USER cnnviz
+# Jobs and trained models: set CNNVIZ_REDIS_URL and run workers (docker-compose.yml does both);
+# the instance folder holds the trained models, shared by the app and the workers.
+ENV CNNVIZ_INSTANCE=/instance
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -15,6 +15,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 
 from cnnviz.netaddr import lan_address  # noqa: E402
@@ -45,11 +46,22 @@ def main(argv=None):
     lan = lan_address() if args.host == "0.0.0.0" else None
     if lan:
         print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
-    serve(app, args.host, args.port, workers=args.workers, threads=args.threads,
-          connection_limit=args.connection_limit,
-          channel_timeout=30, cleanup_interval=5,  # an idle connection is closed after 30-35 s
-          max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
-          ident="cnnviz", clear_untrusted_proxy_headers=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # docker stop / kill: stop the worker first
+    worker = None
+    if app.config.get("STUDIO", True) and not os.environ.get("CNNVIZ_REDIS_URL"):
+        from cnnviz.live.worker import EmbeddedWorker  # one laptop: the training worker is our child process
+        worker = EmbeddedWorker()
+        worker.wait_ready(app.extensions["cnnviz.studio"].store)
+    try:
+        serve(app, args.host, args.port, workers=args.workers, threads=args.threads,
+              connection_limit=args.connection_limit,
+              channel_timeout=30, cleanup_interval=5,  # an idle connection is closed after 30-35 s
+              max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
+              send_bytes=1,  # flush every write at once: progress events must not wait in a buffer
+              ident="cnnviz", clear_untrusted_proxy_headers=True)
+    finally:
+        if worker:
+            worker.stop()  # a running training is marked interrupted
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@
   python -m cnnviz bench-class        # a live class: 60 students drawing, the teacher's wall listening
   python -m cnnviz reference-gradients            # PyTorch autograd -> tests/reference/ (needs torch)
   python -m cnnviz reference-gradients --compare  # engine vs that fixture, per array
+  python -m cnnviz worker             # the training queue's worker (Redis: run one or more)
+  python -m cnnviz bench-studio       # training jobs: tiny job, throughput, class while training
 """
 import argparse
 import shlex
@@ -93,10 +95,29 @@ def main(argv=None):
     r = sub.add_parser("reference-gradients", help="PyTorch autograd's gradients as a test fixture (needs torch)")
     r.add_argument("--compare", action="store_true", help="compare the engine with the fixture instead")
 
+    w = sub.add_parser("worker", help="run the training queue's worker (needed with CNNVIZ_REDIS_URL; "
+                                      "python app.py starts its own on SQLite)")
+    w.add_argument("--jobs", type=int, default=None, help="trainings at once (default: cores - 1, at least 1)")
+
+    s2 = sub.add_parser("bench-studio", help="tiny job accuracy/time, job vs CLI throughput, class + trainings")
+    s2.add_argument("--part", choices=["all", "tiny", "throughput", "classroom", "streams"], default="all")
+    s2.add_argument("--seconds", type=float, default=30)
+
     args = parser.parse_args(argv)
     if args.command == "reference-gradients":
         from .bench import reference_gradients as ref
         return ref.compare() if args.compare else ref.generate()
+    if args.command == "worker":
+        import logging
+        import os
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.jobs:
+            os.environ["CNNVIZ_JOBS_AT_ONCE"] = str(args.jobs)
+        from .live.worker import run_consumer
+        return run_consumer()
+    if args.command == "bench-studio":
+        from .bench.studio import run as bench_studio
+        return bench_studio(args.part, args.seconds)
     if args.command == "train":
         return _train(args, argv)
     if args.command == "convert-mnist":

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from cnnviz.web import create_app
+# What the app writes at run time (job queue, trained models) goes to a fresh folder, never ./instance
+os.environ.setdefault("CNNVIZ_INSTANCE", tempfile.mkdtemp(prefix="cnnviz-test-"))
+
+from cnnviz.web import create_app  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    return create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
+def app():
+    return create_app({"TESTING": True})
 
 
 @pytest.fixture

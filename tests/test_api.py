@@ -63,14 +63,17 @@ def test_openapi_document(client):
     assert spec["openapi"].startswith("3.") and "/api/models/{model_id}/predict" in spec["paths"]
 
 
-def test_page_and_assets_load(client, app):
-    page = client.get("/")
-    assert page.status_code == 200 and b"<html" in page.data
-    for src in ("/static/vendor/plotly-basic-4.1.1.min.js", "/static/js/pages/explore.js", "/static/css/app.css"):
+@pytest.mark.parametrize("page", ["explore", "lab", "learn", "train", "practice", "class"])
+def test_every_page_and_its_assets_load(client, app, page):
+    """Each page links its entry module and stylesheets under the content version, and they load."""
+    r = client.get("/" if page == "explore" else f"/{page}")
+    assert r.status_code == 200 and b"<html" in r.data
+    for src in (f"/static/js/pages/{page}.js", "/static/css/app.css", "/static/js/core/presenter.js"):
         versioned = src.replace("/static/", f"/static/{app.config['STATIC_VERSION']}/")
         assert client.get(src).status_code == 200 and client.get(versioned).status_code == 200, src
-        assert versioned.encode() in page.data, src
-    assert b'href="/" data-i18n="nav.explore" aria-current="page"' in page.data
+        assert versioned.encode() in r.data, src
+    url = "/" if page == "explore" else f"/{page}"
+    assert f'href="{url}" data-i18n="nav.{page}" aria-current="page"'.encode() in r.data
 
 
 def test_pages_not_built_are_not_offered(client, app):

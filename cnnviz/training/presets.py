@@ -62,5 +62,5 @@ META = {
     "fashion": {"title": {"en": "Clothing and shoes (Fashion-MNIST)", "zh": "服装与鞋（Fashion-MNIST）"},
                 "preprocess": "fashion", "dataset": "fashion", "epochs": 15, "order": 2},
     "tiny": {"title": {"en": "A tiny network (digits)", "zh": "一个很小的网络（数字）"},
-             "preprocess": "digit", "dataset": "mnist-10k", "epochs": 3},
+             "preprocess": "digit", "dataset": "mnist-10k", "epochs": 3},  # 94% in 3 epochs (lr 0.003)
 }

@@ -91,7 +91,7 @@ def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, 
             test_acc = accuracy(model, split.x_test, split.y_test)
             history.append({"epoch": epoch, "loss": loss_sum / seen, "train_accuracy": correct / seen,
                             "test_accuracy": test_acc, "seconds": time.perf_counter() - t0})
-            yield {"type": "epoch", **history[-1]}
+            yield {"type": "epoch", **history[-1], "model": model}  # the live model: read it, don't keep it
             if first_conv:
                 yield {"type": "filters", "layer": first_conv, "weights": model.params[f"{first_conv}.weight"]}
         if stopped:

@@ -1,6 +1,5 @@
 """The Flask app: create_app(test_config=None) builds it around a ModelStore."""
 import logging
-import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -10,7 +9,7 @@ from . import assets, errors
 from .inputs import CnnvizRequest
 from .json_provider import OrjsonProvider
 from ..engine.model import models_dir
-from ..live.kv import instance_folder, open_kv
+from ..live.queue import config_from_env, huey_for
 from ..live.models import ModelStore
 from ..live.traces import DecodeSlots, TraceCache
 
@@ -40,8 +39,6 @@ def create_app(test_config=None):
                 static_url_path="/static")
     app.config.from_mapping(
         MODELS_DIR=str(models_dir()),
-        INSTANCE_DIR=str(instance_folder()),
-        REDIS_URL=os.environ.get("CNNVIZ_REDIS_URL") or None,
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES,
         COMPRESS_MIMETYPES=["application/json", "text/html", "text/css", "text/javascript",
@@ -61,14 +58,18 @@ def create_app(test_config=None):
         app.config.update(test_config)
     store = ModelStore(app.config["MODELS_DIR"])  # skips broken models; may be empty (the API says so)
     app.extensions["cnnviz.models"] = store
-    app.extensions["cnnviz.kv"] = open_kv(app.config.get("INSTANCE_DIR"), app.config.get("REDIS_URL"))
+    # live state (classes; jobs keep theirs in the same place): the job queue's key/value storage,
+    # SQLite in CNNVIZ_INSTANCE on one laptop or Redis at CNNVIZ_REDIS_URL
+    app.extensions["cnnviz.kv"] = huey_for(config_from_env()).storage
     app.extensions["cnnviz.traces"] = TraceCache(app.config["TRACE_CACHE_SIZE"])
     app.extensions["cnnviz.decode_slots"] = DecodeSlots(app.config["DECODE_SLOTS"], app.config["DECODE_WAIT"])
     Compress(app)
     assets.install(app)
 
-    from . import api, backward, classes, exercises, lab, pages, present
+    from . import api, backward, classes, exercises, jobs, lab, pages, present
     app.extensions["cnnviz.pages"] = pages.available(app.template_folder)
+    if app.config.get("STUDIO", True):
+        jobs.init_app(app)  # the training studio: job queue, runtime models
     for blueprint in (api.bp, pages.bp, lab.bp, backward.bp, exercises.bp, classes.bp, present.bp):
         app.register_blueprint(blueprint)
 

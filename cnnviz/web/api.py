@@ -18,13 +18,16 @@ OPENAPI_DIR = Path(__file__).with_name("openapi")
 
 
 def store():
-    return current_app.extensions["cnnviz.models"]
+    """The models this request sees: the shipped ones plus this browser's and the shared trained ones."""
+    from .jobs import models_view
+    return models_view()
 
 
 def some_model():
     """Raise models.none (503) when no model could be loaded, naming each file's problem."""
-    if not store().models:
-        problems = {k: v.replace(f"{store().folder}/", "") for k, v in store().problems.items()}
+    if not store().all():
+        shipped = current_app.extensions["cnnviz.models"]
+        problems = {k: v.replace(f"{shipped.folder}/", "") for k, v in shipped.problems.items()}
         raise CnnvizError("no model could be loaded on this server"
                           + (": " + "; ".join(problems.values()) if problems else " (its models folder is empty)"),
                           "models.none", problems=problems)
@@ -54,7 +57,8 @@ def openapi_document():
         if part.name == "base.json":
             continue
         fragment = json.loads(part.read_text())
-        doc["paths"].update(fragment.get("paths", {}))
+        for path, item in fragment.get("paths", {}).items():  # a fragment may add methods to a path
+            doc["paths"].setdefault(path, {}).update(item)
         doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
     doc["components"]["schemas"]["Layer"]["properties"]["kind"]["enum"] = sorted(KINDS)  # one table of kinds
     return doc

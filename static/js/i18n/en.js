@@ -7,5 +7,6 @@ import lab from './en/lab.js';
 import learn from './en/learn.js';
 import practice from './en/practice.js';
 import present from './en/present.js';
+import train from './en/train.js';
 
-export default { ...common, ...explore, ...backward, ...lab, ...learn, ...practice, ...classMode, ...present };
+export default { ...common, ...explore, ...backward, ...lab, ...learn, ...train, ...practice, ...classMode, ...present };

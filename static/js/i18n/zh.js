@@ -7,5 +7,6 @@ import lab from './zh/lab.js';
 import learn from './zh/learn.js';
 import practice from './zh/practice.js';
 import present from './zh/present.js';
+import train from './zh/train.js';
 
-export default { ...common, ...explore, ...backward, ...lab, ...learn, ...practice, ...classMode, ...present };
+export default { ...common, ...explore, ...backward, ...lab, ...learn, ...train, ...practice, ...classMode, ...present };

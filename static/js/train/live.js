@@ -1,0 +1,82 @@
+// What moves while a job trains: the curves (the server's Plotly figure, extended with each
+// event's numbers), the first layer's filters as pictures, and test images with current predictions.
+import { t } from '../core/i18n.js';
+import { percent } from '../lib/grid.js';
+import { figure } from './api.js';
+import { filterCanvas, imageCanvas } from './pictures.js';
+
+const TRACE = { batchLoss: 0, epochLoss: 1, batchAccuracy: 2, testAccuracy: 3 }; // cnnviz/figures.py's order
+
+export function mountLive({ curves, filters, samples, progress, bar, classLabel }) {
+  let perEpoch = 0;
+  let sampleLabels = [];
+  let plotted = false;
+
+  async function reset(jobId, lang) {
+    filters.replaceChildren();
+    samples.replaceChildren();
+    progress.textContent = '';
+    bar.value = 0;
+    plotted = false;
+    const fig = await figure(jobId, 'curves', { until: 0, lang });
+    if (globalThis.Plotly) {
+      await Plotly.newPlot(curves, fig.data, { ...fig.layout, autosize: true }, { responsive: true, displayModeBar: false });
+      plotted = true;
+    }
+  }
+
+  function extend(traces, x, ys) {
+    if (plotted) Plotly.extendTraces(curves, { x: ys.map(() => [x]), y: ys.map((y) => [y]) }, traces);
+  }
+
+  function onBatch(e) {
+    perEpoch = e.total;
+    const x = (e.epoch - 1) * e.total + e.seen;
+    extend([TRACE.batchLoss, TRACE.batchAccuracy], x, [e.loss, e.accuracy]);
+    bar.value = x / (e.total * e.epochs);
+    progress.textContent = t('train.progress', {
+      epoch: e.epoch, epochs: e.epochs, seen: e.seen.toLocaleString('en-US'), total: e.total.toLocaleString('en-US'),
+      loss: e.loss.toFixed(3), accuracy: percent(e.accuracy), rate: Math.round(e.images_per_second).toLocaleString('en-US'),
+    });
+    curves.dataset.points = Number(curves.dataset.points || 0) + 1;
+  }
+
+  function onEpoch(e) {
+    extend([TRACE.epochLoss, TRACE.testAccuracy], e.epoch * perEpoch, [e.loss, e.test_accuracy]);
+    progress.textContent = t('train.epochDone', { epoch: e.epoch, accuracy: percent(e.test_accuracy),
+      seconds: e.seconds.toFixed(1) });
+  }
+
+  function onFilters(e) {
+    filters.replaceChildren(...e.weights.map((w, i) => {
+      const fig = document.createElement('figure');
+      const caption = document.createElement('figcaption');
+      caption.textContent = `${e.layer}[${i}]`;
+      fig.append(filterCanvas(w[0], t('train.filterAria', { layer: e.layer, index: i })), caption);
+      return fig;
+    }));
+  }
+
+  function onSamples(e) {
+    sampleLabels = e.labels;
+    samples.replaceChildren(...e.images.map((img, i) => {
+      const li = document.createElement('li');
+      const verdict = document.createElement('span');
+      verdict.className = 'verdict';
+      verdict.textContent = '…';
+      li.append(imageCanvas(img, t('train.sampleAria', { label: classLabel(e.labels[i]) })), verdict);
+      return li;
+    }));
+  }
+
+  function onPredictions(e) {
+    [...samples.children].forEach((li, i) => {
+      const right = e.predicted[i] === sampleLabels[i];
+      const verdict = li.querySelector('.verdict');
+      verdict.className = `verdict ${right ? 'right' : 'wrong'}`;
+      verdict.textContent = `${classLabel(e.predicted[i])} · ${percent(e.confidence[i])}${right ? ' ✓' : ' ✗'}`;
+    });
+  }
+
+  return { reset, onBatch, onEpoch, onFilters, onSamples, onPredictions };
+}

@@ -1,0 +1,102 @@
+"""The training studio in Chromium, end to end on the real server: a tiny network trained from the
+page, the curves moving while it trains, the confusion matrix adding up, a cell's images, and the
+model opened in the explorer; in English and Chinese."""
+import re
+
+import pytest
+
+from conftest import new_page, start_server
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    proc, base = start_server(env_extra={"CNNVIZ_INSTANCE": str(tmp_path_factory.mktemp("studio-page")),
+                                                "CNNVIZ_WORKER_NICE": "0"})
+    yield base
+    proc.terminate()
+    proc.wait(20)
+
+
+def numbers(text):
+    return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.?\d*", text)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_a_tiny_network_watch_it_and_use_it_in_the_explorer(browser, studio, lang):
+    page = new_page(browser, studio)
+    refused = []
+    page.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
+    page.goto(f"{studio}/train?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    # the layer table shows the server's shapes: tiny is conv 8@5x5 on 28x28 -> 8x24x24 -> pool 8x12x12
+    shapes = page.locator("#layer-rows tr td:nth-child(3)").all_text_contents()
+    assert shapes[:4] == ["8 × 24 × 24", "8 × 24 × 24", "8 × 12 × 12", "1152"]
+    params = [int(p.replace(",", "")) for p in page.locator("#layer-rows tr td:nth-child(4)").all_text_contents()]
+    summary = page.text_content("#arch-summary")
+    assert int(numbers(summary)[0]) == sum(params) == 8 * 25 + 8 + 1152 * 10 + 10
+    # an impossible kernel is refused with the reason, in the page's language
+    page.fill("#layer-rows tr:first-child input[data-field=kernel]", "40")
+    page.wait_for_selector("#layer-rows tr.bad")
+    assert page.is_disabled("#start")
+    assert ("(28 − 40" in page.text_content("#arch-summary"))
+    page.fill("#layer-rows tr:first-child input[data-field=kernel]", "5")
+    page.wait_for_selector("#layer-rows tr:not(.bad) td.num:not(:empty)")
+    page.wait_for_selector("#start:not([disabled])")
+
+    page.click("#start")
+    page.wait_for_selector("#filters canvas")
+    progress = page.text_content("#progress")  # e.g. "Epoch 1 of 3: 320 of 9,000 images ..."
+    assert ("Epoch" in progress) if lang == "en" else ("轮" in progress)
+    page.wait_for_selector("body[data-job-state=finished]", timeout=120_000)
+    points = int(page.get_attribute("#curves", "data-points"))
+    assert points >= 3 * 9000 // (64 * 5)  # every batch report reached the chart
+    assert page.locator("#curves .scatterlayer .trace").count() == 4
+    assert page.locator("#samples li").count() == 10
+
+    # the confusion matrix adds up to the held-out set and to the accuracy stated
+    cells = [[int(b) for b in row.locator("button").all_text_contents()]
+             for row in page.locator("#confusion tr").all()[1:]]
+    assert len(cells) == 10 and sum(map(sum, cells)) == 1000
+    accuracy = sum(cells[i][i] for i in range(10)) / 1000
+    assert accuracy > 0.90
+    card = page.text_content("#card")
+    assert f"{100 * accuracy:.1f}%" in card
+    per_class = [numbers(t)[0] for t in page.locator("#per-class tr td:nth-child(2)").all_text_contents()]
+    assert per_class == [pytest.approx(100 * cells[i][i] / sum(cells[i]), abs=0.06) for i in range(10)]
+    i, j = max(((i, j) for i in range(10) for j in range(10) if i != j), key=lambda c: cells[c[0]][c[1]])
+    page.click(f"#confusion button[data-cell='{i},{j}']")
+    page.wait_for_selector("#cell:not([hidden]) canvas")
+    assert int(numbers(page.text_content("#cell-heading"))[0]) == cells[i][j]
+    assert page.locator("#cell-images canvas").count() == min(48, cells[i][j])
+
+    # the model in the explorer: listed, selected, and it predicts
+    model = re.search(r"m[0-9a-f]{10}", card).group(0)
+    page.click("#open-explorer")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.eval_on_selector("#model-select", "s => s.value") == model
+    assert all(url.endswith("/api/studio/architecture") for url in refused)  # only the kernel of 40
+    assert [e for e in page.errors if "status of 400" not in e] == []
+    page.context.close()
+
+
+def test_stop_keeps_the_model_as_it_is(browser, studio):
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang=en")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    page.fill("#epochs", "40")
+    page.click("#start")
+    page.wait_for_selector("#stop:not([disabled])")
+    page.wait_for_selector("#samples li")  # training has begun
+    page.click("#stop")
+    page.wait_for_selector("body[data-job-state=cancelled]", timeout=60_000)
+    assert "Stopped early by you." in page.text_content("#card")
+    assert "Stopped." in page.text_content("#status")
+    assert page.is_visible("#open-explorer") and page.is_disabled("#stop")
+    # the browser's models: this one listed, then deleted
+    model = re.search(r"m[0-9a-f]{10}", page.text_content("#card")).group(0)
+    item = page.locator("#mine-list li", has_text=model)
+    assert item.count() == 1
+    item.get_by_role("button").click()
+    page.wait_for_selector(f"#mine-list li:has-text('{model}')", state="detached")
+    page.context.close()
