@@ -68,7 +68,8 @@ def test_the_numbers_on_screen_add_up(page, lang):
         click_map(page, f"#bw-layers section[data-layer={layer}] canvas", 4, 4)
         assert len(read_checks(page)) >= rule_count, layer
     # the logits: p - one-hot
-    click_map(page, "#bw-layers section[data-layer=fc3] canvas", 3 + 26 * label, 3)
+    logits = page.locator("#bw-layers section[data-layer=fc3] canvas").first.bounding_box()
+    click_map(page, "#bw-layers section[data-layer=fc3] canvas", (label + 0.5) * logits["width"] / 10, 3)
     (check,) = read_checks(page)
     assert number(check["parts"][1]) == -1
     # a weight's gradient and its numerical check
@@ -162,7 +163,7 @@ def test_panel_fits_and_the_arithmetic_comes_into_view(browser, server, lang, si
         box = page.locator("#bw-detail").bounding_box()
         height = page.evaluate("innerHeight")
         assert box["y"] < height and box["y"] + min(box["height"], 50) > 0  # in view after the click
-        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth + 1")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
         assert page.eval_on_selector("#bw-heading", "h => parseFloat(getComputedStyle(h).fontSize)") >= 18
         heading = page.text_content("#bw-heading")
         assert heading == ("How it learns" if lang == "en" else "它怎样学习")

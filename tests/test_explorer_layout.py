@@ -28,7 +28,7 @@ def box_in_view(page, selector):
 
 
 def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page scrolls sideways"
 
 
 @pytest.mark.parametrize("name", ["1366", "1080p"])

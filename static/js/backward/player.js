@@ -20,7 +20,7 @@ export function mountBackwardPlayer(container, { request }) {
       el('label', {}, el('span', { textContent: t('anim.layer') }), ' ', make('layer', 'select', { id: 'bw-anim-layer' })),
       el('label', {}, el('span', { textContent: t('anim.channelSel') }), ' ', make('channel', 'select', { id: 'bw-anim-channel' })),
       el('label', {}, el('span', { textContent: t('anim.focus') }), ' ', make('focus', 'select', { id: 'bw-anim-focus' }))),
-    make('canvas', 'canvas', { className: 'stage', id: 'bw-anim-canvas', tabIndex: 0 }),
+    el('div', { className: 'stage-wrap' }, make('canvas', 'canvas', { className: 'stage', id: 'bw-anim-canvas', tabIndex: 0 })),
     el('div', { className: 'player', role: 'group' },
       make('start', 'button', { type: 'button', textContent: '⇤', ariaLabel: t('anim.start') }),
       make('back', 'button', { type: 'button', textContent: '←', ariaLabel: t('anim.back') }),
