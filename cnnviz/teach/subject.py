@@ -143,6 +143,7 @@ class Component(NamedTuple):
     index: int
     mass: float  # the sum of its ink
     box: tuple  # top, bottom, left, right (exclusive)
+    touches: bool  # touches the border of the image
     frame: bool  # touches the border and is long: a page edge, a table, a shadow's edge
 
 
@@ -164,7 +165,8 @@ def components(x, mask):
         top, bottom, left, right = rs.start, rs.stop, cs.start, cs.stop
         touches = top == 0 or left == 0 or bottom == h or right == w
         long = bottom - top >= 0.5 * h or right - left >= 0.5 * w
-        found.append(Component(i, float(mass[i]), (top, bottom, left, right), touches and long))
+        found.append(Component(i, float(mass[i]), (top, bottom, left, right), touches,
+                               touches and long))
     return labels, found
 
 
@@ -187,18 +189,24 @@ def _centrality(box, shape):
     return float(np.exp(-(cy ** 2 + cx ** 2) / (2 * 0.3 ** 2)))
 
 
-def pick_subject(x, mask, join=0.2, blob=0.3):
+def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     """The subject: the component with the most ink near the centre, plus the parts beside it.
 
     x: (H, W) ink; mask: bool (H, W) of candidate pixels, already joined across small gaps.
-    Components that touch the border and are long (the frame) count a tenth. Others
+    Components whose ink never reaches `seed` are left out (hysteresis: a faint shadow's
+    edge, not a stroke). Those that touch the border and are long (the frame) count a
+    hundredth. Others
     within `join` x the subject's size of its box join it (a 5's detached bar); other
     blobs holding at least `blob` of its ink are counted as left out.
     """
     labels, comps = components(x, mask)
+    if seed > 0 and comps:
+        peaks = np.zeros(len(comps) + 1)
+        np.maximum.at(peaks, labels.ravel(), x.ravel())
+        comps = [c for c in comps if peaks[c.index] >= seed]
     if not comps:
         return Subject(mask, 0, False)
-    score = [c.mass * _centrality(c.box, x.shape) * (0.1 if c.frame else 1) for c in comps]
+    score = [c.mass * _centrality(c.box, x.shape) * (0.01 if c.frame else 1) for c in comps]
     main = comps[int(np.argmax(score))]
     t, b, l, r = main.box
     margin = join * max(b - t, r - l)
@@ -206,7 +214,7 @@ def pick_subject(x, mask, join=0.2, blob=0.3):
     for c in comps:
         if c is main:
             continue
-        if c.frame:
+        if c.touches and not main.touches:  # the edge of the page or of a shadow
             frame_removed |= c.mass >= 0.1 * main.mass
             continue
         ct, cb, cl, cr = c.box
