@@ -13,11 +13,11 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
-from .subject import fill_holes, max_filter, min_filter, pick_subject
+from .subject import fill_holes, max_filter, min_filter, opening, pick_subject
 
-FASHION_LIGHT = 0.3  # a border lighter than this is a floor or paper: the item is negated, as in FMNIST
+FASHION_LIGHT = 0.15  # a border lighter than this is a floor or paper: the item is negated, as in FMNIST
 FASHION_FAINT = 0.25  # an item's brightest tenth is stretched up to 1 unless fainter than this (noise)
-FAR = 4.0  # how many times the background's own variation a pixel must differ by to be the item
+FAR = 3.5  # how many times the background's own typical variation a pixel must differ by to be the item
 RING = 3  # pixels of border used to learn the background
 FLOOR_SPREAD = (0.03, 0.008, 0.008)  # the smallest variation assumed: brightness, two chromaticities
 
@@ -59,12 +59,14 @@ def _ring(shape, width=RING):
 
 
 def _flatten_light(gray, ring):
-    """gray minus a plane a + b*y + c*x fitted to the border: uneven light taken out."""
-    ys, xs = np.nonzero(ring)
-    a = np.column_stack([np.ones(len(ys)), ys, xs])
-    coef, *_ = np.linalg.lstsq(a, gray[ring], rcond=None)
+    """gray minus a smooth surface (a + by + cx + dy^2 + exy + fx^2) fitted to the border:
+    uneven light taken out."""
+    h, w = gray.shape
     yy, xx = np.indices(gray.shape)
-    return gray - (coef[0] + coef[1] * yy + coef[2] * xx)
+    y, x = yy / h - 0.5, xx / w - 0.5
+    terms = np.stack([np.ones_like(y), y, x, y * y, x * y, x * x])
+    coef, *_ = np.linalg.lstsq(terms[:, ring].T, gray[ring], rcond=None)
+    return gray - np.tensordot(coef, terms, axes=1)
 
 
 def features(gray, rgba):
@@ -86,15 +88,17 @@ def fashion_subject(img, gray):
     f = features(gray, work_rgba(img, gray.shape))
     ring = _ring(gray.shape)
     centre = np.median(f[:, ring], axis=1)
-    spread = 1.4826 * np.median(np.abs(f[:, ring] - centre[:, None]), axis=1)
-    spread = np.maximum(spread, FLOOR_SPREAD[:len(f)])
-    far = np.abs(f - centre[:, None, None]) / spread[:, None, None]
-    distance = far.max(axis=0)
-    drawn = distance > FAR
+    deviation = np.abs(f - centre[:, None, None])
+    spread = np.maximum(1.4826 * np.median(deviation[:, ring], axis=1), FLOOR_SPREAD[:len(f)])
+    # far from the floor: beyond FAR spreads, and beyond what the border itself shows (seams, knots)
+    limit = np.maximum(FAR * spread, 1.2 * np.percentile(deviation[:, ring], 99, axis=1))
+    distance = (deviation / limit[:, None, None]).max(axis=0)
+    drawn = opening((distance > 1).astype(np.float64), 3) > 0  # no lines a pixel thin (plank seams)
     if not drawn.any() or drawn.mean() > 0.97:
         return None
-    subject = pick_subject(distance * drawn, max_filter(drawn, 3))
+    subject = pick_subject(np.minimum(distance, 3) * drawn, max_filter(drawn, 3), join=0)  # one piece
     mask = min_filter(fill_holes(subject.mask), 3)
+    mask = min_filter(mask, 3) if mask.sum() > 400 else mask  # not the edge, half floor
     inside = min_filter(subject.mask, 3) & drawn
     if not mask.any():
         return None

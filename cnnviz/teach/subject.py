@@ -92,7 +92,7 @@ def fill_holes(mask):
 ANGLES = np.deg2rad(np.arange(-6, 7, 1.5))
 
 
-def ruled_lines(x, level, min_lines=3, coverage=0.4, max_thickness=3):
+def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
     """Pixels of long thin straight lines across x (ruled paper), in both directions.
 
     x: (H, W) ink bright; level: what counts as ink. A line is a band of at most
@@ -120,7 +120,8 @@ def _lines_one_way(on, coverage, max_thickness):
         sheared_rows = np.arange(h)[:, None] + shift[None, :]  # row r of the band = r + shift
         valid = (sheared_rows >= 0) & (sheared_rows < h)
         hits = np.where(valid, on[np.clip(sheared_rows, 0, h - 1), cols], False)
-        full = hits.sum(axis=1) >= coverage * w
+        count = hits.sum(axis=1)
+        full = count >= coverage * w
         lines, r = [], 0
         while r < h:
             if not full[r]:
@@ -129,7 +130,9 @@ def _lines_one_way(on, coverage, max_thickness):
             top = r
             while r < h and full[r]:
                 r += 1
-            if r - top <= max_thickness:
+            # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
+            beside = max(count[max(0, top - 2)], count[min(h - 1, r + 1)])
+            if r - top <= max_thickness and beside < 0.15 * w:
                 rr = sheared_rows[max(0, top - 1):min(h, r + 1)]
                 ok = (rr >= 0) & (rr < h)
                 lines.append((rr[ok], np.broadcast_to(cols, rr.shape)[ok]))
