@@ -13,10 +13,11 @@ import re
 import numpy as np
 
 from ..errors import InputError
-from ..teach.preprocess import decode_image, from_pixels, prepare
+from ..teach.preprocess import crop_image, decode_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12
+MIN_CROP = 0.01  # a crop box narrower than 1 % of the image is a slip, not a choice
 
 
 def _reject_constant(name):
@@ -85,16 +86,53 @@ def whole_number(fields, name, default=None, low=0, high=None):
 
 
 def prepared_input(fields, image_bytes, model):
-    """The request's input as preprocess.Prepared for this model."""
+    """The request's input as preprocess.Prepared for this model.
+
+    Optional fields for images: "crop": [x0, y0, x1, y1] (fractions 0..1 of the upright
+    image) and "invert": true (dark ink on light paper), false, or "auto" (the default).
+    """
     recipe = model.meta.get("preprocess", "digit")
+    if image_bytes is None and "image" in fields:
+        image_bytes = _decode_data_url(fields["image"])
     if image_bytes is not None:
-        return prepare(decode_image(image_bytes), model.input_shape, recipe)
-    if "image" in fields:
-        return prepare(decode_image(_decode_data_url(fields["image"])), model.input_shape, recipe)
+        crop, invert = crop_field(fields), invert_field(fields)
+        img = decode_image(image_bytes)
+        if crop is not None:
+            img = crop_image(img, crop)
+        return prepare(img, model.input_shape, recipe, invert)
     if "pixels" in fields:
         return from_pixels(_check_pixels(fields["pixels"], model), model.input_shape)
     raise InputError("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)",
                      "input.missing")
+
+
+def crop_field(fields):
+    """fields["crop"] as (x0, y0, x1, y1), fractions with 0 <= x0 < x1 <= 1 (same for y), or None."""
+    crop = fields.get("crop")
+    if crop is None:
+        return None
+    if (not isinstance(crop, list) or len(crop) != 4
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)):
+        raise InputError("'crop' must be [x0, y0, x1, y1]: four numbers from 0 to 1", "field.type",
+                         field="crop")
+    x0, y0, x1, y1 = (float(v) for v in crop)
+    if not all(0 <= v <= 1 for v in (x0, y0, x1, y1)):
+        raise InputError("'crop' values must be fractions of the image, from 0 to 1", "field.range",
+                         field="crop", low=0, high=1)
+    if x1 - x0 < MIN_CROP or y1 - y0 < MIN_CROP:
+        raise InputError(f"'crop' must have x0 < x1 and y0 < y1, at least {MIN_CROP} of the image apart",
+                         "crop.empty", field="crop", min=MIN_CROP)
+    return x0, y0, x1, y1
+
+
+def invert_field(fields):
+    """fields["invert"]: True, False or "auto" (the default). Multipart sends text: "true"/"false"."""
+    invert = fields.get("invert", "auto")
+    invert = {"true": True, "false": False}.get(invert, invert) if isinstance(invert, str) else invert
+    if invert not in (True, False, "auto") or isinstance(invert, (int, float)) and not isinstance(invert, bool):
+        raise InputError("'invert' must be true, false or \"auto\"", "field.choice", field="invert",
+                         choices=[True, False, "auto"])
+    return invert
 
 
 def _decode_data_url(value):
