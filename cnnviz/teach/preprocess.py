@@ -22,7 +22,7 @@ from .subject import max_filter, opening, pick_subject, ruled_lines
 FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP"}
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
 WORK_SIZE = 128  # photos and drawings are shrunk to this before cleaning (the result is 20x20)
-NO_INK = 0.03  # the strongest ink, above the paper: below this the picture is blank
+NO_INK = 0.01  # the strongest ink, as a share of the paper's light: below this the picture is blank
 FAINT_INK, STRONG_INK = 0.3, 0.6  # share of the strongest ink: a stroke reaches the strong
 # level somewhere and is kept down to the faint one (a shadow's edge never gets strong)
 LOW_CONTRAST = 0.2  # the subject's ink above its background: below this, say so
