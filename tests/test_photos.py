@@ -5,7 +5,7 @@ from collections import deque
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from cnnviz.bench import photos
 from cnnviz.data import DataError, load_digits_10k, load_fashion
@@ -170,3 +170,16 @@ def test_label_matches_a_flood_fill():
                             queue.append((yy, xx))
         assert n == m and (labels[~mask] == 0).all()
         assert len(set(zip(labels[mask], expected[mask]))) == m  # the same partition
+
+
+def test_bold_ruled_lines_are_removed(client):
+    page = Image.new("RGB", (400, 300), (245, 245, 240))
+    d = ImageDraw.Draw(page)
+    for y in range(15, 300, 30):
+        d.line([(0, y), (400, y + 6)], fill=(90, 110, 160), width=2)  # dark lines, slightly tilted
+    ink = Image.new("RGB", page.size, "white")
+    ink.paste(draw_digit("7", size=160, width=14), (120, 70))
+    page = ImageChops.multiply(page, ink)  # pen over the lines
+    body = post(client, png_bytes(page, "JPEG", quality=85)).get_json()
+    assert "unruled" in [s["step"] for s in body["preprocessing"]]
+    assert body["prediction"]["label"] == "7" and "input.background" in codes(body)

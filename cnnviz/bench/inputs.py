@@ -71,6 +71,26 @@ def accuracy(model, images, labels, make):
     return correct / len(images), warned / len(images)
 
 
+def preprocess_times(repeats=15):
+    """Milliseconds for prepare() alone (decoding excluded) on a drawing-pad PNG and on a
+    12-megapixel phone photo, for each recipe: {(form, recipe): (min, median, max)}."""
+    digit = load_digits_10k().x_test[0]
+    photo = Image.open(io.BytesIO(photos.page_edge(digit, np.random.default_rng(0))))
+    buf = io.BytesIO()
+    photo.resize((4000, 3000), Image.Resampling.BICUBIC).save(buf, "JPEG", quality=90)
+    images = {"drawing": decode_image(as_drawing(digit)), "12 MP photo": decode_image(buf.getvalue())}
+    times = {}
+    for form, img in images.items():
+        for recipe, shape in (("digit", (1, 32, 32)), ("fashion", (1, 28, 28))):
+            ms = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                prepare(img, shape, recipe)
+                ms.append(1000 * (time.perf_counter() - start))
+            times[form, recipe] = (min(ms), float(np.median(ms)), max(ms))
+    return times
+
+
 def _photo_form(maker, model, recipe, seed):
     rng = np.random.default_rng(seed)
     return lambda image: prepare(decode_image(maker(image, rng)), model.input_shape, recipe)
@@ -78,6 +98,9 @@ def _photo_form(maker, model, recipe, seed):
 
 def run(limit=1000):
     started = time.perf_counter()
+    print("preprocessing alone (decoding excluded), ms min / median / max:")
+    for (form, recipe), (low, mid, high) in preprocess_times().items():
+        print(f"  {form:12s} {recipe:8s} {low:7.1f} {mid:7.1f} {high:7.1f}")
     model = Model.load(models_dir() / "digits.json")
     split = load_digits_10k()
     x, y = split.x_test[:limit], split.y_test[:limit]
