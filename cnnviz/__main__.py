@@ -10,7 +10,7 @@
   python -m cnnviz classroom          # 60 clients for 30 s, loopback only
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
-  python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
+  python -m cnnviz bench-inputs       # accuracy on drawings, PNGs and phone photos of digits and clothes
 """
 import argparse
 import shlex
@@ -65,7 +65,7 @@ def main(argv=None):
     f2.add_argument("--layer", default="conv1")
     f2.add_argument("--seconds", type=float, default=5)
 
-    i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
+    i2 = sub.add_parser("bench-inputs", help="accuracy on drawings, transparent PNGs and phone photos made by code; preprocessing time")
     i2.add_argument("--limit", type=int, default=1000)
 
     args = parser.parse_args(argv)
