@@ -114,28 +114,27 @@ def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
 def _lines_one_way(on, coverage, max_thickness):
     """Near-horizontal lines in bool (H, W): [(rows, cols) of each line's pixels], at the best angle.
 
-    For each angle, every ink pixel is counted in the band (a row, tilted) it lies on:
-    a bincount over the ink pixels only, so sparse drawings cost little.
+    For every angle at once, each ink pixel is counted in the band (a row, tilted)
+    it lies on: one bincount over the ink pixels only, so sparse drawings cost little.
     """
     h, w = on.shape
     ys, xs = np.nonzero(on)
     cols = np.arange(w)
+    shifts = np.rint((cols - w / 2) * np.tan(ANGLES)[:, None]).astype(int)  # band b covers rows b + shift
+    low = int(shifts.max())
+    size = h + low - int(shifts.min())
+    bands = ys[None, :] - shifts[:, xs] + low + size * np.arange(len(ANGLES))[:, None]
+    counts = np.bincount(bands.ravel(), minlength=size * len(ANGLES)).reshape(len(ANGLES), size)
     best = []
-    for angle in ANGLES:
-        shift = np.rint((cols - w / 2) * np.tan(angle)).astype(int)  # band b covers rows b + shift
-        low = int(shift.max())  # bands run from -max(shift) to h - 1 - min(shift)
-        count = np.bincount(ys - shift[xs] + low, minlength=h + low - int(shift.min()))
-        full = count >= coverage * w
-        lines, b = [], 0
-        while b < len(count):
-            if not full[b]:
-                b += 1
-                continue
-            top = b
-            while b < len(count) and full[b]:
-                b += 1
+    for shift, count in zip(shifts, counts):
+        if count.max() < coverage * w:
+            continue
+        full = np.concatenate([[False], count >= coverage * w, [False]])
+        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
+        lines = []
+        for top, b in zip(edges[::2], edges[1::2]):  # runs of full bands [top, b)
             # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
-            beside = max(count[max(0, top - 2)], count[min(len(count) - 1, b + 1)])
+            beside = max(count[max(0, top - 2)], count[min(size - 1, b + 1)])
             if b - top <= max_thickness and beside < 0.15 * w:
                 rows = (np.arange(top - 1, b + 1) - low)[:, None] + shift[None, :]
                 ok = (rows >= 0) & (rows < h)
