@@ -62,6 +62,8 @@ def label(mask):
     b = np.concatenate([q[both] for _, q, both in pairs])
     starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
     parent = np.maximum.accumulate(np.where(starts, index, 0), axis=1).ravel()  # each run's first pixel
+    pairs = np.unique(parent[a] * (h * w) + parent[b])  # touching runs, each pair once
+    a, b = pairs // (h * w), pairs % (h * w)
     while True:
         ra, rb = parent[a], parent[b]
         differ = ra != rb
