@@ -3,9 +3,13 @@
 ``decode_image`` turns bytes into a Pillow image (or raises ImageError with a
 message a person understands); ``prepare`` turns it into the model's input
 tensor and returns every intermediate step as a small grayscale array.
-MNIST recipe: ink bright on dark, cropped, fitted into 20x20 keeping the aspect
-ratio, placed by centre of mass in 28x28. Fashion-MNIST: the item fitted into
-28x28 on a dark background.
+MNIST recipe: ink bright on dark, measured as a share of the paper's light,
+ruled lines removed, the subject alone kept (``subject.pick_subject``: the most
+ink near the centre, not the frame), cropped, fitted into 20x20 keeping the
+aspect ratio, placed by centre of mass in 28x28. Fashion-MNIST: the item found
+by how it differs from the floor (``fashion``), negated as Fashion-MNIST's
+product photos are, fitted into 28x28 on black. Inputs unlike the training
+data get warnings (``Notice``) instead of a silent confident answer.
 """
 import io
 import struct
