@@ -12,7 +12,7 @@
   python -m cnnviz bench-bounds       # time and memory of costly and broken uploads
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
-  python -m cnnviz bench-inputs       # accuracy on drawings, transparent PNGs and photos
+  python -m cnnviz bench-inputs       # accuracy on drawings, PNGs and phone photos of digits and clothes
   python -m cnnviz bench-class        # a live class: 60 students drawing, the teacher's wall listening
   python -m cnnviz reference-gradients            # PyTorch autograd -> tests/reference/ (needs torch)
   python -m cnnviz reference-gradients --compare  # engine vs that fixture, per array
@@ -89,7 +89,7 @@ def main(argv=None):
     lc.add_argument("--seconds", type=float, default=60)
     lc.add_argument("--every", type=float, default=2.0, help="seconds between a student's drawings")
 
-    i2 = sub.add_parser("bench-inputs", help="digits model accuracy on drawings, transparent PNGs and photos")
+    i2 = sub.add_parser("bench-inputs", help="accuracy on drawings, transparent PNGs and phone photos made by code; preprocessing time")
     i2.add_argument("--limit", type=int, default=1000)
 
     r = sub.add_parser("reference-gradients", help="PyTorch autograd's gradients as a test fixture (needs torch)")

@@ -3,9 +3,13 @@
 ``decode_image`` turns bytes into a Pillow image (or raises ImageError with a
 message a person understands); ``prepare`` turns it into the model's input
 tensor and returns every intermediate step as a small grayscale array.
-MNIST recipe: ink bright on dark, cropped, fitted into 20x20 keeping the aspect
-ratio, placed by centre of mass in 28x28. Fashion-MNIST: the item fitted into
-28x28 on a dark background.
+MNIST recipe: ink bright on dark, measured as a share of the paper's light,
+ruled lines removed, the subject alone kept (``subject.pick_subject``: the most
+ink near the centre, not the frame), cropped, fitted into 20x20 keeping the
+aspect ratio, placed by centre of mass in 28x28. Fashion-MNIST: the item found
+by how it differs from the floor (``fashion``), negated as Fashion-MNIST's
+product photos are, fitted into 28x28 on black. Inputs unlike the training
+data get warnings (``Notice``) instead of a silent confident answer.
 """
 import io
 import struct
@@ -13,9 +17,12 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from ..errors import ImageError
+from . import drawing
+from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
+from .subject import max_filter, opening, pick_subject, ruled_lines
 
 FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "AVIF"}  # MPO: a phone's multi-picture JPEG
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
@@ -29,6 +36,10 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4:
            8: Image.Transpose.ROTATE_90}
 _GREY = np.arange(256, dtype=np.float64)[None, :, None].repeat(3, axis=2) / 255
 GREY_LUMINANCE = (_GREY @ np.array([0.299, 0.587, 0.114]))[0]  # bit-equal to the RGBA path below
+NO_INK = 0.01  # the strongest ink, as a share of the paper's light: below this the picture is blank
+FAINT_INK, STRONG_INK = 0.3, 0.6  # share of the strongest ink: a stroke reaches the strong
+# level somewhere and is kept down to the faint one (a shadow's edge never gets strong)
+LOW_CONTRAST = 0.2  # the subject's ink above its background: below this, say so
 
 
 class Step(NamedTuple):
@@ -36,9 +47,16 @@ class Step(NamedTuple):
     image: np.ndarray  # float (H, W) in [0, 1], or uint8 (H, W, 3) for the original
 
 
+class Notice(NamedTuple):
+    """An input that does not look like what the network was trained on, e.g. several blobs."""
+    code: str  # stable, e.g. "input.several_blobs"; the page's catalog key is warning.<code>
+    params: dict
+
+
 class Prepared(NamedTuple):
     tensor: np.ndarray  # float32 (1, C, H, W), the exact network input
     steps: list
+    warnings: tuple = ()  # (Notice, ...)
 
 
 # ------------------------------------------------------------------ decoding
@@ -197,37 +215,47 @@ def _shrink(gray, limit=WORK_SIZE):
                       dtype=np.float64)
 
 
-def ink_bright(gray):
-    """Invert when the background (the border's median) is light, so ink is bright."""
-    h, w = gray.shape
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
-    return (1 - gray, True) if np.median(border) > 0.5 else (gray, False)
+def ink_bright(gray, invert="auto", light=0.5, where="border"):
+    """Make ink bright: invert when asked (True), or with "auto" when the background is light.
+
+    The background is judged on the border's median (where="border": a garment fills
+    the middle) or the whole image's (where="all": the page around a digit fills most
+    of a photo, while the border can be the table beyond its edges).
+    """
+    if invert == "auto":
+        h, w = gray.shape
+        border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
+        invert = bool(np.median(border if where == "border" else gray) > light)
+    return (1 - gray, True) if invert else (gray, False)
 
 
 def remove_background(x):
-    """Subtract uneven paper shading and clear faint noise; stretch the ink to [0, 1].
+    """Ink (H, W) bright -> how much light the ink absorbs, 0 (paper) to 1, under any light.
 
-    The background is a grey opening (min filter, then max filter) wider than a
-    stroke, so strokes vanish from it and shading stays. Shading is smooth, so it
-    is estimated on a copy at most 32 pixels across and scaled back up (fast).
+    The paper's brightness is a grey opening of x (a quarter of the image wide: it
+    keeps only what is wider than any stroke, so uneven light and shadows wider than
+    that stay in it, and strokes do not). Ink is measured as a share of the light
+    reaching the paper there, so a digit in a shadow is as dark as one in the sun.
     """
     h, w = x.shape
-    if min(h, w) >= 16:
-        img = Image.fromarray(x.astype(np.float32), "F")
-        scale = min(1.0, 32 / max(h, w))
-        small = img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-        # odd, and wide (a quarter of the image): a digit that fills the frame has thick
-        # strokes, and an opening narrower than them would hollow them out
-        k = max(3, (min(small.size) // 4) | 1)
-        background = small.filter(ImageFilter.MinFilter(k)).filter(ImageFilter.MaxFilter(k))
-        background = background.resize((w, h), Image.Resampling.BILINEAR)
-        x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)
+    if min(h, w) < 16:
+        return np.clip(x - np.median(x), 0, 1)
+    background = opening(x, max(3, (min(h, w) // 4) | 1))
+    return np.clip((x - background) / np.maximum(1 - background, 0.05), 0, 1)
+
+
+def _noise_level(x):
+    """The spread of the background's values (robust: most pixels are background)."""
+    return 1.4826 * float(np.median(np.abs(x - np.median(x))))
+
+
+def _stretch(x):
+    """Ink (H, W) -> [0, 1] with its strongest value at 1; below a fifth of it is paper grain."""
     top = x.max()
-    if top <= 0.05:
+    if top <= 0:
         return np.zeros_like(x)
     x = x / top
-    x[x < 0.2] = 0  # faint specks and paper grain
-    return np.clip((x - 0.2) / 0.8, 0, 1) * (x > 0)
+    return np.clip((x - 0.2) / 0.8, 0, 1) * (x >= 0.2)
 
 
 def _ink_box(x, level=0.1):
@@ -269,44 +297,103 @@ def center_of_mass_shift(x):
     return np.roll(np.roll(x, dy, axis=0), dx, axis=1)
 
 
-def prepare(img, input_shape, recipe="digit"):
-    """Pillow image -> Prepared(tensor (1, C, H, W) float32, [Step, ...])."""
+def crop_image(img, box):
+    """Pillow image, box (x0, y0, x1, y1) as fractions 0..1 of its width and height -> the crop."""
+    w, h = img.size
+    x0, y0, x1, y1 = box
+    left, top = min(w - 1, int(x0 * w)), min(h - 1, int(y0 * h))
+    right, bottom = max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
+    return img.crop((left, top, right, bottom))
+
+
+def prepare(img, input_shape, recipe="digit", invert="auto"):
+    """Pillow image -> Prepared(tensor (1, C, H, W) float32, [Step, ...], [Notice, ...]).
+
+    invert: True (dark ink on light paper), False (bright on dark), or "auto".
+    """
     steps = [Step("original", small_rgb(img))]
     gray = _shrink(to_gray(img))
     steps.append(Step("grayscale", gray))
-    gray, inverted = ink_bright(gray)
-    if inverted:
-        steps.append(Step("inverted", gray))
-    if recipe == "digit":
-        clean = remove_background(gray)
-        steps.append(Step("cleaned", clean))
-        box = _ink_box(clean)
-        if box is None:
-            raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
-        crop = clean[box[0]:box[1], box[2]:box[3]]
-        steps.append(Step("cropped", crop))
-        fitted = _fit(crop, 20)
-        steps.append(Step("fitted", fitted))
-        placed = center_of_mass_shift(_paste_centered(fitted, 28))
-        steps.append(Step("centred", placed))
+    notices = []
+    if invert == "auto" and drawing.is_clean_drawing(gray):  # pad strokes: the original recipes, exact
+        placed = drawing.recipe(gray, steps, recipe, notices)
     else:
-        level = np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
-        clean = np.clip((gray - level) / max(1e-6, 1 - level), 0, 1)
-        steps.append(Step("cleaned", clean))
-        box = _ink_box(clean, 0.05)
-        if box is None:
-            raise ImageError("nothing found in the image: photograph the item on a plain background",
-                             "image.nothing_found")
-        crop = clean[box[0]:box[1], box[2]:box[3]]
-        steps.append(Step("cropped", crop))
-        placed = _paste_centered(_fit(crop, 28), 28)
-        steps.append(Step("centred", placed))
+        gray, inverted = ink_bright(gray, invert, *((0.5, "all") if recipe == "digit" else (FASHION_LIGHT, "border")))
+        if inverted:
+            steps.append(Step("inverted", gray))
+        if recipe == "digit":
+            placed = _digit(gray, steps, notices)
+        else:
+            placed = _fashion(img, gray, inverted, steps, notices)
     # 8-bit grey levels, as MNIST stores its digits: a link that carries the input as bytes
     # (the page's URL) then reproduces the network's input exactly
     placed = np.rint(np.clip(placed, 0, 1) * 255) / 255
     tensor = pad_to_input(placed, input_shape)
     steps.append(Step("input", tensor[0, 0]))
-    return Prepared(tensor, steps)
+    return Prepared(tensor, steps, tuple(notices))
+
+
+def _subject_notices(subject, contrast, notices):
+    if subject.others:
+        notices.append(Notice("input.several_blobs", {"count": subject.others + 1}))
+    if contrast < LOW_CONTRAST:
+        notices.append(Notice("input.low_contrast", {"contrast": round(100 * contrast)}))
+
+
+def _digit(gray, steps, notices):
+    """MNIST's recipe: the digit alone, cropped, fitted into 20x20, centred by mass in 28x28."""
+    flat = remove_background(gray)
+    steps.append(Step("flattened", flat))
+    if flat.max() < NO_INK:
+        raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
+    level = max(0.04, 4 * _noise_level(flat), FAINT_INK * flat.max())
+    lines = ruled_lines(flat, max(0.04, 4 * _noise_level(flat)))  # faint lines too
+    if lines.any():
+        flat = np.where(lines, np.clip(flat - np.median(flat[lines]), 0, 1), flat)
+        steps.append(Step("unruled", flat))
+    mask = flat > level
+    mask = max_filter(mask, 3) & (flat > level / 2) if min(flat.shape) >= 16 else mask
+    subject = pick_subject(flat, mask, seed=max(level, STRONG_INK * flat.max()))
+    ink = flat * subject.mask
+    if subject.frame_removed or lines.any():
+        notices.append(Notice("input.background", {}))
+    _subject_notices(subject, float(ink.max()), notices)
+    clean = _stretch(ink)
+    steps.append(Step("cleaned", clean))
+    box = _ink_box(clean)
+    if box is None:
+        raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
+    crop = clean[box[0]:box[1], box[2]:box[3]]
+    steps.append(Step("cropped", crop))
+    fitted = _fit(crop, 20)
+    steps.append(Step("fitted", fitted))
+    placed = center_of_mass_shift(_paste_centered(fitted, 28))
+    steps.append(Step("centred", placed))
+    return placed
+
+
+def _fashion(img, gray, inverted, steps, notices):
+    """Fashion-MNIST's recipe: the item alone (as a negated photo on white), fitted into 28x28."""
+    item = fashion_subject(img, gray)
+    if item is None:
+        raise ImageError("nothing found in the image: photograph the item on a plain background",
+                         "image.nothing_found")
+    steps.append(Step("subject", item.mask.astype(np.float64)))
+    if item.textured:
+        notices.append(Notice("input.background", {}))
+    _subject_notices(item, item.contrast, notices)
+    if outline(item):
+        notices.append(Notice("input.outline", {}))
+    clean = gray * item.mask
+    top = float(np.percentile(clean[item.mask], 99))
+    clean = np.clip(clean / top, 0, 1) if top > FASHION_FAINT else clean
+    steps.append(Step("cleaned", clean))
+    box = _ink_box(item.mask.astype(np.float64), 0.5)
+    crop = clean[box[0]:box[1], box[2]:box[3]]
+    steps.append(Step("cropped", crop))
+    placed = _paste_centered(_fit(crop, 28), 28)
+    steps.append(Step("centred", placed))
+    return placed
 
 
 def pad_to_input(image28, input_shape):

@@ -17,10 +17,11 @@ from werkzeug.formparser import FormDataParser
 
 from ..errors import InputError
 from ..live.traces import Traced, input_key
-from ..teach.preprocess import decode_image, from_pixels, prepare
+from ..teach.preprocess import crop_image, decode_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12
+MIN_CROP = 0.01  # a crop box narrower than 1 % of the image is a slip, not a choice
 STEADY_BOUNDARY = "cnnviz-steady-boundary-7c1f0a9e4b2d4d1f8a36"
 
 
@@ -123,16 +124,21 @@ def traced_input(fields, image_bytes, model, shared=True):
     The same input sent again (the page's /predict, /animate and /explain of one stroke)
     is found in the app's trace cache; a new image waits for a decoding slot. A model with
     this request's own weights (shared=False) is traced afresh and never cached.
+    Optional fields for images: "crop": [x0, y0, x1, y1] (fractions 0..1 of the upright
+    image) and "invert": true (dark ink on light paper), false, or "auto" (the default).
     """
     recipe = model.meta.get("preprocess", "digit")
     if image_bytes is None and "image" in fields:
         image_bytes = decode_data_url(fields["image"])
     if image_bytes is not None:
+        crop, invert = crop_field(fields), invert_field(fields)
+
         def make():
             with current_app.extensions["cnnviz.decode_slots"]:
-                prepared = prepare(decode_image(image_bytes), model.input_shape, recipe)
+                img = decode_image(image_bytes)
+                prepared = prepare(img if crop is None else crop_image(img, crop), model.input_shape, recipe, invert)
             return Traced(prepared, model.trace(prepared.tensor))
-        raw = image_bytes
+        raw = image_bytes + repr((crop, invert)).encode()  # the same picture cropped or inverted is another input
     elif "pixels" in fields:
         pixels = _check_pixels(fields["pixels"], model)
         def make():
@@ -151,6 +157,35 @@ def traced_input(fields, image_bytes, model, shared=True):
 def prepared_input(fields, image_bytes, model):
     """The request's input for the shared model, preprocessed (from the trace cache when it is there)."""
     return traced_input(fields, image_bytes, model).prepared
+
+
+def crop_field(fields):
+    """fields["crop"] as (x0, y0, x1, y1), fractions with 0 <= x0 < x1 <= 1 (same for y), or None."""
+    crop = fields.get("crop")
+    if crop is None:
+        return None
+    if (not isinstance(crop, list) or len(crop) != 4
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)):
+        raise InputError("'crop' must be [x0, y0, x1, y1]: four numbers from 0 to 1", "field.type",
+                         field="crop")
+    x0, y0, x1, y1 = (float(v) for v in crop)
+    if not all(0 <= v <= 1 for v in (x0, y0, x1, y1)):
+        raise InputError("'crop' values must be fractions of the image, from 0 to 1", "field.range",
+                         field="crop", low=0, high=1)
+    if x1 - x0 < MIN_CROP or y1 - y0 < MIN_CROP:
+        raise InputError(f"'crop' must have x0 < x1 and y0 < y1, at least {MIN_CROP} of the image apart",
+                         "crop.empty", field="crop", min=MIN_CROP)
+    return x0, y0, x1, y1
+
+
+def invert_field(fields):
+    """fields["invert"]: True, False or "auto" (the default). Multipart sends text: "true"/"false"."""
+    invert = fields.get("invert", "auto")
+    invert = {"true": True, "false": False}.get(invert, invert) if isinstance(invert, str) else invert
+    if invert not in (True, False, "auto") or isinstance(invert, (int, float)) and not isinstance(invert, bool):
+        raise InputError("'invert' must be true, false or \"auto\"", "field.choice", field="invert",
+                         choices=[True, False, "auto"])
+    return invert
 
 
 def decode_data_url(value):

@@ -84,6 +84,7 @@ def predict_response(model, prepared, steps, encoding="f16", overridden=()):
         "encoding": encoding,
         "preprocessing": [{"step": s.name, "shape": list(s.image.shape[:2]), "image": png_data_url(s.image)}
                           for s in prepared.steps],
+        "warnings": [{"code": w.code, "params": w.params} for w in prepared.warnings],
         "input": encode_array(prepared.tensor[0], encoding),
         "layers": [{"name": s.name, "kind": s.kind, "shape": list(s.output.shape[1:]),
                     "min": float(s.output.min()), "max": float(s.output.max()),

@@ -1,0 +1,87 @@
+"""Clean drawings — the drawing pad's strokes, a transparent PNG — take the original recipes.
+
+Their paper is exactly paper, so there is no shadow, page edge or ruled line to find: the
+subject search that photos need (preprocess, subject, fashion) would only cost time (about
+4 ms a stroke) and change what the network sees. This path is held bit-equal to the
+reference the tests keep (tests/data/drawings-reference.json).
+"""
+import numpy as np
+from PIL import Image, ImageFilter
+
+from ..errors import ImageError
+from . import preprocess as p
+from .subject import fill_holes, pick_subject
+
+PAPER_SHARE = 0.5  # at least this share of the picture is exactly the paper's tone
+
+
+def is_clean_drawing(gray):
+    """gray (H, W) in [0, 1] before inversion -> True for a drawing on pure white or pure black paper."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = float(np.median(border))
+    if min(paper, 1 - paper) > 1 / 255:  # paper that is not pure white or black: a photo
+        return False
+    return float((np.abs(gray - paper) <= 2 / 255).mean()) >= PAPER_SHARE
+
+
+def recipe(gray, steps, kind, notices):
+    """The original recipes on a clean drawing; appends the steps (and a warning for a scribble of
+    several blobs, which does not change the output); -> the 28x28 image in [0, 1]."""
+    h, w = gray.shape
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
+    if np.median(border) > 0.5:  # ink bright on dark, as MNIST
+        gray = 1 - gray
+        steps.append(p.Step("inverted", gray))
+    if kind == "digit":
+        clean = remove_shading(gray)
+        steps.append(p.Step("cleaned", clean))
+        box = p._ink_box(clean)
+        if box is None:
+            raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
+        blobs = pick_subject(clean, clean > 0.1, seed=0.3)
+        if blobs.others:
+            notices.append(p.Notice("input.several_blobs", {"count": blobs.others + 1}))
+        crop = clean[box[0]:box[1], box[2]:box[3]]
+        steps.append(p.Step("cropped", crop))
+        fitted = p._fit(crop, 20)
+        steps.append(p.Step("fitted", fitted))
+        placed = p.center_of_mass_shift(p._paste_centered(fitted, 28))
+        steps.append(p.Step("centred", placed))
+        return placed
+    level = np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
+    clean = np.clip((gray - level) / max(1e-6, 1 - level), 0, 1)
+    steps.append(p.Step("cleaned", clean))
+    ink = clean > 0.05
+    if fill_holes(ink).sum() > 2 * max(1, ink.sum()):  # mostly empty inside: read as a bag, say so
+        notices.append(p.Notice("input.outline", {}))
+    box = p._ink_box(clean, 0.05)
+    if box is None:
+        raise ImageError("nothing found in the image: photograph the item on a plain background",
+                         "image.nothing_found")
+    crop = clean[box[0]:box[1], box[2]:box[3]]
+    steps.append(p.Step("cropped", crop))
+    placed = p._paste_centered(p._fit(crop, 28), 28)
+    steps.append(p.Step("centred", placed))
+    return placed
+
+
+def remove_shading(x):
+    """Clear faint noise and stretch the ink to [0, 1], after subtracting any smooth shading (a grey
+    opening wider than a stroke, estimated on a copy at most 32 pixels across)."""
+    h, w = x.shape
+    if min(h, w) >= 16:
+        img = Image.fromarray(x.astype(np.float32), "F")
+        scale = min(1.0, 32 / max(h, w))
+        small = img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
+        # odd, and wide (a quarter of the image): a digit that fills the frame has thick
+        # strokes, and an opening narrower than them would hollow them out
+        k = max(3, (min(small.size) // 4) | 1)
+        background = small.filter(ImageFilter.MinFilter(k)).filter(ImageFilter.MaxFilter(k))
+        background = background.resize((w, h), Image.Resampling.BILINEAR)
+        x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)
+    top = x.max()
+    if top <= 0.05:
+        return np.zeros_like(x)
+    x = x / top
+    x[x < 0.2] = 0  # faint specks and paper grain
+    return np.clip((x - 0.2) / 0.8, 0, 1) * (x > 0)

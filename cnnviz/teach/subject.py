@@ -1,0 +1,233 @@
+"""Finding the subject of a photo at work size (at most 128x128), in NumPy.
+
+Helpers for ``preprocess``: grey morphology with square windows, connected
+components (runs joined row to row with a union-find), long thin straight lines
+(ruled paper), and the choice of the subject: the component with the most ink
+near the centre, not the frame (a table beyond the page's edge, a shadow's edge).
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+
+# ------------------------------------------------------------ morphology
+def _filter1d(x, k, axis, reduce):
+    """reduce (np.minimum or np.maximum) over a window of k along axis, edges repeated.
+
+    Windows of 1, 2, 4, ... are built by doubling, and a window of k is two
+    overlapping windows of the largest power of two <= k: a few passes, any k.
+    """
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (k // 2, k - 1 - k // 2)
+    x = np.moveaxis(np.pad(x, pad, mode="edge"), axis, 0)
+    n = x.shape[0] - k + 1
+    span, acc = 1, x
+    while span * 2 <= k:
+        acc = reduce(acc[:-span], acc[span:])
+        span *= 2
+    out = reduce(acc[:n], acc[k - span:k - span + n])
+    return np.moveaxis(out, 0, axis)
+
+
+def min_filter(x, k):
+    """Minimum over a k x k square around each pixel (edges repeated). x: (H, W)."""
+    return _filter1d(_filter1d(x, k, 0, np.minimum), k, 1, np.minimum) if k > 1 else x
+
+
+def max_filter(x, k):
+    return _filter1d(_filter1d(x, k, 0, np.maximum), k, 1, np.maximum) if k > 1 else x
+
+
+def opening(x, k):
+    """Grey opening: what is left of x when every bright detail narrower than k is removed."""
+    return max_filter(min_filter(x, k), k)
+
+
+# ---------------------------------------------------- connected components
+def label(mask):
+    """bool (H, W) -> (int32 labels (H, W), 0 = background, 1..n; n). 8-connected.
+
+    Union-find in NumPy: each row's runs start as one set; every pair of pixels
+    touching across rows hooks the larger of its two
+    roots under the smaller, then every pixel jumps to its root; repeated until
+    nothing changes (a few passes, each a handful of array operations).
+    """
+    h, w = mask.shape
+    index = np.arange(h * w).reshape(h, w)
+    pairs = [(index[:-1], index[1:], mask[:-1] & mask[1:]),
+             (index[:-1, :-1], index[1:, 1:], mask[:-1, :-1] & mask[1:, 1:]),
+             (index[:-1, 1:], index[1:, :-1], mask[:-1, 1:] & mask[1:, :-1])]
+    a = np.concatenate([p[both] for p, _, both in pairs])
+    b = np.concatenate([q[both] for _, q, both in pairs])
+    starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
+    parent = np.maximum.accumulate(np.where(starts, index, 0), axis=1).ravel()  # each run's first pixel
+    pairs = np.unique(parent[a] * (h * w) + parent[b])  # touching runs, each pair once
+    a, b = pairs // (h * w), pairs % (h * w)
+    while True:
+        ra, rb = parent[a], parent[b]
+        differ = ra != rb
+        if not differ.any():
+            break
+        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
+        while True:  # jump to the roots
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    roots = parent.reshape(h, w)
+    ids = np.zeros((h, w), np.int32)
+    if mask.any():
+        _, inverse = np.unique(roots[mask], return_inverse=True)
+        ids[mask] = inverse.ravel() + 1
+    return ids, int(ids.max())
+
+
+def fill_holes(mask):
+    """bool (H, W): mask plus every region of background not connected to the border."""
+    labels, _ = label(~mask)
+    outside = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return mask | ~np.isin(labels, outside[outside > 0])
+
+
+# ------------------------------------------------------------ ruled lines
+ANGLES = np.deg2rad(np.arange(-6, 6.1, 0.75))
+
+
+def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
+    """Pixels of long thin straight lines across x (ruled paper), in both directions.
+
+    x: (H, W) ink bright; level: what counts as ink. A line is a band of at most
+    max_thickness rows (at one of ANGLES) with ink along `coverage` of the width;
+    only when at least min_lines such lines are found (ruled or squared paper, not
+    the bar of a 7). Returns bool (H, W).
+    """
+    found = np.zeros(x.shape, bool)
+    for image, transpose in ((x, False), (x.T, True)):
+        lines = _lines_one_way(image > level, coverage, max_thickness)
+        if len(lines) >= min_lines:
+            band = np.zeros(image.shape, bool)
+            for rows, cols in lines:
+                band[rows, cols] = True
+            found |= band.T if transpose else band
+    return found
+
+
+def _lines_one_way(on, coverage, max_thickness):
+    """Near-horizontal lines in bool (H, W): [(rows, cols) of each line's pixels], at the best angle.
+
+    For every angle at once, each ink pixel is counted in the band (a row, tilted)
+    it lies on: one bincount over the ink pixels only, so sparse drawings cost little.
+    """
+    h, w = on.shape
+    ys, xs = np.nonzero(on)
+    cols = np.arange(w)
+    shifts = np.rint((cols - w / 2) * np.tan(ANGLES)[:, None]).astype(int)  # band b covers rows b + shift
+    low = int(shifts.max())
+    size = h + low - int(shifts.min())
+    bands = ys[None, :] - shifts[:, xs] + low + size * np.arange(len(ANGLES))[:, None]
+    counts = np.bincount(bands.ravel(), minlength=size * len(ANGLES)).reshape(len(ANGLES), size)
+    best = []
+    for shift, count in zip(shifts, counts):
+        if count.max() < coverage * w:
+            continue
+        full = np.concatenate([[False], count >= coverage * w, [False]])
+        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
+        lines = []
+        for top, b in zip(edges[::2], edges[1::2]):  # runs of full bands [top, b)
+            # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
+            beside = max(count[max(0, top - 2)], count[min(size - 1, b + 1)])
+            if b - top <= max_thickness and beside < 0.15 * w:
+                rows = (np.arange(top - 1, b + 1) - low)[:, None] + shift[None, :]
+                ok = (rows >= 0) & (rows < h)
+                lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
+        if len(lines) > len(best):
+            best = lines
+    return best
+
+
+# ---------------------------------------------------------- the subject
+class Component(NamedTuple):
+    index: int
+    mass: float  # the sum of its ink
+    box: tuple  # top, bottom, left, right (exclusive)
+    touches: bool  # touches the border of the image
+    frame: bool  # touches the border and is long: a page edge, a table, a shadow's edge
+
+
+class Subject(NamedTuple):
+    mask: np.ndarray  # bool (H, W): the pixels kept
+    others: int  # other large blobs left out
+    frame_removed: bool  # large parts touching the border were left out
+
+
+def components(x, mask):
+    """The components of mask (8-connected), each with the ink of x it holds."""
+    labels, n = label(mask)
+    h, w = mask.shape
+    if n == 0:
+        return labels, []
+    mass = np.bincount(labels.ravel(), weights=x.ravel(), minlength=n + 1)
+    found = []
+    for i, (rs, cs) in enumerate(_slices(labels, n), start=1):
+        top, bottom, left, right = rs.start, rs.stop, cs.start, cs.stop
+        touches = top == 0 or left == 0 or bottom == h or right == w
+        long = bottom - top >= 0.5 * h or right - left >= 0.5 * w
+        found.append(Component(i, float(mass[i]), (top, bottom, left, right), touches,
+                               touches and long))
+    return labels, found
+
+
+def _slices(labels, n):
+    """Bounding box of each label 1..n as (row slice, column slice)."""
+    h, w = labels.shape
+    flat = labels.ravel()
+    order = np.argsort(flat, kind="stable")
+    bounds = np.searchsorted(flat[order], np.arange(1, n + 2))
+    for i in range(n):
+        idx = order[bounds[i]:bounds[i + 1]]
+        r, c = idx // w, idx % w
+        yield slice(int(r.min()), int(r.max()) + 1), slice(int(c.min()), int(c.max()) + 1)
+
+
+def _centrality(box, shape):
+    """1 at the centre of the frame, about 0.2 at its edge: how likely this is the subject."""
+    h, w = shape
+    cy, cx = (box[0] + box[1]) / 2 / h - 0.5, (box[2] + box[3]) / 2 / w - 0.5
+    return float(np.exp(-(cy ** 2 + cx ** 2) / (2 * 0.3 ** 2)))
+
+
+def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
+    """The subject: the component with the most ink near the centre, plus the parts beside it.
+
+    x: (H, W) ink; mask: bool (H, W) of candidate pixels, already joined across small gaps.
+    Components whose ink never reaches `seed` are left out (hysteresis: a faint shadow's
+    edge, not a stroke). Those that touch the border and are long (the frame) count a
+    hundredth. Others
+    within `join` x the subject's size of its box join it (a 5's detached bar); other
+    blobs holding at least `blob` of its ink are counted as left out.
+    """
+    labels, comps = components(x, mask)
+    if seed > 0 and comps:
+        peaks = np.zeros(len(comps) + 1)
+        np.maximum.at(peaks, labels.ravel(), x.ravel())
+        comps = [c for c in comps if peaks[c.index] >= seed]
+    if not comps:
+        return Subject(mask, 0, False)
+    score = [c.mass * _centrality(c.box, x.shape) * (0.01 if c.frame else 1) for c in comps]
+    main = comps[int(np.argmax(score))]
+    t, b, l, r = main.box
+    margin = join * max(b - t, r - l)
+    keep, others, frame_removed = [main.index], 0, False
+    for c in comps:
+        if c is main:
+            continue
+        if c.touches and not main.touches:  # the edge of the page or of a shadow
+            frame_removed |= c.mass >= 0.1 * main.mass
+            continue
+        ct, cb, cl, cr = c.box
+        near = ct < b + margin and cb > t - margin and cl < r + margin and cr > l - margin
+        if near and c.mass >= 0.03 * main.mass:
+            keep.append(c.index)
+        elif c.mass >= blob * main.mass:
+            others += 1
+    return Subject(np.isin(labels, keep), others, frame_removed)
