@@ -4,7 +4,7 @@
 import * as api from '../core/api.js';
 import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
 import { count } from '../lib/grid.js';
-import { readState, writeState } from '../core/state.js';
+import { browserUrl, createStore, types } from '../core/store.js';
 import { mountCalculator } from '../lab/calculator.js';
 import { createClock } from '../lab/clock.js';
 import { mountDepth } from '../lab/depth.js';
@@ -58,22 +58,23 @@ const edit = mountEdit({
 const im2col = mountIm2col({ layer: $('im2col-layer'), body: $('im2col-body') }, net, alexnetSizes);
 const calculator = mountCalculator({ preset: $('calc-preset'), add: $('calc-add'), csv: $('calc-csv'), table: $('calc-table'), notes: $('calc-notes') });
 
+const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
+
 function changeLanguage(lang) {
   setLanguage(lang);
   $('lang-select').value = lang;
-  writeState({ lang });
+  store.set({ lang });
   apply();
   views.forEach((v) => v.relabel());
   renderGallery();
 }
 
 async function init() {
-  const state = readState();
-  setLanguage(state.lang in LANGUAGES ? state.lang : preferredLanguage());
+  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
-  writeState({ lang: language() });
+  store.set({ lang: language() });
   $('lang-select').addEventListener('change', (e) => changeLanguage(e.target.value));
   try {
     const examples = await api.getJSON('/api/lab/examples');

@@ -2,7 +2,7 @@
 // learn (server-sent events), then judge it and use it in the explorer. Every number comes from
 // the server; the page draws.
 import { LANGUAGES, apply, language, preferredLanguage, setLanguage, t } from '../core/i18n.js';
-import { readState, writeState } from '../core/state.js';
+import { browserUrl, createStore, types } from '../core/store.js';
 import * as api from '../train/api.js';
 import { KINDS, mountLayers } from '../train/layers.js';
 import { mountLive } from '../train/live.js';
@@ -217,9 +217,11 @@ async function uploadModel(e) {
   }
 }
 
+const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
+
 function changeLanguage(lang) {
   setLanguage(lang);
-  writeState({ lang });
+  store.set({ lang });
   apply();
   fillChoices();
   layers.rerender();
@@ -228,8 +230,7 @@ function changeLanguage(lang) {
 }
 
 async function init() {
-  const state = readState();
-  setLanguage(state.lang in LANGUAGES ? state.lang : preferredLanguage());
+  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();

@@ -3,7 +3,7 @@
 import * as api from '../../core/api.js';
 import { t } from '../../core/i18n.js';
 import { createPlayer } from '../../core/player.js';
-import { create as convAnimation } from '../../animations/conv.js';
+import { animation as convAnimation } from '../../kinds/conv.js';
 import { STAGE_H, STAGE_W, setupCanvas } from '../../lib/stage.js';
 import { fmt } from '../../lib/grid.js';
 import { layerOutput, strongest } from '../neuron.js';
