@@ -125,7 +125,7 @@ export function mountBackward(section, { current, classLabel }) {
       const e = await post(path(model.id, 'backward/explain'), input, fields(selection));
       renderGradient($.detail, e);
       $.detail.closest('aside').focus({ preventScroll: true });
-      $.detail.closest('aside').scrollIntoView({ block: 'nearest' });
+      $.detail.scrollIntoView({ block: 'nearest' });
     } catch (error) {
       failed(error);
     }

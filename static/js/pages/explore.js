@@ -276,6 +276,7 @@ async function init() {
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
   store.set({ lang: language() });
+  backward.relabel(); // mounted before the page's language was known
   try {
     app.models = (await api.listModels()).models;
     app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];

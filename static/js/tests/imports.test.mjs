@@ -46,3 +46,13 @@ test('every import names an existing module and what it exports', () => {
   }
   assert.deepEqual(problems, []);
 });
+
+test('no catalog file names a key twice (the second would silently win)', () => {
+  const problems = [];
+  for (const file of modules(join(ROOT, 'i18n'))) {
+    const keys = [...readFileSync(file, 'utf8').matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]);
+    const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+    if (twice.length) problems.push(`${file.slice(ROOT.length)}: ${twice.join(', ')}`);
+  }
+  assert.deepEqual(problems, []);
+});
