@@ -41,7 +41,11 @@ def test_a_class_end_to_end(browser, server, lang):
     teacher.locator("#class-open").click()
     expect(teacher.locator("#class-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
     code = teacher.locator("#class-code").inner_text()
-    teacher.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")  # the QR code loaded
+    for _ in range(100):  # the QR code loaded (polled: the page's CSP forbids wait_for_function's eval)
+        if teacher.evaluate("document.getElementById('join-qr').naturalWidth") > 0:
+            break
+        teacher.wait_for_timeout(50)
+    assert teacher.evaluate("document.getElementById('join-qr').naturalWidth") > 0
     size = teacher.evaluate("parseFloat(getComputedStyle(document.getElementById('class-code')).fontSize)")
     assert size >= 64, "the code must be readable from the back row"
 

@@ -207,12 +207,12 @@ def test_widgets_show_the_engine_numbers_and_they_add_up(learn_page):
     products = [int(a) * int(b) for a, b in re.findall(r"(\d)×(\d)", line)]
     assert sum(products) == int(line.rsplit("=", 1)[1]) == cells[5]
     mine = page.locator(".step.current .part.mine .sum-line").inner_text()
-    s, b, v = (float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", mine.split("=", 1)[1]))
+    s, b, v = (float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", mine.split("=", 1)[1].replace("−", "-")))
     assert abs(s + b - v) <= 0.0015  # the displayed terms add up to the displayed total
     open_learn(page, "?lang=en&chapter=depth&step=2")
     wait_for_widget(page)
     rows = page.locator(".step.current table.sums tr")
-    values = [float(rows.nth(i).locator("td").inner_text()) for i in range(rows.count())]
+    values = [float(rows.nth(i).locator("td").inner_text().replace("−", "-")) for i in range(rows.count())]
     *partials, total, bias, output = values
     assert abs(sum(partials) - total) <= 0.002 * len(partials) and abs(total + bias - output) <= 0.002
     assert page.errors == []

@@ -76,7 +76,7 @@ def test_train_a_tiny_network_watch_it_and_use_it_in_the_explorer(browser, studi
     page.wait_for_selector("body[data-ready=true]")
     assert page.eval_on_selector("#model-select", "s => s.value") == model
     assert all(url.endswith("/api/studio/architecture") for url in refused)  # only the kernel of 40
-    assert [e for e in page.errors if "status of 400" not in e] == []
+    assert [e for e in page.errors if "status of 422" not in e] == []  # the refused kernel of 40, above
     page.context.close()
 
 
@@ -84,11 +84,13 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
     page = new_page(browser, studio)
     page.goto(f"{studio}/train?lang=en")
     page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    page.select_option("#preset", "digits")  # long enough to stop halfway (tiny finishes 40 epochs in ~12 s)
+    page.wait_for_selector("#start:not([disabled])")
     page.fill("#epochs", "40")
     page.click("#start")
     page.wait_for_selector("#stop:not([disabled])")
     page.wait_for_selector("#samples li")  # training has begun
-    page.click("#stop")
+    page.click("#stop", force=True)  # the curves above it redraw with every batch, so it never holds still
     page.wait_for_selector("body[data-job-state=cancelled]", timeout=60_000)
     assert "Stopped early by you." in page.text_content("#card")
     assert "Stopped." in page.text_content("#status")
