@@ -107,12 +107,12 @@ def throughput(rounds=3, epochs=2):
 def class_while_training(seconds=30):
     with _studio(CNNVIZ_JOBS_AT_ONCE="2") as base:
         print("baseline, no training:")
-        classroom(base, clients=60, seconds=seconds, think=0.5)
+        classroom(base, clients=60, seconds=seconds, think=(0.5, 1.0))
         jobs = [_call(base, "POST", "/api/jobs", LONG_JOB, owner=f"bench-teacher-{k}0000000") for k in range(2)]
         for k, job in enumerate(jobs):
             _wait(base, job["id"], ("running",), owner=f"bench-teacher-{k}0000000")
         print("two trainings running (digits preset, all 9,000 images); now the class draws:")
-        status = classroom(base, clients=60, seconds=seconds, think=0.5)
+        status = classroom(base, clients=60, seconds=seconds, think=(0.5, 1.0))
         states = [_call(base, "GET", f"/api/jobs/{j['id']}")["state"] for j in jobs]
         print(f"  trainings after the class: {states}")
         for k, job in enumerate(jobs):
@@ -128,7 +128,7 @@ def streams_while_drawing(seconds=20, streams=4):
         job = _call(base, "POST", "/api/jobs", LONG_JOB)
         _wait(base, job["id"], ("running",))
         print("baseline, no stream open:")
-        classroom(base, clients=60, seconds=seconds, think=0.5)
+        classroom(base, clients=60, seconds=seconds, think=(0.5, 1.0))
         stop, events = time.monotonic() + seconds + 2, []
 
         def watcher():
@@ -151,7 +151,7 @@ def streams_while_drawing(seconds=20, streams=4):
         for th in threads:
             th.start()
         print(f"with {streams} progress streams open:")
-        status = classroom(base, clients=60, seconds=seconds, think=0.5)
+        status = classroom(base, clients=60, seconds=seconds, think=(0.5, 1.0))
         print(f"  the streams delivered {len(events)} events meanwhile")
         _call(base, "DELETE", f"/api/jobs/{job['id']}")
     return status
