@@ -21,6 +21,7 @@ from huey.constants import EmptyData
 
 from ..errors import CnnvizError
 from ..teach import exercises
+from .events import EventLog
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to confuse
 CODE_LENGTH = 5
@@ -109,25 +110,18 @@ class ClassStore:
         return {i: json.loads(found[k])["nick"] for i, k in enumerate(keys, 1) if k in found}
 
     # ---------------------------------------------------------------- events
+    def log(self, code):
+        return EventLog(self.kv, f"class:{code}", self.clock)
+
     def append(self, code, event):
         """Number the event and keep it; -> its number (the event stream's id)."""
-        n = self.kv.incr(f"class:{code}:n")
-        self._put(f"class:{code}:e:{n}", {**event, "n": n, "time": self.clock()})
-        return n
+        return self.log(code).append(event)
 
     def events(self, code, after=0, limit=500):
-        last = min(self.kv.incr(f"class:{code}:n", 0), after + limit)
-        keys = [f"class:{code}:e:{n}" for n in range(after + 1, last + 1)]
-        found = self.kv.peek_many(keys) if keys else {}
-        out = []
-        for key in keys:
-            if key not in found:  # being written: read it next time, in order
-                break
-            out.append(json.loads(found[key]))
-        return out
+        return self.log(code).read(after, limit)
 
     def last_event(self, code):
-        return self.kv.incr(f"class:{code}:n", 0)
+        return self.log(code).last()
 
     # ------------------------------------------------------------ rate limits
     def limit(self, code, who, per_minute):

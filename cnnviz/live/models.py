@@ -58,18 +58,7 @@ class ModelStore:
         return self._examples[model_id]
 
     def _load_examples(self, model_id):
-        path = self.folder / f"{model_id}-examples.npz"
-        if not path.exists():
-            return []
-        model = self.get(model_id)
-        with np.load(path, allow_pickle=False) as f:
-            images, labels, ids = f["images"], f["labels"], f["test_index"]
-        if images.ndim != 3 or not len(images) == len(labels) == len(ids):
-            raise ValueError(f"{path}: arrays of {images.shape}, {labels.shape}, {ids.shape} do not match")
-        predicted = predictions(model, images)
-        return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
-                for img, y, p, i in zip(images, labels, predicted, ids)]
-
+        return gallery(self.folder / f"{model_id}-examples.npz", self.get(model_id))
 
 def _load_checked(path):
     model = Model.load(path)
@@ -79,3 +68,18 @@ def _load_checked(path):
     if "id" in model.meta and not isinstance(model.meta["id"], str):
         raise ModelFileError(path, "'id' must be a string")
     return model
+
+
+
+def gallery(path, model):
+    """A model's gallery file (NAME-examples.npz: test images, labels, test-set indices) with the
+    model's own verdict on each; [] when there is none. Raises ValueError on mismatched arrays."""
+    if not path.exists():
+        return []
+    with np.load(path, allow_pickle=False) as f:
+        images, labels, ids = f["images"], f["labels"], f["test_index"]
+    if images.ndim != 3 or not len(images) == len(labels) == len(ids):
+        raise ValueError(f"{path}: arrays of {images.shape}, {labels.shape}, {ids.shape} do not match")
+    predicted = predictions(model, images)
+    return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
+            for img, y, p, i in zip(images, labels, predicted, ids)]

@@ -11,11 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
 from ..engine.model import Model, ModelFileError
-from ..training.evaluate import predictions
 from ..errors import CnnvizError
+from .models import gallery
 
 RUNTIME_ORDER = 100  # after the shipped models in lists
 
@@ -65,14 +63,7 @@ class RuntimeModels:
 
     def examples(self, model_id):
         """Gallery images from the model's test set with its verdict (written when it was trained)."""
-        path = self.folder / f"{model_id}-examples.npz"
-        if not path.exists():
-            return []
-        model = self.load(model_id)
-        with np.load(path, allow_pickle=False) as f:
-            images, labels, ids = f["images"], f["labels"], f["test_index"]
-        return [{"image": img, "label": int(y), "predicted": int(p), "test_index": int(i)}
-                for img, y, p, i in zip(images, labels, predictions(model, images), ids)]
+        return gallery(self.folder / f"{model_id}-examples.npz", self.load(model_id))
 
     def owned_by(self, owner):
         return [m for m in self.metas().values() if m.get("runtime", {}).get("owner") == owner]

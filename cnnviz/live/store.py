@@ -12,6 +12,8 @@ import time
 
 from huey.constants import EmptyData
 
+from .events import EventLog
+
 TERMINAL = ("finished", "failed", "cancelled", "interrupted")
 WORKER_SILENCE = 20  # seconds without a worker heartbeat before new jobs are refused
 STALE_SECONDS = 60  # a running job whose worker wrote nothing for this long has lost its worker
@@ -64,31 +66,19 @@ class JobStore:
         record = self._get(f"job:{job_id}")
         if record is None:
             return
-        for n in range(1, self.kv.incr(f"job:{job_id}:n", 0) + 1):
-            self.kv.delete_data(f"job:{job_id}:e:{n}")
+        EventLog(self.kv, f"job:{job_id}").delete()
         for key in (f"job:{job_id}", f"job:{job_id}:cancel", f"job:{job_id}:predicted",
                     f"jobs:seq:{record['seq']}"):
             self.kv.delete_data(key)
-        self.kv.delete_counter(f"job:{job_id}:n")
 
     # -------------------------------------------------------------- events
     def append(self, job_id, event):
         """Number event and store it; -> its number (the SSE id)."""
-        n = self.kv.incr(f"job:{job_id}:n")
-        self.kv.put_data(f"job:{job_id}:e:{n}", json.dumps({**event, "n": n, "time": time.time()}).encode())
-        return n
+        return EventLog(self.kv, f"job:{job_id}").append(event)
 
     def events(self, job_id, after=0, limit=200):
         """Events numbered after `after`, in order, up to the first not yet readable."""
-        last = min(self.kv.incr(f"job:{job_id}:n", 0), after + limit)
-        keys = [f"job:{job_id}:e:{n}" for n in range(after + 1, last + 1)]
-        found = self.kv.peek_many(keys) if keys else {}
-        out = []
-        for key in keys:
-            if key not in found:
-                break
-            out.append(json.loads(found[key]))
-        return out
+        return EventLog(self.kv, f"job:{job_id}").read(after, limit)
 
     # -------------------------------------------------------------- cancel
     def request_cancel(self, job_id):
