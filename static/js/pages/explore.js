@@ -328,6 +328,7 @@ async function init() {
   $('lang-select').value = language();
   store.set({ lang: language() });
   backward.relabel(); // mounted before the page's language was known
+  controls.relabel();
   try {
     app.models = (await api.listModels()).models;
     app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];

@@ -12,7 +12,6 @@ import { decodeArray } from '../lib/f16.js';
 import { cellAt, overviewLayout } from '../lib/geometry.js';
 import { gray, paint } from '../lib/grid.js';
 import { exact, fmt } from '../lib/numbers.js';
-import { sig } from '../backward/format.js';
 import { createLinks } from './network-links.js';
 
 /** The height the overview's maps may take: the viewport minus the page header and the
@@ -216,11 +215,17 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     bar.style.background = scale.kind === 'gray' ? INK_GRADIENT : legendGradient(scale.kind);
     const what = isInk(row) ? 'gray' : pass === 'backward' ? 'gradient' : scale.kind;
     row.legend.title = `${t(`legend.${what}`)} (${exact(scale.min)} … ${exact(scale.max)})`;
-    const num = pass === 'backward' ? (v) => sig(v, 2) : (v) => fmt(v, 1); // gradients span 1e-9 … 10
+    const power = pass === 'backward' ? powerOf(Math.max(Math.abs(scale.min), Math.abs(scale.max))) : 0;
+    const num = (v) => fmt(v / 10 ** power, 1); // gradients span 1e-9 … 10: a common power of ten
     row.legend.replaceChildren(el('span', { className: 'legend-max', textContent: num(scale.max) }), bar,
       el('span', { className: 'legend-min', textContent: num(scale.min) }),
+      ...(power ? [el('span', { className: 'legend-power', textContent: `×10${superscript(power)}` })] : []),
       ...(perMap ? [el('span', { className: 'legend-map', textContent: t('net.legendMap', { c }) })] : []));
   }
+
+  /** The power of ten to factor out of a legend's numbers (0 for 0.01 … 1000). */
+  const powerOf = (largest) => (largest > 0 && (largest < 0.01 || largest >= 1000) ? Math.floor(Math.log10(largest)) : 0);
+  const superscript = (n) => String(n).replace('-', '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]);
 
   function clear() {
     for (const row of rows) {
