@@ -206,7 +206,7 @@ def test_backward_pass_in_the_network_view(browser, server, model, lang):
     page.select_option("#net-label", str(label))  # a wrong answer: large gradients everywhere
     expect(page.locator("#bw-label")).to_have_value(str(label))  # one true label, shared with how it learns
     bw = api(server, f"/api/models/{model}/backward?encoding=list", {"pixels": page_pixels(page, model), "label": label})
-    expect(page.locator('section.layer[data-layer="fc1"] .legend-power')).to_be_visible()
+    page.wait_for_selector(f'#network-view[data-gradients-for="{label}"]')
     for l in bw["layers"]:  # the maps show dLoss/dOutput, each layer on its own diverging range
         check_legend(page, l["name"], l["min"], l["max"], signed=True)
     kinds = {}
@@ -222,7 +222,9 @@ def test_backward_pass_in_the_network_view(browser, server, model, lang):
     click_neuron(page, conv, 0.45)
     expect(page.locator("#detail-weights")).to_have_attribute("data-pass", "backward")
     page.eval_on_selector("#detail-body", "d => d.replaceChildren()")
-    page.locator("#detail-weights canvas.pickable").last.click(position={"x": 3, "y": 3})
+    picture = page.locator("#detail-weights canvas.pickable").last
+    scale = picture.evaluate("c => c.getBoundingClientRect().width / c.width")
+    picture.click(position={"x": 2.5 * scale, "y": 2.5 * scale})  # pixel (2, 2): the first kernel's [1, 1]
     page.wait_for_selector("#detail-body .grad-check")
     assert len(read_gradient_checks(page)) >= 1
     numeric = float(NUMBER.search(page.text_content("#detail-body .numeric").replace("−", "-")).group())
@@ -237,7 +239,7 @@ def test_backward_pass_in_the_network_view(browser, server, model, lang):
 @pytest.mark.parametrize("name", list(VIEWPORTS))
 def test_backward_view_fits_every_screen(browser, server, name, lang):
     page = open_at(browser, server, f"?lang={lang}&pass=backward", name)
-    page.wait_for_selector('section.layer[data-layer="fc1"] .legend-power')
+    page.wait_for_selector('#network-view[data-gradients-for]')
     w, h, _ = VIEWPORTS[name]
     if name in ("1366", "1080p"):  # the whole network in view at once, gradients too
         page.evaluate("document.getElementById('network').scrollIntoView({ block: 'start', behavior: 'instant' })")

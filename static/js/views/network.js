@@ -151,6 +151,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   /** The /backward response: dLoss/dOutput for every layer and dLoss/dInput (the backward pass). */
   function setGradients(bw) {
     const byName = new Map([['input', bw.input_gradient], ...bw.layers.map((l) => [l.name, l])]);
+    container.dataset.gradientsFor = bw.label; // the true label these gradients are for
     for (const row of rows) {
       const g = byName.get(row.layer.name);
       row.backward = g ? { values: decodeArray(g.gradient).data, min: g.min, max: g.max } : null;
