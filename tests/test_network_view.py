@@ -56,7 +56,7 @@ def shown(text):
 
 def legend(page, layer):
     """A layer's legend as shown: (max, min, slack) with the common power of ten applied."""
-    texts = page.eval_on_selector(f'section.layer[data-layer="{layer}"] .legend', """l => [
+    texts = page.eval_on_selector(f'#network-view section.layer[data-layer="{layer}"] .legend', """l => [
         l.querySelector('.legend-max').textContent, l.querySelector('.legend-min').textContent,
         l.querySelector('.legend-power')?.textContent ?? '']""")
     power = 10 ** int(texts[2].replace("×10", "").translate(SUPERSCRIPT)) if texts[2] else 1
@@ -99,9 +99,9 @@ def test_colour_range_per_map_layer_and_network(browser, server, lang):
     page.select_option("#net-scale", "unit")
     conv1 = layers["conv1"]["output"]
     check_legend(page, "conv1", *channel_range(conv1, 0), rel=2e-3)  # map 0 until another is pointed at
-    page.locator('section.layer[data-layer="conv1"] canvas').nth(2).hover()
+    page.locator('#network-view section.layer[data-layer="conv1"] canvas').nth(2).hover()
     check_legend(page, "conv1", *channel_range(conv1, 2), rel=2e-3)
-    assert page.text_content('section.layer[data-layer="conv1"] .legend-map') == ("channel 2" if lang == "en" else "通道 2")
+    assert page.text_content('#network-view section.layer[data-layer="conv1"] .legend-map') == ("channel 2" if lang == "en" else "通道 2")
     page.reload()  # a link reopens the same choice
     expect(page.locator("#net-scale")).to_have_value("unit")
     page.context.close()
@@ -139,7 +139,7 @@ def test_trained_weights_as_pictures(browser, server, lang):
         params = api(server, f"/api/models/digits/params/{layer}?encoding=list")
         weight = params["params"]["weight"]
         values, limit = flat(weight["values"]), max(abs(weight["min"]), abs(weight["max"]))
-        page.locator(f'section.layer[data-layer="{layer}"] canvas').nth(neuron_canvas).click(position={"x": 2, "y": 2})
+        page.locator(f'#network-view section.layer[data-layer="{layer}"] canvas').nth(neuron_canvas).click(position={"x": 2, "y": 2})
         expect(page.locator("#detail-weights")).to_have_attribute("data-layer", layer)
         top = page.text_content("#detail-weights .weights-legend .legend-max")
         assert abs(shown(top)[0] - limit) <= shown(top)[1], (layer, top, limit)
@@ -190,7 +190,7 @@ def read_gradient_checks(page):
 
 def click_neuron(page, layer, where=0.5):
     page.eval_on_selector("#detail-body", "d => d.replaceChildren()")
-    canvas = page.locator(f'section.layer[data-layer="{layer}"] canvas').first
+    canvas = page.locator(f'#network-view section.layer[data-layer="{layer}"] canvas').first
     box = canvas.bounding_box()
     canvas.click(position={"x": box["width"] * where, "y": box["height"] * where})
     page.wait_for_selector("#detail-body .gradient-arithmetic .formula strong")
@@ -243,10 +243,10 @@ def test_backward_view_fits_every_screen(browser, server, name, lang):
     w, h, _ = VIEWPORTS[name]
     if name in ("1366", "1080p"):  # the whole network in view at once, gradients too
         page.evaluate("document.getElementById('network').scrollIntoView({ block: 'start', behavior: 'instant' })")
-        for layer, top, bottom, left, right in page.evaluate("""() => Array.from(document.querySelectorAll('section.layer'),
+        for layer, top, bottom, left, right in page.evaluate("""() => Array.from(document.querySelectorAll('#network-view section.layer'),
                 (s) => { const r = s.getBoundingClientRect(); return [s.dataset.layer, r.top, r.bottom, r.left, r.right]; })"""):
             assert top >= 0 and bottom <= h and left >= 0 and right <= w, f"{layer} is outside the {name} screen"
-    canvas = page.locator('section.layer[data-layer="conv2"] canvas').nth(1)
+    canvas = page.locator('#network-view section.layer[data-layer="conv2"] canvas').nth(1)
     canvas.scroll_into_view_if_needed()
     canvas.click(position={"x": 2, "y": 2})
     page.wait_for_selector("#detail-body .gradient-arithmetic")
