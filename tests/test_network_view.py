@@ -254,3 +254,19 @@ def test_backward_view_fits_every_screen(browser, server, name, lang):
     assert 0 <= head[0] and head[1] <= h, head
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "sideways scroll"
     page.context.close()
+
+
+def test_layer_params_endpoint(client, app):
+    """The weights the pictures are drawn from are the model's own, exactly (list) or in float16."""
+    model = app.extensions["cnnviz.models"].get("digits")
+    body = client.get("/api/models/digits/params/conv2?encoding=list").get_json()
+    assert body["kind"] == "conv" and body["reads"] == [6, 14, 14]
+    weight = body["params"]["weight"]
+    assert weight["values"] == model.params["conv2.weight"].astype(float).tolist()
+    assert weight["min"] == float(model.params["conv2.weight"].min())
+    fc1 = client.get("/api/models/digits/params/fc1").get_json()
+    assert fc1["reads"] == [16, 5, 5] and fc1["params"]["weight"]["values"]["dtype"] == "float16"
+    assert client.get("/api/models/digits/params/relu1").get_json()["params"] == {}
+    missing = client.get("/api/models/digits/params/nope")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "layer.unknown"
+    assert "/api/models/{model_id}/params/{layer}" in client.get("/api/openapi.json").get_json()["paths"]
