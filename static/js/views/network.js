@@ -12,6 +12,7 @@ import { decodeArray } from '../lib/f16.js';
 import { cellAt, overviewLayout } from '../lib/geometry.js';
 import { gray, paint } from '../lib/grid.js';
 import { exact, fmt } from '../lib/numbers.js';
+import { sig } from '../backward/format.js';
 import { createLinks } from './network-links.js';
 
 /** The height the overview's maps may take: the viewport minus the page header and the
@@ -78,6 +79,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       canvas.addEventListener('focus', () => showMapRange(row, c));
       canvas.addEventListener('mouseleave', links.unhover);
       canvas.addEventListener('click', (e) => {
+        showMapRange(row, c); // a tap on a phone: no hover
         const neuron = neuronAt(row, c, e);
         if (neuron) choose(row, neuron);
       });
@@ -252,7 +254,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     if (!row.values) return null;
     const lay = row.layout;
     const i = neuron.length === 3 ? (neuron[0] * lay.rows + neuron[1]) * lay.cols + neuron[2] : neuron[0];
-    return row.values[i];
+    return pass === 'backward' ? sig(row.values[i]) : row.values[i]; // a gradient as its arithmetic writes it
   }
 
   function hover(row, c, e) {
