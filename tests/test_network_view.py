@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import new_page, open_app
+from screen_numbers import scientific
 
 VIEWPORTS = {"phone": (390, 844, 1), "1024": (1024, 768, 1), "1366": (1366, 768, 1), "1080p": (1920, 1080, 1),
              "720p150": (853, 480, 1.5)}
@@ -160,15 +161,9 @@ def test_trained_weights_as_pictures(browser, server, lang):
     page.context.close()
 
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
 def half_unit(text):
-    """Half a unit in the last shown significant digit of a number like 0.0123, 4.37e-4 or -2."""
-    m = NUMBER.search(text.replace("−", "-")).group()
-    mantissa, _, exponent = m.partition("e")
-    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-    return 0.5 * 10 ** (-decimals + int(exponent or 0))
+    """Half a unit in the last shown significant digit of a number like 0.0123, 4.37×10⁻⁴ or −2."""
+    return scientific(text)[1]
 
 
 def read_gradient_checks(page):
@@ -178,8 +173,8 @@ def read_gradient_checks(page):
         parts: [...e.querySelectorAll('.term, .factor')].map(s => s.textContent),
         total: e.querySelector('.total').textContent }))""")
     for c in checks:
-        parts = [float(NUMBER.search(p.replace("−", "-")).group()) for p in c["parts"]]
-        total = float(NUMBER.search(c["total"].replace("−", "-")).group())
+        parts = [scientific(p)[0] for p in c["parts"]]
+        total = scientific(c["total"])[0]
         if c["kind"] == "sum":
             slack = sum(half_unit(p) for p in c["parts"]) + half_unit(c["total"])
             assert abs(sum(parts) - total) <= slack, c
@@ -227,8 +222,8 @@ def test_backward_pass_in_the_network_view(browser, server, model, lang):
     picture.click(position={"x": 2.5 * scale, "y": 2.5 * scale})  # pixel (2, 2): the first kernel's [1, 1]
     page.wait_for_selector("#detail-body .grad-check")
     assert len(read_gradient_checks(page)) >= 1
-    numeric = float(NUMBER.search(page.text_content("#detail-body .numeric").replace("−", "-")).group())
-    backprop = float(NUMBER.search(page.text_content("#detail-body .backprop").replace("−", "-")).group())
+    numeric = scientific(page.text_content("#detail-body .numeric"))[0]
+    backprop = scientific(page.text_content("#detail-body .backprop"))[0]
     assert numeric == pytest.approx(backprop, rel=2e-2, abs=1e-6)
     page.click("#net-pass-forward")  # back to the values: the forward arithmetic again
     expect(page.locator("#detail-body .gradient-arithmetic")).to_have_count(0)
