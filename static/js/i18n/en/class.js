@@ -56,4 +56,5 @@ export default {
   'error.class.task': 'This task is not complete.',
   'error.class.no_exercise': 'There is no exercise sheet to answer right now.',
   'error.class.busy': 'The server is busy. Try again.',
+  'error.class.lesson': 'This is not a place in the lesson (a chapter and a step from 1 to {max_step}).',
 };

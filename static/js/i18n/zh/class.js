@@ -56,4 +56,5 @@ export default {
   'error.class.task': '这个任务还不完整。',
   'error.class.no_exercise': '现在没有需要作答的练习。',
   'error.class.busy': '服务器正忙，请重试。',
+  'error.class.lesson': '这不是课程中的一个位置（需要一章和 1 到 {max_step} 的一步）。',
 };

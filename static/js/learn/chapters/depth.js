@@ -1,10 +1,10 @@
-// 4. Several filters and several channels: one conv2 neuron adds a sum from every input channel.
-import { t } from '../../core/i18n.js';
+// 4. Several filters and several channels: one neuron of the deepest convolution adds a sum from every input channel.
+import { t } from '../text.js';
 import { fmt } from '../../lib/grid.js';
 import { explainNeuron, strongest } from '../neuron.js';
 import { el, source } from '../widgets.js';
 
-const conv2 = (ctx) => ctx.model.layers.find((l) => l.name === 'conv2');
+const conv2 = (ctx) => ctx.roles.deep; // the deepest convolution: the most input maps
 
 function mount(root, ctx) {
   const spec = conv2(ctx);
@@ -15,8 +15,8 @@ function mount(root, ctx) {
   const off = ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(); return; }
     const mine = ++seq;
-    const neuron = strongest(s.result, 'conv2');
-    const d = await explainNeuron(ctx, 'conv2', neuron);
+    const neuron = strongest(s.result, spec.name);
+    const d = await explainNeuron(ctx, spec.name, neuron);
     if (mine !== seq) return;
     const rows = d.channel_sums.map((v, c) => el('tr', {}, el('th', { text: t('learn.depth.channel', { c }) }),
       el('td', { class: 'num', text: fmt(v) })));

@@ -1,7 +1,7 @@
 // 3. A filter slides: the feature map. conv1's maps of the learner's drawing, and the explorer's
 // convolution animation on the one player clock for the map the learner picks.
 import * as api from '../../core/api.js';
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { createPlayer } from '../../core/player.js';
 import { animation as convAnimation } from '../../kinds/conv.js';
 import { STAGE_H, STAGE_W, setupCanvas } from '../../lib/stage.js';
@@ -44,18 +44,18 @@ function mount(root, ctx) {
   async function load(c, s) {
     const mine = ++seq;
     channel = c;
-    const next = await api.animate(ctx.model.id, s.input, 'conv1', c);
+    const next = await api.animate(ctx.model.id, s.input, ctx.roles.conv.name, c);
     if (mine !== seq) return;
     data = next;
     anim = convAnimation(data, { focus: 0 });
-    const [, y, x] = strongest(s.result, 'conv1', c);
+    const [, y, x] = strongest(s.result, ctx.roles.conv.name, c);
     player.load(anim.steps, y * data.output[0].length + x); // open where the filter responds most
     maps.querySelectorAll('button').forEach((b, i) => b.setAttribute('aria-pressed', String(i === c)));
   }
 
   const off = ctx.input.subscribe((s) => {
     if (!s.result) { maps.replaceChildren(); anim = null; player.load(0); return; }
-    const { shape: [C, H, W], data: values } = layerOutput(s.result, 'conv1');
+    const { shape: [C, H, W], data: values } = layerOutput(s.result, ctx.roles.conv.name);
     maps.replaceChildren(...Array.from({ length: C }, (_, c) => {
       const b = el('button', { type: 'button', class: 'map-button', 'aria-pressed': 'false' },
         mapCanvas(values.subarray(c * H * W, (c + 1) * H * W), H, W, { label: t('learn.featuremap.map', { c }) }),
@@ -63,7 +63,7 @@ function mount(root, ctx) {
       b.addEventListener('click', () => load(c, s));
       return b;
     }));
-    load(channel ?? strongest(s.result, 'conv1')[0], s);
+    load(channel ?? strongest(s.result, ctx.roles.conv.name)[0], s);
   });
   return { destroy() { off(); player.pause(); } };
 }
@@ -72,9 +72,10 @@ export default {
   id: 'featuremap',
   usesInput: true,
   params(ctx) {
-    const c = ctx.model.layers.find((l) => l.name === 'conv1');
-    return { k: c.filters, f: c.kernel, w: c.input_shape[2], n: c.output_shape[2] };
+    const c = ctx.roles.conv;
+    return { k: c.filters, f: c.kernel, w: c.input_shape[2], n: c.output_shape[2], s: c.stride, pad: c.padding,
+      variant: c.stride === 1 && !c.padding ? null : 'padded' };
   },
   widgets: [{ mount }],
-  question: { kind: 'number', answer: (ctx) => ctx.model.layers.find((l) => l.name === 'conv1').output_shape[2] },
+  question: { kind: 'number', answer: (ctx) => ctx.roles.conv.output_shape[2] },
 };

@@ -1,5 +1,5 @@
 // 11. The whole network on the learner's drawing: every layer's output, in order, to the answer.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { percent } from '../../lib/grid.js';
 import { encodePixels } from '../../core/store.js';
 import { layerOutput } from '../neuron.js';

@@ -1,6 +1,6 @@
 // 9. Deeper layers see larger regions (receptive fields). The lab's calculator gives each layer's
 // receptive field when it is here; otherwise the network's layers from the API and the tutorial's 3 x 3 stack.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { tryPost } from '../features.js';
 import { el, source } from '../widgets.js';
 
