@@ -62,8 +62,9 @@ async function init() {
     }, ctx);
     window.cnnvizLesson = lesson; // class mode's seam: lesson.follow({chapter, step}) and lesson.onChange(fn)
     lesson.follow({ chapter: params.get('chapter') || chapters[0].id, step: params.get('step') || 1 });
-    const inClass = params.get('class') ? joinLesson(lesson, {
-      code: params.get('class'), teacher: params.has('teach'), model: model.id, onError: (e) => status(classErrorText(e)),
+    const classCode = params.get('teach') || params.get('class'); // ?teach=CODE: the teacher's page; ?class=CODE: a student's
+    const inClass = classCode ? joinLesson(lesson, {
+      code: classCode, teacher: params.has('teach'), model: model.id, onError: (e) => status(classErrorText(e)),
       els: { box: $('follow-box'), toggle: $('follow-toggle'), note: $('follow-note') },
     }) : null;
     $('lang-select').addEventListener('change', (e) => {

@@ -40,7 +40,8 @@ export default {
   params(ctx) {
     const learned = ctx.model.layers.filter((l) => l.parameters > 0);
     return { w: ctx.model.input_shape[2], p: ctx.model.parameters.toLocaleString('en-US'), arch: describe(ctx.model),
-      names: learned.map((l) => l.name).join(', '), n: learned.length };
+      names: learned.map((l) => l.name).join(', '), n: learned.length,
+      variant: ctx.model.id === 'digits' ? 'harley' : null }; // only the digits network is Harley's
   },
   widgets: [{ mount }],
   question: { kind: 'number', answer: (ctx) => ctx.model.layers.filter((l) => l.parameters > 0).length },
