@@ -51,6 +51,7 @@ MEASURE = """() => {
   return {
     zoom, step: step.id,
     text: texts.length ? Math.min(...texts.map(size)) : null,
+    smallestText: texts.length ? [...texts].sort((a, b) => size(a) - size(b))[0].outerHTML.slice(0, 80) : null,
     nums: nums.length ? Math.min(...nums.map(size)) : null,
     drawn: drawn.length ? Math.min(...drawn) : null,
     title: parseFloat(getComputedStyle(document.querySelector('#chapter-title')).fontSize),
@@ -102,7 +103,7 @@ def size_failures(viewport, sizes):
     for chapter, s, m in sizes:
         for what, low in (("text", text_min), ("nums", num_min), ("drawn", num_min)):
             if m[what] is not None and m[what] * dpr < low - 0.01:
-                bad.append((chapter, s, what, round(m[what] * dpr, 1)))
+                bad.append((chapter, s, what, round(m[what] * dpr, 1), m["zoom"], m["smallestText"] if what == "text" else ""))
     return bad
 
 
@@ -145,7 +146,8 @@ def test_walk_the_whole_lesson_by_keyboard(learn_page, viewport, lang, model):
     assert page.errors == []
     if presenting:  # the figures the report quotes: the smallest text and numbers of any step, in device px
         dpr = LIMITS[viewport][2]
-        smallest = {k: round(dpr * min(m[k] for _, _, m in sizes if m[k] is not None), 1) for k in ("text", "nums", "drawn")}
+        smallest = {k: min((round(dpr * m[k], 1) for _, _, m in sizes if m[k] is not None), default=None)
+                    for k in ("text", "nums", "drawn")}
         zoomed = [(ch, round(m["zoom"], 2)) for ch, s, m in sizes if m["zoom"] < 1]
         print(f"\n{viewport} {lang} {model}: smallest {smallest}; zoomed steps {zoomed}")
     bad = size_failures(viewport, sizes)
@@ -249,9 +251,10 @@ def test_widgets_show_the_engine_numbers_and_they_add_up(learn_page):
     assert abs(s + b - v) <= 0.0015  # the displayed terms add up to the displayed total
     open_learn(page, "?lang=en&chapter=depth&step=2")
     wait_for_widget(page)
+    partials = [float(v.replace("−", "-")) for v in page.locator(".step.current .partial .num").all_inner_texts()]
     rows = page.locator(".step.current table.sums tr")
-    values = [float(rows.nth(i).locator("td").inner_text().replace("−", "-")) for i in range(rows.count())]
-    *partials, total, bias, output = values
+    total, bias, output = (float(rows.nth(i).locator("td").inner_text().replace("−", "-")) for i in range(rows.count()))
+    assert len(partials) == 6  # conv2 reads the 6 maps of pool1
     assert abs(sum(partials) - total) <= 0.002 * len(partials) and abs(total + bias - output) <= 0.002
     assert page.errors == []
 
