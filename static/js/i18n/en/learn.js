@@ -93,7 +93,7 @@ export default {
   'learn.depth.hint': 'Count the weights in one slice, then multiply by the number of input maps.',
   'learn.depth.shape': '{deep}: {k} filters, each {c} × {f} × {f} (one slice per input map); it makes {o} maps.',
   'learn.depth.where': '{deep}, map {c}, row {y}, column {x}: each of the {n} input maps gives a partial sum.',
-  'learn.depth.partials': 'Σ patch × weights: one partial sum for each input map',
+  'learn.depth.partials': 'Σ patch × weights: one partial sum for each input map (numbered from 0)',
   'learn.depth.total': 'sum of all partial sums',
   'learn.depth.output': 'output (map {c})',
 

@@ -93,7 +93,7 @@ export default {
   'learn.depth.hint': '先数一片里有多少个权重，再乘以输入特征图的张数。',
   'learn.depth.shape': '{deep}：{k} 个卷积核，每个 {c} × {f} × {f}（每张输入特征图一片）；生成 {o} 张特征图。',
   'learn.depth.where': '{deep}，特征图 {c}，第 {y} 行、第 {x} 列：{n} 张输入特征图各给出一个部分和。',
-  'learn.depth.partials': 'Σ 图像块 × 权重：每张输入特征图一个部分和',
+  'learn.depth.partials': 'Σ 图像块 × 权重：每张输入特征图一个部分和（从 0 开始编号）',
   'learn.depth.total': '所有部分和相加',
   'learn.depth.output': '输出（特征图 {c}）',
 

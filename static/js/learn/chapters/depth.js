@@ -21,7 +21,7 @@ function mount(root, ctx) {
     // one partial sum per input map, in as many columns as fit (a deep layer reads 32 maps or more)
     const partials = el('div', { class: 'partials', role: 'list', 'aria-label': t('learn.depth.partials') },
       ...d.channel_sums.map((v, c) => el('div', { class: 'partial', role: 'listitem' },
-        el('span', { class: 'label', text: t('learn.featuremap.map', { c }) }), el('span', { class: 'num', text: fmt(v) }))));
+        el('span', { class: 'label', text: `${c}:` }), el('span', { class: 'num', text: fmt(v) }))));
     const rows = [
       el('tr', { class: 'total' }, el('th', { text: t('learn.depth.total') }), el('td', { class: 'num', text: fmt(d.channel_total) })),
       el('tr', {}, el('th', { text: t('learn.w.bias') }), el('td', { class: 'num', text: fmt(d.bias) })),
