@@ -160,14 +160,14 @@ def karn_total():
 
 def right_answers(model):
     """Each question's true answer, worked out here from the tutorials and the server's own architecture."""
-    layers = {layer["name"]: layer for layer in model["layers"]}
+    convs = [layer for layer in model["layers"] if layer["kind"] == "conv"]  # the lesson's roles: first and deepest
+    first, c2 = convs[0], convs[-1]
     image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
     kernel = np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1]])  # Karn's filter with its centre set to 0
-    c2 = layers["conv2"]
     return {
         "pixels": str(model["input_shape"][1] * model["input_shape"][2]),
         "convolve": str(int((image[:3, :3] * kernel).sum())),
-        "featuremap": str(model["input_shape"][2] - layers["conv1"]["kernel"] + 1),
+        "featuremap": str(first["output_shape"][2]),
         "depth": str(c2["input_shape"][0] * c2["kernel"] ** 2),
         "sharing": 1,  # 96 x (11 x 11 x 3 + 1) = 34,944: the second option
         "stride": str((7 - 3 + 0) // 2 + 1),
@@ -181,17 +181,19 @@ def right_answers(model):
     }
 
 
-WRONG = {"pixels": "784", "convolve": "4", "featuremap": "32", "depth": "25", "stride": "2", "pooling": "25",
+WRONG = {"pixels": "100", "convolve": "4", "featuremap": "32", "depth": "25", "stride": "2", "pooling": "25",
          "receptive": "9", "network": "9", "learning": "1.1"}
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_question_accepts_the_right_answer_and_explains_a_wrong_one(learn_page, lang):
+@pytest.mark.parametrize("lang,model_id", [("en", "digits"), ("zh", "digits"), ("en", "fashion"), ("zh", "fashion")])
+def test_every_question_accepts_the_right_answer_and_explains_a_wrong_one(learn_page, lang, model_id):
     page = learn_page("1080p")
-    model = page.request.get(page.base + "/api/models/digits").json()
+    model = page.request.get(page.base + f"/api/models/{model_id}").json()
     answers = right_answers(model)
-    assert answers["pixels"] == "1024" and answers["convolve"] == "3" and answers["learning"] == "0.55"
-    open_learn(page, f"?lang={lang}")
+    assert answers["convolve"] == "3" and answers["learning"] == "0.55"
+    assert (answers["pixels"], answers["depth"], answers["network"]) == (
+        ("1024", "150", "5") if model_id == "digits" else ("784", "288", "6"))  # conv2 6x5x5; conv2_2 32x3x3
+    open_learn(page, f"?lang={lang}&model={model_id}")
     for chapter in CHAPTERS:
         page.locator(f"#chapter-list a[data-chapter={chapter}]").click()
         page.locator("#step-links a[data-step='4']").click()
@@ -212,6 +214,11 @@ def test_every_question_accepts_the_right_answer_and_explains_a_wrong_one(learn_
             question.locator("button.check").click()
         expect(question).to_have_attribute("data-result", "right")
         assert len(question.locator(".feedback").inner_text()) > 10
+        words = page.locator("#chapter").inner_text() + page.locator("#learner-input").inner_text()
+        if lang == "en":  # the texts name what this network recognises
+            assert ("digit" in words.lower()) == (model_id == "digits" and chapter in ("softmax", "network", "mistakes")), chapter
+            assert ("cloth" in words.lower()) == (model_id == "fashion" and chapter in ("softmax", "network", "mistakes")), chapter
+        assert not re.search(r"\{\w+\}", words), chapter  # every placeholder filled
     assert page.errors == []
 
 
