@@ -348,6 +348,15 @@ def test_students_follow_the_teachers_lesson_and_can_stop_and_rejoin(learn_page)
     student.locator("#follow-toggle").check()
     expect(student).to_have_url(re.compile(r"chapter=convolve&step=1"))
     expect(student.locator("#chapter-title")).to_have_text(re.compile(r"^2\. "))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(SHOTS / "follow-teacher-1080p.png"))
+    student.screenshot(path=str(SHOTS / "follow-student-phone.png"))
+    # the Class page leads there: the teacher's wall links to the lesson it presents, the student's page to following
+    teacher.goto(teacher.base + f"/class?lang=en&teach={code}")
+    expect(teacher.locator("#class-lesson")).to_have_attribute("href", re.compile(rf"^/learn\?teach={code}&model=fashion&present=1"))
+    student.evaluate(f"localStorage.setItem('cnnviz.class.{code}', '1')")  # as the Class page's join form leaves it
+    student.goto(student.base + f"/class?lang=zh&join={code}")
+    expect(student.locator("#student-lesson")).to_have_attribute("href", re.compile(rf"^/learn\?class={code}&model=fashion&lang=zh"))
     assert teacher.errors == [] and student.errors == []
 
 

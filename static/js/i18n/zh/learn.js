@@ -1,6 +1,6 @@
 // 简体中文：学习页（课程）。事实与数字取自 Karn 和 CS231n 的教程，文字为我们自己所写。
 export default {
-  'learn.tagline': '用你自己的手写数字，一章一章学懂卷积神经网络',
+  'learn.tagline': '在你自己画的图上，一章一章学懂卷积神经网络',
   'learn.skip': '课程内容',
   'learn.chapters': '章节',
   'learn.progressLabel': '课程进度',
