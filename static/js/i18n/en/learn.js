@@ -228,6 +228,7 @@ export default {
   'learn.mistakes.hint': 'Think about what its training images looked like.',
   'learn.mistakes.gallery': 'Test images it gets wrong',
   'learn.mistakes.item': 'a {label}, read as {predicted}',
+  'learn.mistakes.item.garment': '{label}, read as {predicted}', // class names such as “Ankle boot” take no article
   'learn.mistakes.none': 'It reads all {n} gallery images correctly.',
   'learn.mistakes.yours': 'Your input: first guess {a} ({pa}), second guess {b} ({pb}).',
   'learn.follow.switch': 'Follow the teacher',

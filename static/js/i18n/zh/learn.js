@@ -228,6 +228,7 @@ export default {
   'learn.mistakes.hint': '想一想它的训练图像是什么样子的。',
   'learn.mistakes.gallery': '它认错的测试图像',
   'learn.mistakes.item': '{label}，被认成 {predicted}',
+  'learn.mistakes.item.garment': '{label}，被认成 {predicted}', // class names such as “Ankle boot” take no article
   'learn.mistakes.none': '示例图库中的 {n} 张图像它全部认对了。',
   'learn.mistakes.yours': '你的输入：第一猜测 {a}（{pa}），其次可能是 {b}（{pb}）。',
   'learn.follow.switch': '跟随老师',
