@@ -206,3 +206,54 @@ def test_an_exercise_sheet_in_class(app, monkeypatch):
                 {"kind": "exercise", "exercise": {"kind": "relu", "seed": -1}}]:
         r = teacher.post(f"/api/classes/{code}/tasks", json={"task": bad})
         assert r.status_code == 400, bad
+
+
+def test_the_teacher_moves_the_lesson_and_students_read_where_it_is(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)
+    teacher, student, stranger = app.test_client(), app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    assert student.get(f"/api/classes/{code}/task").get_json()["lesson"] is None  # not started yet
+    r = teacher.post(f"/api/classes/{code}/lesson", json={"lesson": {"chapter": "relu", "step": 2, "model": "fashion"}})
+    assert r.status_code == 201 and r.get_json()["lesson"] == {"chapter": "relu", "step": 2, "model": "fashion"}
+    n = r.get_json()["event"]
+    assert student.get(f"/api/classes/{code}/task").get_json()["lesson"] == {
+        "chapter": "relu", "step": 2, "model": "fashion", "event": n}
+    teacher.post(f"/api/classes/{code}/lesson", json={"lesson": {"chapter": "pooling", "step": 1}})
+    assert student.get(f"/api/classes/{code}/task").get_json()["lesson"]["chapter"] == "pooling"
+    # the moves are events of the class's one log: the teacher's stream carries them
+    text = teacher.get(f"/api/classes/{code}/events").get_data(as_text=True)
+    moves = [json.loads(l[6:]) for l in text.splitlines() if l.startswith("data: ") and '"lesson"' in l]
+    assert [(e["lesson"]["chapter"], e["lesson"]["step"]) for e in moves] == [("relu", 2), ("pooling", 1)]
+    # only the teacher moves it
+    for client in (student, stranger):
+        r = client.post(f"/api/classes/{code}/lesson", json={"lesson": {"chapter": "relu", "step": 1}})
+        assert r.status_code == 403 and r.get_json()["code"] == "class.forbidden"
+    assert stranger.get(f"/api/classes/{code}/task").status_code == 403
+
+
+@pytest.mark.parametrize("lesson", [None, "relu", {"chapter": "relu"}, {"chapter": "relu", "step": 0},
+                                    {"chapter": "relu", "step": 21}, {"chapter": "relu", "step": True},
+                                    {"chapter": "relu", "step": 1.5}, {"chapter": "Relu", "step": 1},
+                                    {"chapter": "x" * 33, "step": 1}, {"chapter": "<b>", "step": 1},
+                                    {"chapter": "relu", "step": 1, "model": "nope"},
+                                    {"chapter": "relu", "step": 1, "model": 3}])
+def test_a_lesson_place_is_checked(app, lesson):
+    teacher = app.test_client()
+    code = open_class(teacher)["code"]
+    r = teacher.post(f"/api/classes/{code}/lesson", json={"lesson": lesson})
+    assert r.status_code == 400 and r.get_json()["code"] == "class.lesson"
+    assert r.get_json()["params"] == {"max_step": 20}
+
+
+def test_lesson_moves_are_rate_limited_and_stop_when_the_class_ends(app, monkeypatch):
+    from cnnviz.live.classes import LESSON_MOVES_PER_MINUTE
+    monkeypatch.setattr("cnnviz.live.classes.time.time", lambda: 1_800_000_030.0)
+    teacher = app.test_client()
+    code = open_class(teacher)["code"]
+    move = lambda s: teacher.post(f"/api/classes/{code}/lesson", json={"lesson": {"chapter": "relu", "step": s}})
+    statuses = [move(1 + i % 4).status_code for i in range(LESSON_MOVES_PER_MINUTE + 1)]
+    assert statuses.count(201) == LESSON_MOVES_PER_MINUTE and statuses[-1] == 429
+    assert teacher.delete(f"/api/classes/{code}").status_code == 200
+    r = move(1)
+    assert r.status_code == 409 and r.get_json()["code"] == "class.ended"

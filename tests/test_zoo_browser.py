@@ -64,3 +64,31 @@ def goto_step_any(page, step):
     """Scrub to a 1-based step, whatever the page's language."""
     page.locator("#anim-scrub").fill(str(step - 1))
     expect(page.locator("#anim-scrub")).to_have_value(str(step - 1))
+
+
+def test_the_lesson_follows_the_zoo_by_the_roles_of_its_layers(browser, server):
+    """The Learn page on a network whose layers have other names, a padded first convolution, tanh before
+    the first ReLU and average pooling before the first max pooling: every chapter finds its layer."""
+    from conftest import new_page
+    from test_learn_browser import CHAPTERS, MEASURE, VIEWPORTS, open_learn, wait_for_widget
+    page = new_page(browser, server, **VIEWPORTS["1080p"])
+    try:
+        open_learn(page, "?lang=en&model=zoo&present=1")
+        expect(page.locator("#model-select")).to_have_value("zoo")
+        named = {"convolve": "c1, filter 0", "featuremap": "zero padding 1", "depth": "c3:", "relu": "r1, map",
+                 "pooling": "r1, map", "sharing": "our c1"}
+        for chapter in CHAPTERS:
+            seen = []
+            for s in range(1, 5):
+                page.evaluate("([c, s]) => window.cnnvizLesson.go(c, s)", [CHAPTERS.index(chapter), s - 1])
+                if s == 2:
+                    wait_for_widget(page)
+                m = page.evaluate(MEASURE)
+                assert m["pageOverflow"] <= 0 and m["sideways"] <= 0, (chapter, s, m)
+                seen.append(page.locator(".step.current").inner_text())
+            if chapter in named:
+                assert named[chapter] in " ".join(seen), (chapter, seen)
+            assert not re.search(r"\{\w+\}", " ".join(seen)), chapter
+        assert page.errors == []
+    finally:
+        page.context.close()

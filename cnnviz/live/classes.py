@@ -7,12 +7,14 @@ SQLite or Redis: the store the training jobs use), so any web process answers:
   class:<code>:students     counter: students joined       class:<code>:s:<id>  JSON {"nick", "token"}
   class:<code>:n            counter: events so far         class:<code>:e:<n>   JSON event number n
   class:<code>:rate:<who>:<minute>  counter for rate limits
+  class:<code>:lesson       JSON {"chapter", "step", "model", "event"}: where the teacher's lesson is
 
 Nothing personal is kept beyond the nickname; a class expires after LIFETIME and
 the teacher can end it at once. Secrets are compared in constant time.
 """
 import hmac
 import json
+import re
 import secrets
 import time
 import unicodedata
@@ -31,6 +33,9 @@ NICK_LENGTH = 24
 ANSWERS_PER_MINUTE = 40   # per student: one every 1.5 s on average
 JOINS_PER_MINUTE = 250    # per address: a whole class behind one school router still fits
 TASKS = ("draw", "wrong", "filter", "free", "exercise")
+LESSON_MOVES_PER_MINUTE = 240  # the teacher's page sends every chapter and step change: a clicker held down still fits
+LESSON_MAX_STEP = 20
+CHAPTER_ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 class ClassError(CnnvizError):
@@ -77,6 +82,20 @@ class ClassStore:
         record["task"] = task
         self._put(f"class:{record['code']}", record)
         return self.append(record["code"], {"type": "task", "task": task})
+
+    def set_lesson(self, record, lesson):
+        """The teacher's lesson moved to lesson {"chapter", "step", "model"}: an event in the class's log,
+        and the class's current place (what a following student's poll reads) -> the event's number."""
+        if record["ended"]:
+            raise ClassError("this class has ended", "class.ended")
+        self.limit(record["code"], "lesson", LESSON_MOVES_PER_MINUTE)
+        n = self.append(record["code"], {"type": "lesson", "lesson": lesson})
+        self._put(f"class:{record['code']}:lesson", {**lesson, "event": n})
+        return n
+
+    def lesson(self, code):
+        """Where the teacher's lesson is: {"chapter", "step", "model", "event"}, or None before it starts."""
+        return self._get(f"class:{code}:lesson")
 
     # -------------------------------------------------------------- students
     def join(self, code, nickname, device):
@@ -187,3 +206,19 @@ def check_task(task):
             raise ClassError("a free task has a text of 1 to 200 characters", "class.task")
         out["text"] = text.strip()
     return out
+
+
+def check_lesson(lesson, model_ids):
+    """A place in the lesson the teacher sends: {"chapter": id, "step": 1-LESSON_MAX_STEP, "model": id (optional)}."""
+    if not isinstance(lesson, dict):
+        raise ClassError('a lesson place is {"chapter": "relu", "step": 2}', "class.lesson", max_step=LESSON_MAX_STEP)
+    chapter, step, model = lesson.get("chapter"), lesson.get("step"), lesson.get("model")
+    if not isinstance(chapter, str) or not CHAPTER_ID.fullmatch(chapter):
+        raise ClassError("a chapter is named by its id: 1 to 32 small letters, digits, - or _", "class.lesson",
+                         max_step=LESSON_MAX_STEP)
+    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= LESSON_MAX_STEP:
+        raise ClassError(f"a step is a whole number from 1 to {LESSON_MAX_STEP}", "class.lesson",
+                         max_step=LESSON_MAX_STEP)
+    if model is not None and (not isinstance(model, str) or model not in model_ids):
+        raise ClassError("the lesson's network is not on this server", "class.lesson", max_step=LESSON_MAX_STEP)
+    return {"chapter": chapter, "step": step, "model": model}

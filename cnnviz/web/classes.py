@@ -14,7 +14,7 @@ import time
 import numpy as np
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_task
+from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_lesson, check_task
 from ..teach import exercises
 from . import present, serialize
 from .api import model_or_404
@@ -100,7 +100,7 @@ def join(code):
 def task(code):
     """What a student's device shows now: the current task, or that the class has ended."""
     record, sid, nick = as_student(code)
-    return serialize.class_info(record, student={"student": sid, "nick": nick})
+    return serialize.class_info(record, student={"student": sid, "nick": nick}, lesson=store().lesson(record["code"]))
 
 
 @bp.post("/<code>/tasks")
@@ -108,6 +108,16 @@ def send_task(code):
     record = as_teacher(code)
     n = store().set_task(record, check_task(_json_body().get("task")))
     return {"event": n, "task": record["task"]}, 201
+
+
+@bp.post("/<code>/lesson")
+def move_lesson(code):
+    """The teacher's Learn page moved to another chapter or step; following students' pages go there too
+    (they read it with their task poll)."""
+    record = as_teacher(code)
+    lesson = check_lesson(_json_body().get("lesson"), {m.meta["id"] for m in models().all()})
+    n = store().set_lesson(record, lesson)
+    return {"event": n, "lesson": lesson}, 201
 
 
 @bp.post("/<code>/answers")

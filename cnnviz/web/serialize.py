@@ -167,7 +167,7 @@ def dumps(value):
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def class_info(record, students=None, student=None, join_url=None, local_only=None):
+def class_info(record, students=None, student=None, join_url=None, local_only=None, lesson=None):
     """What anyone in a class may see: code, model, current task, whether it ended; the number of
     students, the join link and whether only this computer can reach the server, where given."""
     body = {"code": record["code"], "model": record["model"], "task": record["task"], "ended": record["ended"],
@@ -176,6 +176,7 @@ def class_info(record, students=None, student=None, join_url=None, local_only=No
     body.update({k: v for k, v in extra.items() if v is not None})
     if student:
         body.update(student)
+        body["lesson"] = lesson  # where the teacher's lesson is (None before it starts)
     return body
 
 

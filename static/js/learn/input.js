@@ -2,7 +2,7 @@
 // "example" button that picks the next test image, and the server's prediction for it.
 // subscribe(fn) calls fn(state) now and on every new result: {input, result, pixels, rows, cols}.
 import * as api from '../core/api.js';
-import { t } from '../core/i18n.js';
+import { t } from './text.js';
 import { decodeArray } from '../lib/f16.js';
 import { percent } from '../lib/grid.js';
 import { decodePixels, encodePixels } from '../core/store.js';

@@ -2,7 +2,7 @@
 // One state {chapter, step} drives the page, the URL (?chapter=relu&step=2 reopens it) and,
 // later, class mode: follow(state) applies a state from outside (the teacher's), and
 // onChange(fn) reports every change (what a teacher's page would broadcast).
-import { t } from '../core/i18n.js';
+import { t } from './text.js';
 import { choose } from './features.js';
 import { createFitter } from './fit.js';
 import { mountQuestion } from './question.js';

@@ -1,7 +1,7 @@
 // A chapter's question with instant feedback, checked in the page.
 // question: {kind: 'choice', options: n, answer: index} or {kind: 'number', answer: (ctx) => number, tolerance}.
 // Texts: learn.<id>.q, learn.<id>.o1…, learn.<id>.why (shown when right), learn.<id>.hint (when wrong).
-import { t } from '../core/i18n.js';
+import { t } from './text.js';
 import { el } from './widgets.js';
 
 /** "1,024", "1 024", "０.５５", "75%" -> number (NaN if it is not one). */

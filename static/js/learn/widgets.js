@@ -1,6 +1,6 @@
 // Small DOM pieces the chapters share: number tables (big enough to read on a projector),
 // feature maps as crisp canvases, and a note that says where numbers come from.
-import { t } from '../core/i18n.js';
+import { t } from './text.js';
 import { scaleFor, textOn } from '../lib/colors.js';
 import { fmt, gray, paint } from '../lib/grid.js';
 

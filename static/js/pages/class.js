@@ -28,6 +28,9 @@ function showError(error) {
   $('class-status').classList.add('error');
 }
 
+/** The Learn page in this class: ?teach=CODE for the teacher, ?class=CODE for a student. */
+const lessonLink = (query) => `/learn?${new URLSearchParams({ ...query, lang: language() })}`;
+
 async function useModel(id) {
   model = await call('GET', `/api/models/${encodeURIComponent(id)}`);
 }
@@ -45,6 +48,7 @@ async function openAsTeacher(info) {
   }, { model, label, onError: showError });
   teacher.start(info);
   setUrl({ teach: info.code, join: null });
+  $('class-lesson').href = lessonLink({ teach: info.code, model: info.model, present: '1' }); // the teacher presents; students follow
 }
 
 async function openAsStudent(info) {
@@ -58,6 +62,7 @@ async function openAsStudent(info) {
       clear: $('tool-clear'), size: $('pen-size') },
   }, { label, onError: showError });
   student.start(info);
+  $('student-lesson').href = lessonLink({ class: info.code, model: info.model });
   localStorage.setItem(`cnnviz.class.${info.code}`, '1'); // the token itself stays in an HttpOnly cookie
   setUrl({ join: info.code, teach: null });
 }
@@ -82,6 +87,12 @@ function changeLanguage(lang) {
   apply();
   $('class-model').replaceChildren(...models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
   teacher?.relabel();
+  for (const link of [$('class-lesson'), $('student-lesson')]) { // the lesson opens in the page's language
+    if (!link.getAttribute('href')) continue;
+    const url = new URL(link.href);
+    url.searchParams.set('lang', lang);
+    link.href = `${url.pathname}${url.search}`;
+  }
 }
 
 async function init() {

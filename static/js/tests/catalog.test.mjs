@@ -20,8 +20,13 @@ function sources(dir) {
   });
 }
 
+// a lesson text's variant (learn/text.js: for the clothes network, a padded convolution, Harley's network) is
+// used where its base key is
+const VARIANT = /\.(garment|padded|harley)$/;
+
 test('no dead catalog keys', () => {
   const text = [...sources(join(ROOT, 'static/js')), ...sources(join(ROOT, 'templates'))].join('\n');
-  const unused = Object.keys(en).filter((k) => !BUILT.test(k) && !text.includes(`'${k}'`) && !text.includes(`"${k}"`));
+  const unused = Object.keys(en).map((k) => k.replace(VARIANT, ''))
+    .filter((k) => !BUILT.test(k) && !text.includes(`'${k}'`) && !text.includes(`"${k}"`));
   assert.deepEqual(unused, []);
 });

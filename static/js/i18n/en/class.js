@@ -43,6 +43,8 @@ export default {
   'class.noConfusion': 'No drawing task answered yet.',
   'class.trueVsRead': 'asked \\ read',
   'class.hello': 'Hello {nick}! You are in class {code}.',
+  'class.presentLesson': 'Present the lesson (students follow)',
+  'class.followLesson': 'Follow the teacher’s lesson',
   'class.waiting': 'Wait for the teacher’s task. Meanwhile, draw anything.',
   'class.sendDrawing': 'Send my drawing',
   'class.localOnly': 'This server only listens on this computer, so students cannot reach it. Start it with: python app.py --host 0.0.0.0',
@@ -56,4 +58,5 @@ export default {
   'error.class.task': 'This task is not complete.',
   'error.class.no_exercise': 'There is no exercise sheet to answer right now.',
   'error.class.busy': 'The server is busy. Try again.',
+  'error.class.lesson': 'This is not a place in the lesson (a chapter and a step from 1 to {max_step}).',
 };

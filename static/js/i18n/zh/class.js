@@ -43,6 +43,8 @@ export default {
   'class.noConfusion': '还没有人完成画图任务。',
   'class.trueVsRead': '要求 \\ 识别',
   'class.hello': '你好，{nick}！你在课堂 {code} 中。',
+  'class.presentLesson': '讲授课程（学生跟随）',
+  'class.followLesson': '跟随老师的课程',
   'class.waiting': '请等待老师发布任务。现在可以随便画画。',
   'class.sendDrawing': '发送我的画',
   'class.localOnly': '这台服务器只在本机上监听，学生无法连接。请这样启动：python app.py --host 0.0.0.0',
@@ -56,4 +58,5 @@ export default {
   'error.class.task': '这个任务还不完整。',
   'error.class.no_exercise': '现在没有需要作答的练习。',
   'error.class.busy': '服务器正忙，请重试。',
+  'error.class.lesson': '这不是课程中的一个位置（需要一章和 1 到 {max_step} 的一步）。',
 };

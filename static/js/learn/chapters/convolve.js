@@ -1,5 +1,5 @@
 // 2. One convolution at one position: Karn's 5 x 5 image and 3 x 3 filter, then the learner's own neuron.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { fmt } from '../../lib/grid.js';
 import { tryPost } from '../features.js';
 import { explainNeuron, strongest } from '../neuron.js';
@@ -32,7 +32,7 @@ function tutorial(root, map, fromServer) {
   root.append(box, line, source(fromServer ? 'learn.source.lab' : 'learn.source.karn'));
 }
 
-/** The same arithmetic on the learner's drawing: conv1's filter 0 where it responds most. */
+/** The same arithmetic on the learner's drawing: the first convolution's filter 0 where it responds most. */
 function mine(root, ctx) {
   const body = el('div');
   root.append(el('div', { class: 'part mine' }, el('h3', { text: t('learn.convolve.mine') }), body));
@@ -40,8 +40,8 @@ function mine(root, ctx) {
   return ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(el('p', { class: 'hint', text: t('learn.input.empty') })); return; }
     const mine = ++seq;
-    const neuron = strongest(s.result, 'conv1', 0);
-    const d = await explainNeuron(ctx, 'conv1', neuron);
+    const neuron = strongest(s.result, ctx.roles.conv.name, 0);
+    const d = await explainNeuron(ctx, ctx.roles.conv.name, neuron);
     if (mine !== seq) return;
     body.replaceChildren(
       el('p', { text: t('learn.convolve.where', { y: neuron[1] + 1, x: neuron[2] + 1 }) }),

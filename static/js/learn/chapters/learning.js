@@ -1,7 +1,7 @@
 // 12. How it learned: a loss, its gradient, one step of gradient descent. With the training step on the
 // server (/api/models/<id>/step) the learner takes real steps on a copy of the weights; without it,
 // Karn's worked example (computed by /api/backward/example when that is here).
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { fmt, percent } from '../../lib/grid.js';
 import { has, tryGet, tryPost } from '../features.js';
 import { KARN_OUTPUT, KARN_TARGET } from '../tutorial.js';

@@ -1,5 +1,5 @@
 // 13. What it gets wrong, and why: the test images the network misread, and the learner's own tries.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { percent } from '../../lib/grid.js';
 import { el, source } from '../widgets.js';
 

@@ -1,5 +1,5 @@
 // 11. The whole network on the learner's drawing: every layer's output, in order, to the answer.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { percent } from '../../lib/grid.js';
 import { encodePixels } from '../../core/store.js';
 import { layerOutput } from '../neuron.js';
@@ -40,7 +40,8 @@ export default {
   params(ctx) {
     const learned = ctx.model.layers.filter((l) => l.parameters > 0);
     return { w: ctx.model.input_shape[2], p: ctx.model.parameters.toLocaleString('en-US'), arch: describe(ctx.model),
-      names: learned.map((l) => l.name).join(', '), n: learned.length };
+      names: learned.map((l) => l.name).join(', '), n: learned.length,
+      variant: ctx.model.id === 'digits' ? 'harley' : null }; // only the digits network is Harley's
   },
   widgets: [{ mount }],
   question: { kind: 'number', answer: (ctx) => ctx.model.layers.filter((l) => l.parameters > 0).length },

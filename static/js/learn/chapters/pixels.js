@@ -1,5 +1,5 @@
 // 1. An image is a grid of numbers: the network's own input for the learner's drawing.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { el, mapCanvas, numberTable, source } from '../widgets.js';
 
 const N = 6; // the window of numbers shown

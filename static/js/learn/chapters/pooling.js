@@ -1,6 +1,6 @@
 // 8. Max pooling: the largest value of each 2 x 2 window. The tutorial's 4 x 4 example (computed by the
-// lab's /api/lab/pool when it is here), then the learner's own pool1 window from /explain.
-import { t } from '../../core/i18n.js';
+// lab's /api/lab/pool when it is here), then the learner's own window of the first pooling layer from /explain.
+import { t } from '../text.js';
 import { fmt } from '../../lib/grid.js';
 import { tryPost } from '../features.js';
 import { explainNeuron, strongest } from '../neuron.js';
@@ -22,8 +22,8 @@ function mine(root, ctx) {
   return ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(); return; }
     const m = ++seq;
-    const neuron = strongest(s.result, 'pool1');
-    const d = await explainNeuron(ctx, 'pool1', neuron);
+    const neuron = strongest(s.result, ctx.roles.pool.name);
+    const d = await explainNeuron(ctx, ctx.roles.pool.name, neuron);
     if (m !== seq) return;
     body.replaceChildren(el('div', { class: 'side-by-side' },
       numberTable(d.window, { digits: 3, mark: (r, c) => (r === d.winner[0] && c === d.winner[1] ? 'picked' : ''), caption: t('learn.pooling.window', { c: neuron[0] }) }),

@@ -1,10 +1,11 @@
 // 9. Deeper layers see larger regions (receptive fields). The lab's calculator gives each layer's
 // receptive field when it is here; otherwise the network's layers from the API and the tutorial's 3 x 3 stack.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { tryPost } from '../features.js';
 import { el, source } from '../widgets.js';
 
 const shape = (s) => s.join('×');
+const SPEC_KEYS = ['name', 'kind', 'filters', 'kernel', 'stride', 'padding', 'dilation', 'size', 'units'];
 
 function layersTable(ctx, fields = null) {
   const head = ['learn.receptive.layer', 'learn.receptive.window', 'learn.receptive.shape', ...(fields ? ['learn.receptive.field'] : [])];
@@ -22,7 +23,9 @@ export default {
   usesInput: false,
   widgets: [
     { feature: 'labArchitecture', mount(root, ctx) {
-      tryPost('/api/lab/architecture', { preset: ctx.model.id }).then((r) => {
+      // the network's own layers (from GET /api/models/<id>), so any network works, not only the lab's presets
+      const layers = ctx.model.layers.map((l) => Object.fromEntries(SPEC_KEYS.filter((k) => k in l).map((k) => [k, l[k]])));
+      tryPost('/api/lab/architecture', { input_shape: ctx.model.input_shape, layers }).then((r) => {
         const layers = r?.layers?.map((l, i) => ({ name: l.name ?? ctx.model.layers[i]?.name, receptive_field: l.receptive_field }));
         root.append(layersTable(ctx, layers || null), source(layers ? 'learn.source.labArchitecture' : 'learn.source.model'));
       });

@@ -1,6 +1,6 @@
-// 7. ReLU: every negative value becomes 0. conv1's strongest map before and after, and the server's
+// 7. ReLU: every negative value becomes 0. the strongest map before the first ReLU before and after, and the server's
 // arithmetic for the most negative value of that map.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { scaleFor } from '../../lib/colors.js';
 import { fmt } from '../../lib/grid.js';
 import { explainNeuron, layerOutput, strongest } from '../neuron.js';
@@ -13,13 +13,14 @@ function mount(root, ctx) {
   const off = ctx.input.subscribe(async (s) => {
     if (!s.result) { body.replaceChildren(); return; }
     const mine = ++seq;
-    const [c] = strongest(s.result, 'conv1');
-    const before = layerOutput(s.result, 'conv1');
-    const after = layerOutput(s.result, 'relu1');
+    const { act, actInput } = ctx.roles; // the first ReLU on maps, and the layer it reads
+    const [c] = strongest(s.result, actInput.name);
+    const before = layerOutput(s.result, actInput.name);
+    const after = layerOutput(s.result, act.name);
     const [, H, W] = before.shape;
     let low = 0;
     for (let i = 1; i < H * W; i++) if (before.data[c * H * W + i] < before.data[c * H * W + low]) low = i;
-    const d = await explainNeuron(ctx, 'relu1', [c, Math.floor(low / W), low % W]);
+    const d = await explainNeuron(ctx, act.name, [c, Math.floor(low / W), low % W]);
     if (mine !== seq) return;
     const slice = (o) => o.data.subarray(c * H * W, (c + 1) * H * W);
     const shared = scaleFor(Math.min(...slice(before)), Math.max(...slice(before))); // one scale: 0 looks the same on both sides

@@ -1,6 +1,6 @@
 // 5. Parameter sharing: one filter's weights are used at every position. Counts from the engine:
 // the lab's /api/lab/shape when it is here, else the model's own parameter count and the tutorial's AlexNet.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { tryPost } from '../features.js';
 import { ALEXNET } from '../tutorial.js';
 import { el, source } from '../widgets.js';
@@ -13,7 +13,7 @@ function table(rows) {
     ...r.slice(1).map((v) => el('td', { class: 'num', text: v == null ? '—' : n(v) })))));
 }
 
-const ours = (ctx) => ctx.model.layers.find((l) => l.name === 'conv1');
+const ours = (ctx) => ctx.roles.conv;
 
 export default {
   id: 'sharing',

@@ -1,5 +1,5 @@
 // 10. Fully connected layers and softmax: ten probabilities for the learner's input.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { percent } from '../../lib/grid.js';
 import { el, source } from '../widgets.js';
 

@@ -1,6 +1,6 @@
 // 6. Stride and zero padding: the output size (W − F + 2P)/S + 1. The lab computes any case when it
 // is here; otherwise the tutorial's cases are shown, with the network's own conv1 from the API.
-import { t } from '../../core/i18n.js';
+import { t } from '../text.js';
 import { tryPost } from '../features.js';
 import { SIZES } from '../tutorial.js';
 import { el, source } from '../widgets.js';
@@ -29,7 +29,7 @@ function calculator(root) {
 }
 
 function network(root, ctx) {
-  const c = ctx.model.layers.find((l) => l.name === 'conv1');
+  const c = ctx.roles.conv;
   root.append(el('p', { text: t('learn.stride.ours', { w: c.input_shape[1], f: c.kernel, s: c.stride, p: c.padding, o: c.output_shape[1] }) }));
 }
 
