@@ -4,7 +4,7 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, box, drawMap, mapImage, text } from '../lib/stage.js';
 
 // The curve drawn on the stage (a picture of the function, not the page's arithmetic:
 // every value shown comes from the server).
@@ -37,10 +37,10 @@ export function animation(data) {
 
   function draw(ctx, step) {
     const where = data.channel != null && isMap ? ` [${data.channel}]` : '';
-    text(ctx, t('anim.input', { layer: `${data.input_layer ?? t('net.input')}${where}` }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: `${data.input_layer ?? t('net.input')}${where}` }), 20, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, inImg, 20, 40, cell);
     box(ctx, 20, 40 + step * cell, cols * cell, cell);
-    text(ctx, data.channel != null && isMap ? t('anim.output', { layer: data.layer, c: data.channel }) : t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: 16, weight: 600 });
+    text(ctx, data.channel != null && isMap ? t('anim.output', { layer: data.layer, c: data.channel }) : t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, outImg, 520, 40, cell, Math.min(flatOut.length, (step + 1) * cols));
     box(ctx, 520, 40 + step * cell, cols * cell, cell);
 
@@ -71,16 +71,16 @@ export function animation(data) {
       ctx.arc(X(v), Y(out[i]), 4, 0, 2 * Math.PI);
       ctx.fill();
     });
-    text(ctx, data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`, gx + gw - 4, gy + 14, { size: 15, align: 'right', color: COLORS.accent, weight: 600 });
+    text(ctx, data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`, gx + gw - 4, gy + 14, { size: MIN_TEXT, align: 'right', color: COLORS.accent, weight: 600 });
 
     const d = decimalsFor([...row, ...out], 3);
-    text(ctx, t('anim.row', { r: step }), 420, 360, { size: 15, weight: 600 });
+    text(ctx, t('anim.row', { r: step }), 420, 360, { size: MIN_TEXT, weight: 600 });
     row.slice(0, 10).forEach((v, i) => {
       const changed = out[i] !== v;
       text(ctx, `${fixed(v, d)} → ${fixed(out[i], d)}`, 420 + Math.floor(i / 5) * 270, 390 + (i % 5) * 30,
-        { size: 16, color: changed ? COLORS.hot : COLORS.ink, weight: changed ? 700 : 400 });
+        { size: MIN_TEXT, color: changed ? COLORS.hot : COLORS.ink, weight: changed ? 700 : 400 });
     });
-    if (row.length > 10) text(ctx, t('anim.more', { n: row.length - 10 }), 420, 545, { size: 13, color: COLORS.muted });
+    if (row.length > 10) text(ctx, t('anim.more', { n: row.length - 10 }), 420, 548, { size: MIN_TEXT, color: COLORS.muted });
   }
 
   function describe(step) {

@@ -7,7 +7,7 @@ import { scaleFor } from '../lib/colors.js';
 import { el, figure, formula, num, numGrid } from '../lib/dom.js';
 import { gray } from '../lib/grid.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, STAGE_W, box, drawMap, lerp, mapImage, numberGrid, paragraph, text } from '../lib/stage.js';
 
 const MAX_CHANNELS = 8; // input channels drawn one by one in the panel; the rest are summed
 
@@ -54,13 +54,13 @@ export function animation(data, env) {
   const rows = Math.ceil(C / cols);
   const areaW = 440, areaH = 290;
   const cellFor = (gap) => Math.max(1, Math.floor(Math.min((areaW / cols - 10) / (W + 2 * P), (areaH / rows - gap) / (H + 2 * P))));
-  const labelled = C > 1 && cellFor(22) * (W + 2 * P) >= 64; // room under each map for its partial sum
-  const gap = labelled ? 22 : 8;
+  const labelled = C > 1 && cellFor(26) * (W + 2 * P) >= 100; // room under each map for its partial sum
+  const gap = labelled ? 26 : 8;
   const cell = cellFor(gap);
   const mapW = (W + 2 * P) * cell;
   const mapH = (H + 2 * P) * cell;
   const origin = (c) => [20 + (c % cols) * (mapW + 10), 40 + Math.floor(c / cols) * (mapH + gap)];
-  const outCell = Math.max(2, Math.floor(Math.min(260 / Ho, 400 / Wo)));
+  const outCell = Math.max(2, Math.floor(Math.min(230 / Ho, 400 / Wo))); // room below for two lines
   const outX = 560, outY = 40;
 
   const inside = (r, q) => r >= 0 && r < H && q >= 0 && q < W;
@@ -86,13 +86,13 @@ export function animation(data, env) {
   }
   const isPad = (y, x) => (u, v) => (inside(y * S - P + u * D, x * S - P + v * D) ? '' : 'pad');
 
+  const focus = data.focus ?? 0; // the input channel whose products the server sent
   /** The numbers of one step's sum line, as shown on the stage and in the caption. */
   function line(y, x) {
-    const focus = Math.min(env.focus || 0, C - 1);
     const sums = data.channel_sums.map((m) => m[y][x]);
     const total = data.channel_totals[y][x];
     const d = decimalsFor([total, sums[focus], data.bias, data.sums[y][x]]);
-    return { focus, part: sums[focus], total, d, sum: data.sums[y][x] };
+    return { part: sums[focus], total, d, sum: data.sums[y][x] };
   }
 
   function draw(ctx, step, phase) {
@@ -101,9 +101,9 @@ export function animation(data, env) {
     const moving = phase > 0 && ny === y; // glide along a row, jump to the next one
     const by = lerp(y, ny, moving ? phase : 0) * S;
     const bx = lerp(x, nx, moving ? phase : 0) * S;
-    const { focus, part, total, d, sum } = line(y, x);
+    const { part, total, d, sum } = line(y, x);
     const source = data.input_layer == null ? t('net.input') : data.input_layer;
-    text(ctx, t('anim.input', { layer: source }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: source }), 20, 26, { size: MIN_TEXT, weight: 600 });
     for (let c = 0; c < C; c++) {
       const [ox, oy] = origin(c);
       if (P) {
@@ -112,37 +112,39 @@ export function animation(data, env) {
       }
       drawMap(ctx, inputs[c], ox + P * cell, oy + P * cell, cell);
       box(ctx, ox + bx * cell, oy + by * cell, span * cell, span * cell, c === focus ? COLORS.hot : COLORS.accent, c === focus ? 3 : 2);
-      if (labelled) text(ctx, `${c}: Σ ${fixed(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 15, { size: 12, color: COLORS.muted });
+      if (labelled) text(ctx, `${c}: Σ ${fixed(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 20, { size: MIN_TEXT, color: COLORS.muted });
     }
-    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, output, outX, outY, outCell, positions[step] + 1);
     box(ctx, outX + x * outCell, outY + y * outCell, outCell, outCell, COLORS.hot, 3);
 
     // this step's arithmetic, for the input channel in focus
     const p = patch(focus, y, x);
     const w = data.weights[focus];
-    const prod = p.map((row, u) => row.map((v, j) => v * w[u][j])); // for display; the sums come from the server
-    const cw = Math.min(62, Math.floor(290 / K)), ch = Math.min(34, Math.floor(150 / K));
-    const gy = 370;
-    const size = K > 4 ? 12 : 16;
+    const prod = data.products[y][x]; // the server's products: the page multiplies nothing
+    // three grids and two signs across the stage; products have a digit more, so wider cells
+    const cw = Math.min(80, Math.floor(280 / K)), pw = Math.min(96, Math.floor(340 / K)), ch = Math.min(40, Math.floor(150 / K));
+    const gy = 372, op = 30;
+    const col = (i) => 20 + i * (K * cw + op);
+    const size = MIN_TEXT;
     const caption = C > 1 ? t('anim.channel', { c: focus }) : '';
-    text(ctx, `${t('detail.patch')} ${caption}`, 20, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, p, 20, gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
-    text(ctx, '×', 30 + K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
-    text(ctx, t('detail.weights'), 60 + K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, w, 60 + K * cw, gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
-    text(ctx, '=', 70 + 2 * K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
-    text(ctx, t('detail.products'), 100 + 2 * K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, prod, 100 + 2 * K * cw, gy, cw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
+    text(ctx, `${t('detail.patch')} ${caption}`, col(0), gy - 10, { size, weight: 600 });
+    numberGrid(ctx, p, col(0), gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
+    text(ctx, '×', col(1) - op / 2, gy + (K * ch) / 2, { size: 26, baseline: 'middle', align: 'center' });
+    text(ctx, t('detail.weights'), col(1), gy - 10, { size, weight: 600 });
+    numberGrid(ctx, w, col(1), gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
+    text(ctx, '=', col(2) - op / 2, gy + (K * ch) / 2, { size: 26, baseline: 'middle', align: 'center' });
+    text(ctx, t('detail.products'), col(2), gy - 10, { size, weight: 600 });
+    numberGrid(ctx, prod, col(2), gy, pw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
 
-    const ey = gy + K * ch + 32;
+    const ey = gy + K * ch + 28;
     const first = C > 1
       ? `${t('anim.channelSum', { c: focus, v: fixed(part, d) })};   ${t('anim.allChannels', { n: C, v: fixed(total, d) })}`
       : t('anim.sumProducts', { v: fixed(total, d) });
-    text(ctx, first, 20, ey, { size: 16 });
+    text(ctx, first, 20, ey, { size });
     text(ctx, `${fixed(total, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(sum, d)}`, 20, ey + 28,
-      { size: 18, weight: 700, color: COLORS.accent });
-    text(ctx, t('anim.position', { y, x, s: S, p: P }), 560, outY + Ho * outCell + 28, { size: 14, color: COLORS.muted });
+      { size: 20, weight: 700, color: COLORS.accent });
+    paragraph(ctx, t('anim.position', { y, x, s: S, p: P }), outX, outY + Ho * outCell + 26, STAGE_W - outX - 10, { size, color: COLORS.muted });
   }
 
   function describe(step) {
@@ -152,7 +154,6 @@ export function animation(data, env) {
       total: fixed(total, d), bias: fixed(data.bias, d), sum: fixed(sum, d) });
   }
 
-  /** The step at which neuron [c, y, x] is computed (one output position per step). */
   /** The step at which neuron [c, y, x] is computed (the nearest one played when zeros are skipped). */
   const stepOf = ([, y, x]) => {
     const i = positions.findIndex((p) => p >= y * Wo + x);

@@ -5,7 +5,7 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, box, drawMap, mapImage, text } from '../lib/stage.js';
 
 export const channels = (spec) => spec.output_shape[0];
 export const field = () => ({ channels: 'all', all: true });
@@ -50,7 +50,7 @@ export function animation(data, env) {
   }
 
   function draw(ctx, step) {
-    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: MIN_TEXT, weight: 600 });
     images.forEach((img, c) => {
       const [x, y] = layout.origin(c);
       drawMap(ctx, img, x, y, layout.cell);
@@ -59,15 +59,15 @@ export function animation(data, env) {
       const [x, y, s] = cellOf(data.largest[i]);
       box(ctx, x - 1, y - 1, s + 2, s + 2, i === step ? COLORS.hot : COLORS.accent, i === step ? 3 : 1.5);
     }
-    text(ctx, t('anim.unit', { layer: data.layer, i: data.channel }) + label, 520, 26, { size: 16, weight: 600 });
-    text(ctx, `#   ${t('detail.input')} × ${t('detail.weight')} = ${t('detail.product')}`, 520, 56, { size: 13, color: COLORS.muted });
+    text(ctx, t('anim.unit', { layer: data.layer, i: data.channel }) + label, 520, 26, { size: MIN_TEXT, weight: 600 });
+    text(ctx, `#   ${t('detail.input')} × ${t('detail.weight')} = ${t('detail.product')}`, 520, 56, { size: MIN_TEXT, color: COLORS.muted });
     const shown = Math.min(step + 1, top);
-    const first = Math.max(0, shown - 12);
+    const first = Math.max(0, shown - 11); // the last 11 rows fit above the sums
     for (let i = first; i < shown; i++) {
       const j = data.largest[i];
-      text(ctx, `${j}`, 520, 82 + (i - first) * 24, { size: 14, color: COLORS.muted });
-      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, 570, 82 + (i - first) * 24,
-        { size: 15, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
+      text(ctx, `${j}`, 520, 84 + (i - first) * 26, { size: MIN_TEXT, color: COLORS.muted });
+      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, 570, 84 + (i - first) * 26,
+        { size: MIN_TEXT, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
     }
     const all = lines(step);
     all.forEach((line, i) => text(ctx, line, 520, 400 + i * 30, {

@@ -4,7 +4,7 @@ import { scaleFor } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
 import { unflatten } from '../lib/geometry.js';
 import { decimalsFor } from '../lib/numbers.js';
-import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, box, drawMap, mapImage, text } from '../lib/stage.js';
 
 const VCOLS = 25;
 
@@ -28,13 +28,13 @@ export function animation(data) {
   const describe = (step) => t('anim.flattenStep', { c: step, a: step * H * W, b: (step + 1) * H * W - 1 });
 
   function draw(ctx, step) {
-    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: MIN_TEXT, weight: 600 });
     for (let c = 0; c < C; c++) {
       const x = 20 + (c % cols) * (W + 1) * cell, y = 40 + Math.floor(c / cols) * (H + 1.5) * cell;
       drawMap(ctx, maps[c], x, y, cell);
       if (c === step) box(ctx, x - 2, y - 2, W * cell + 4, H * cell + 4);
     }
-    text(ctx, t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.outputPlain', { layer: data.layer }), 520, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, vector, 520, 40, vcell, (step + 1) * H * W);
     const first = step * H * W, last = first + H * W - 1;
     for (let i = first; i <= last; i += VCOLS) {
@@ -42,7 +42,7 @@ export function animation(data) {
       const n = Math.min(VCOLS - c0, last - i + 1);
       box(ctx, 520 + c0 * vcell, 40 + r * vcell, n * vcell, vcell, COLORS.hot, 2);
     }
-    text(ctx, describe(step), 20, 555, { size: 16 });
+    text(ctx, describe(step), 20, 560, { size: MIN_TEXT });
   }
 
   const stepOf = ([i]) => Math.floor(i / (H * W));

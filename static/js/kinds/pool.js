@@ -5,7 +5,7 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, figure, formula, num, numGrid } from '../lib/dom.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';
 
 export const channels = (spec) => spec.output_shape[0];
 
@@ -44,20 +44,20 @@ export function animation(data) {
     const [ny, nx] = at(Math.min(step + 1, Ho * Wo - 1));
     const moving = phase > 0 && ny === y;
     const source = data.input_layer ?? t('net.input');
-    text(ctx, t('anim.input', { layer: `${source} [${data.channel}]` }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: `${source} [${data.channel}]` }), 20, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, inImg, 20, 40, cell);
     box(ctx, 20 + lerp(x, nx, moving ? phase : 0) * s * cell, 40 + y * s * cell, k * cell, k * cell);
-    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), 560, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), 560, 26, { size: MIN_TEXT, weight: 600 });
     drawMap(ctx, outImg, 560, 40, outCell, step + 1);
     box(ctx, 560 + x * outCell, 40 + y * outCell, outCell, outCell);
     const { window, d } = numbers(y, x);
     const win = isMax ? data.winners[y][x] : null;
-    text(ctx, t('detail.window', { layer: source }), 20, 380, { size: 15, weight: 600 });
-    numberGrid(ctx, window, 20, 392, 70, 38, { mark: (r, c) => (win && r === win[0] && c === win[1] ? 'win' : ''), color: scale.color, size: 15, decimals: d });
+    text(ctx, t('detail.window', { layer: source }), 20, 380, { size: MIN_TEXT, weight: 600 });
+    numberGrid(ctx, window, 20, 392, 70, 38, { mark: (r, c) => (win && r === win[0] && c === win[1] ? 'win' : ''), color: scale.color, size: MIN_TEXT, decimals: d });
     const result = isMax ? `max = ${fixed(data.output[y][x], d)}`
       : `${fixed(data.totals[y][x], d)} / ${k * k} = ${fixed(data.output[y][x], d)}`;
     text(ctx, result, 40 + k * 70, 392 + (k * 38) / 2, { size: 22, weight: 700, baseline: 'middle', color: COLORS.accent });
-    text(ctx, t(isMax ? 'detail.winner' : 'detail.mean'), 40 + k * 70, 392 + (k * 38) / 2 + 30, { size: 14, color: COLORS.muted });
+    text(ctx, t(isMax ? 'detail.winner' : 'detail.mean'), 40 + k * 70, 392 + (k * 38) / 2 + 30, { size: MIN_TEXT, color: COLORS.muted });
   }
 
   function describe(step) {

@@ -3,7 +3,7 @@
 import { t } from '../core/i18n.js';
 import { el, formula, num } from '../lib/dom.js';
 import { decimalsFor, fixed, percent } from '../lib/numbers.js';
-import { COLORS, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, STAGE_W, paragraph, text } from '../lib/stage.js';
 
 export const channels = () => 0;
 export const field = () => ({ channels: 'all', all: true });
@@ -14,20 +14,21 @@ export function animation(data, env) {
   const K = data.logits.length;
   const steps = 2 * K + 1;
   const label = (i) => (env.classLabel ? env.classLabel(i) : String(i));
-  const rowH = Math.min(40, Math.floor(440 / K));
+  const rowH = Math.min(40, Math.floor(400 / K));
   const d = expDecimals(data);
   const dz = decimalsFor(data.logits);
 
   function draw(ctx, step) {
     const phase = step < K ? 'exp' : step === K ? 'sum' : 'prob';
     text(ctx, t('anim.softmaxTitle'), 20, 28, { size: 18, weight: 700 });
-    text(ctx, t('detail.shift', { max: fixed(data.shift, dz) }), 20, 56, { size: 15, color: COLORS.muted });
+    const lines = paragraph(ctx, t('detail.shift', { max: fixed(data.shift, dz) }), 20, 58, STAGE_W - 40, { size: MIN_TEXT, color: COLORS.muted });
+    const top = 58 + lines * 24 + 16; // the table's headings
     const heads = ['', t('detail.logits'), t('detail.exp'), t('detail.prob')];
-    [20, 190, 350, 540].forEach((x, i) => text(ctx, heads[i], x, 92, { size: 14, weight: 600, color: COLORS.muted }));
+    [20, 190, 350, 540].forEach((x, i) => text(ctx, heads[i], x, top, { size: MIN_TEXT, weight: 600, color: COLORS.muted }));
     for (let i = 0; i < K; i++) {
-      const y = 120 + i * rowH;
+      const y = top + 30 + i * rowH;
       const current = (phase === 'exp' && i === step) || (phase === 'prob' && i === step - K - 1);
-      const style = { size: 16, weight: current ? 700 : 400, color: current ? COLORS.hot : COLORS.ink };
+      const style = { size: MIN_TEXT, weight: current ? 700 : 400, color: current ? COLORS.hot : COLORS.ink };
       text(ctx, label(i), 20, y, style);
       text(ctx, fixed(data.logits[i], dz), 190, y, style);
       if (phase !== 'exp' || i <= step) text(ctx, fixed(data.exps[i], d), 350, y, style);
@@ -38,7 +39,7 @@ export function animation(data, env) {
       }
     }
     if (step >= K) {
-      text(ctx, t('detail.softmaxSum', { sum: fixed(data.exp_sum, d) }), 350, 120 + K * rowH + 10, { size: 17, weight: 700, color: COLORS.accent });
+      text(ctx, t('detail.softmaxSum', { sum: fixed(data.exp_sum, d) }), 350, top + 30 + K * rowH + 6, { size: MIN_TEXT, weight: 700, color: COLORS.accent });
     }
   }
 

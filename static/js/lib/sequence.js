@@ -1,6 +1,6 @@
 // Several layers' animations played one after another as one animation.
 import { t } from '../core/i18n.js';
-import { COLORS, STAGE_H, STAGE_W, text } from './stage.js';
+import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, text } from './stage.js';
 
 /** parts: [{layer, anim}] -> one animation of each part's story steps (anim.story(): the few
  *  steps that tell what the layer does, e.g. its strongest output), ending on the prediction. */
@@ -14,7 +14,7 @@ export function sequence(parts) {
     draw(ctx, step, phase) {
       const [i, local] = find(step);
       parts[i].anim.draw(ctx, local, 0);
-      text(ctx, label(i), STAGE_W - 20, STAGE_H - 10, { size: 14, align: 'right', color: COLORS.muted, weight: 600 });
+      text(ctx, label(i), STAGE_W - 20, STAGE_H - 10, { size: MIN_TEXT, align: 'right', color: COLORS.muted, weight: 600 });
     },
     describe(step) {
       const [i, local] = find(step);

@@ -59,7 +59,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   });
   els.focus.addEventListener('change', () => {
     store.set({ focus: Number(els.focus.value) });
-    player.refresh();
+    load({ step: player.state().step }); // the server sends that input channel's products
   });
   store.subscribe((changed) => {
     if (changed.includes('speed')) {
@@ -115,10 +115,10 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
     els.counter.textContent = '';
   }
 
-  async function animationOf(name, channel) {
-    const data = await fetchAnimation(name, channel);
-    return kindOf(spec(name).kind).animation(data, {
-      classLabel: env.classLabelFor(name), skipZero: store.get('skip'), get focus() { return store.get('focus'); } });
+  /** focus: the input channel a conv animation shows (conv layers only; the whole pass shows channel 0). */
+  async function animationOf(name, channel, focus = null) {
+    const data = await fetchAnimation(name, channel, spec(name).kind === 'conv' ? focus ?? 0 : null);
+    return kindOf(spec(name).kind).animation(data, { classLabel: env.classLabelFor(name), skipZero: store.get('skip') });
   }
 
   /** Fetch and show the current layer; start at `step`, a neuron's step, or the strongest one. */
@@ -139,7 +139,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
         const anims = await Promise.all(names.map((n) => animationOf(n, env.strongestChannel(n))));
         next = sequence(anims.map((a, i) => ({ layer: names[i], anim: a })));
       } else {
-        next = await animationOf(name, store.get('channel'));
+        next = await animationOf(name, store.get('channel'), store.get('focus'));
       }
       if (mine !== seq) return;
       anim = next;
