@@ -71,7 +71,7 @@ export function animation(data) {
       ctx.arc(X(v), Y(out[i]), 4, 0, 2 * Math.PI);
       ctx.fill();
     });
-    text(ctx, data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`, gx + gw - 4, gy + 14, { size: MIN_TEXT, align: 'right', color: COLORS.accent, weight: 600 });
+    text(ctx, data.kind === 'relu' ? 'max(0, x)' : `${data.kind}(x)`, gx + 4, gy + 14, { size: MIN_TEXT, color: COLORS.accent, weight: 600 });
 
     const d = decimalsFor([...row, ...out], 3);
     text(ctx, t('anim.row', { r: step }), 420, 360, { size: MIN_TEXT, weight: 600 });
