@@ -67,7 +67,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       controls.setSpeed(store.get('speed'));
     }
   });
-  els.png.addEventListener('click', () => anim && exportPng(els.canvas, `cnnviz-${fileName()}-step${player.state().step + 1}.png`));
+  els.png.addEventListener('click', () => anim && exportPng(anim, player.state().step, `cnnviz-${fileName()}-step${player.state().step + 1}.png`));
   els.gif.addEventListener('click', () => saveGif(false));
   els.gifShort?.addEventListener('click', () => saveGif(true));
   const fileName = () => (layer() === WHOLE ? 'forward-pass' : `${layer()}-${store.get('channel')}`);
