@@ -6,6 +6,11 @@ import { fixed } from './numbers.js';
 /** Every animation draws on one stage of this many logical pixels. */
 export const STAGE_W = 1000;
 export const STAGE_H = 600;
+/** On a phone the stage is tall: this many logical pixels wide (its height is the animation's
+ *  `size`), so 18 px text reads ≥ 14 CSS px on a 390 px phone. */
+export const TALL_W = 400;
+/** [width, height] in logical pixels of an animation's stage (the wide 1000 × 600 unless it says). */
+export const stageSize = (anim) => anim?.size ?? [STAGE_W, STAGE_H];
 
 export const COLORS = { ink: '#1b1f24', muted: '#55606e', accent: '#0b5cad', hot: '#e8590c', pad: '#d9d9d9', line: '#c3c9d1' };
 /** No text on the stage is smaller: 18 of the stage's 1000 logical px read ≥ 24 CSS px on a

@@ -1,7 +1,7 @@
 // Teaching artefacts: the current frame as PNG, the whole animation as a GIF
 // (encoded in the browser with gifenc, vendored; nothing leaves the machine).
 import { GIFEncoder, applyPalette, quantize } from '../../vendor/gifenc-1.0.3.esm.js';
-import { STAGE_H, STAGE_W } from '../lib/stage.js';
+import { stageSize } from '../lib/stage.js';
 
 const MAX_FRAMES = 120; // the full version: every step, or 120 evenly spaced ones
 const SHORT_FRAMES = 24; // the short version for a slide
@@ -20,15 +20,16 @@ function download(blob, name) {
 
 /** One step drawn afresh at slide size (not the on-screen canvas, whose size depends on the screen). */
 function frameCanvas(anim, scale) {
+  const [width, height] = stageSize(anim);
   const canvas = document.createElement('canvas');
-  canvas.width = Math.round(STAGE_W * scale);
-  canvas.height = Math.round(STAGE_H * scale);
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const render = (step) => {
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, STAGE_W, STAGE_H);
+    ctx.fillRect(0, 0, width, height);
     anim.draw(ctx, step, 0);
     return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   };
