@@ -61,3 +61,24 @@ def test_stage_and_play_bar_fit_a_1366x768_screen(browser, server, query):
     bar = page.locator("#stepper .player").bounding_box()
     assert stage["y"] >= -1 and bar["y"] + bar["height"] <= 768, (stage, bar)
     page.context.close()
+
+
+def test_turning_the_phone_keeps_the_step_and_changes_the_layout(browser, server):
+    page = open_stage(browser, server, "phone", "?lang=en")
+    page.select_option("#anim-layer", "conv2")
+    expect(page.locator("#anim-status")).to_have_text("")
+    if page.locator("#anim-play").get_attribute("aria-pressed") == "true":
+        page.locator("#anim-play").click()
+    page.locator("#anim-scrub").fill("41")
+    expect(page.locator("#anim-counter")).to_have_text("step 42 of 100")
+    canvas = page.locator("#anim-canvas")
+    expect(canvas).to_have_class("stage tall")
+    tall = canvas.bounding_box()
+    assert tall["height"] > tall["width"]
+    page.set_viewport_size({"width": 844, "height": 390})  # turned sideways: the wide stage, the same step
+    expect(canvas).to_have_class("stage")
+    wide = canvas.bounding_box()
+    assert wide["width"] > wide["height"]
+    expect(page.locator("#anim-counter")).to_have_text("step 42 of 100")
+    assert float(canvas.get_attribute("data-min-number-px")) >= 11
+    page.context.close()
