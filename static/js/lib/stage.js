@@ -28,6 +28,7 @@ export function setupCanvas(canvas, w, h) {
   }
   canvas.style.aspectRatio = `${w} / ${h}`;
   delete canvas.dataset.minNumberPx; // a new frame: text() notes its smallest number again
+  if (canvas.isConnected) cssScale.set(canvas, canvas.clientWidth / w);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.imageSmoothingEnabled = false;
@@ -101,12 +102,15 @@ export function paragraph(ctx, str, x, y, maxWidth, { lineHeight = 24, ...style 
 }
 
 /** The smallest size (CSS px, as the learner sees it) of any text with a digit drawn on an on-screen
- *  canvas since its last setupCanvas, as data-min-number-px: what the layout tests measure. */
+ *  canvas since its last setupCanvas, as data-min-number-px: what the layout tests measure. An export's
+ *  offscreen canvas is not set up by setupCanvas, so it is not noted. */
+const cssScale = new WeakMap(); // on-screen canvas -> CSS px per logical px, set by setupCanvas
+
 function noteNumberSize(ctx, str, size) {
-  const canvas = ctx.canvas;
-  if (!canvas?.dataset || !canvas.isConnected || !canvas.clientWidth || !/\d/.test(str)) return;
-  const px = (size * ctx.getTransform().a * canvas.clientWidth) / canvas.width;
-  if (!(Number(canvas.dataset.minNumberPx) <= px)) canvas.dataset.minNumberPx = px.toFixed(2);
+  const scale = cssScale.get(ctx.canvas);
+  if (!scale || !/\d/.test(str)) return;
+  const px = size * scale;
+  if (!(Number(ctx.canvas.dataset.minNumberPx) <= px)) ctx.canvas.dataset.minNumberPx = px.toFixed(2);
 }
 
 /** A grid of numbers with `decimals` decimals; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
