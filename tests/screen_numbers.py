@@ -41,3 +41,17 @@ def spans(locator):
 
 def cells(table):
     return table.evaluate("(t) => Array.from(t.querySelectorAll('td'), (c) => c.textContent)")
+
+
+# Gradients are written with significant digits, and tiny or huge ones in school notation: "4.37×10⁻⁴".
+SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+SCIENTIFIC = re.compile(r"[−-]?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
+
+
+def scientific(text):
+    """The first number in text, like '−4.37×10⁻⁴' or '0.0123' -> (value, half a unit in its last digit)."""
+    m = SCIENTIFIC.search(text).group().replace(MINUS, "-")
+    mantissa, _, power = m.partition("×10")
+    exponent = int(power.translate(SUPERSCRIPT_DIGITS) or 0)
+    places = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return float(mantissa) * 10 ** exponent, 0.5 * 10 ** (exponent - places)

@@ -8,12 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import new_page, open_app
-
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
+from screen_numbers import SCIENTIFIC, scientific
 
 def number(text):
-    return float(NUMBER.search(text.replace("−", "-")).group())
+    return scientific(text)[0]
 
 
 def assert_adds_up(terms, total, what):
@@ -58,8 +56,8 @@ def test_the_numbers_on_screen_add_up(page, lang):
     page.select_option("#bw-label", str(label))
     expect(page.locator("#bw-loss-body .formula")).to_contain_text(f"p[{label}]")
     # the loss: L = -ln p = value
-    text = page.text_content("#bw-loss-body .formula").replace("−", "-")
-    p, loss = [float(v) for v in NUMBER.findall(text.split("ln", 2)[2])][:2]
+    text = page.text_content("#bw-loss-body .formula")
+    p, loss = [number(v) for v in SCIENTIFIC.findall(text.split("ln", 2)[2])][:2]
     assert loss == pytest.approx(-math.log(p), rel=2e-3)
     assert loss > 1  # a wrong answer costs a lot
     # a layer output's gradient through each rule: ReLU (fc2, conv1), dense (relu3 via fc2), conv (pool1 via

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request, send_file
 from ..engine.kinds import KINDS
 from ..errors import CnnvizError, InputError
 from ..teach.animate import animate
-from ..teach.explain import explain
+from ..teach.explain import explain, find_layer
 from . import serialize
 from .inputs import read_body, traced_input
 from .weights import overrides
@@ -135,3 +135,11 @@ def animate_layer(model_id):
     model, fields, layer, prepared, steps = _layer_request(model)
     frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor, fields.get("focus", 0))
     return serialize.arithmetic_response(model, frames)
+
+
+@bp.get("/models/<model_id>/params/<layer>")
+def layer_params(model_id, layer):
+    """A layer's trained parameters (conv weight (K, C, F, F), dense weight (units, inputs), bias), to draw
+    as pictures; the shape of what a dense layer reads before it was flattened, if it was."""
+    model = model_or_404(model_id)
+    return serialize.layer_params_response(model, find_layer(model, layer), encoding_param())

@@ -67,6 +67,20 @@ def model_detail(model):
     return {**model_summary(model), "layers": model.describe()}
 
 
+def layer_params_response(model, index, encoding="f16"):
+    """Layer index's parameters ({} for a layer without any), each with its exact min and max; "reads":
+    the shape of the layer's input before a flatten (C, H, W), so a dense unit's weights can be drawn
+    as maps over what it reads, or its own input shape."""
+    layer, shapes = model.layers[index], model.architecture.shapes
+    reads = shapes[index].input_shape
+    if layer.kind == "dense" and index > 0 and model.layers[index - 1].kind == "flatten":
+        reads = shapes[index - 1].input_shape
+    params = {name: {"shape": list(a.shape), "min": float(a.min()), "max": float(a.max()), "values": encode_array(a, encoding)}
+              for name, a in model.layer_params(index).items()}
+    return {"model": model.meta["id"], "layer": layer.name, "kind": layer.kind, "encoding": encoding,
+            "reads": list(reads), "params": params}
+
+
 def prediction(model, probabilities):
     p = probabilities.astype(np.float64)
     order = np.argsort(-p, kind="stable")

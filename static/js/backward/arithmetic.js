@@ -110,7 +110,7 @@ function check(c) {
       el('strong', { className: 'numeric', textContent: fmt(c.numeric, 5) })),
     el('p', { className: 'formula' }, `${t('bw.check.backprop')} = `,
       el('strong', { className: 'backprop', textContent: fmt(c.backprop, 5) })),
-    p(t('bw.check.diff', { d: c.relative_difference.toExponential(1) }), 'hint'));
+    p(t('bw.check.diff', { d: fmt(c.relative_difference, 2) }), 'hint'));
 }
 
 export function renderGradient(container, e) {

@@ -1,11 +1,20 @@
 // Gradients span many orders of magnitude (1e-9 … 10), so they are shown with significant digits
-// rather than a fixed number of decimals: 3 digits, e-notation below 0.001 or from 10,000.
+// rather than a fixed number of decimals: 3 digits, and below 0.001 or from 10,000 in the
+// scientific notation learners meet at school ("4.37×10⁻⁴"), never a programmer's "4.37e-4".
+import { MINUS } from '../lib/numbers.js';
 
-/** A number with `digits` significant digits, e.g. 0.000437 -> "4.37e-4", 0.0123 -> "0.0123". */
+const SUPERSCRIPT = { '-': '⁻', '+': '', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** A number with `digits` significant digits, e.g. 0.000437 -> "4.37×10⁻⁴", 0.0123 -> "0.0123". */
 export function sig(v, digits = 3) {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const abs = Math.abs(v);
-  if (abs < 1e-3 || abs >= 1e4) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
-  return String(Number(v.toPrecision(digits)));
+  const sign = v < 0 ? MINUS : '';
+  if (abs < 1e-3 || abs >= 1e4) {
+    const [mantissa, power] = abs.toExponential(digits - 1).split('e');
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    return `${sign}${m}×10${[...power].map((c) => SUPERSCRIPT[c]).join('')}`;
+  }
+  return sign + String(Number(abs.toPrecision(digits)));
 }

@@ -25,6 +25,7 @@ export function mountBackward(section, { current, classLabel }) {
   const make = (name, tag, props = {}, ...children) => ($[name] = el(tag, props, ...children));
 
   let player = null;
+  const listeners = new Set(); // the network view's backward pass hears every new /backward result
 
   /** (Re)build the panel in the page's current language; the learner's weights and steps are kept. */
   function build() {
@@ -108,6 +109,7 @@ export function mountBackward(section, { current, classLabel }) {
       const result = await post(path(model.id, 'backward'), input, fields());
       if (seq !== s.seq) return;
       s.result = result;
+      for (const fn of listeners) fn(result);
       renderLoss($.lossBody, result.loss_parts, classLabel);
       renderGradientMaps($.layers, $.params, result, explain);
       player.setModel(current().architecture, (name) => strongestChannel(result.layers.find((l) => l.name === name)));
@@ -118,11 +120,16 @@ export function mountBackward(section, { current, classLabel }) {
     }
   }
 
+  /** The arithmetic of one gradient ({layer, neuron} or {param, index}), for this learner's weights. */
+  function explainGradient(selection) {
+    const { model, input } = current();
+    return post(path(model.id, 'backward/explain'), input, fields(selection));
+  }
+
   async function explain(selection) {
     s.selection = selection;
-    const { model, input } = current();
     try {
-      const e = await post(path(model.id, 'backward/explain'), input, fields(selection));
+      const e = await explainGradient(selection);
       renderGradient($.detail, e);
       $.detail.closest('aside').focus({ preventScroll: true });
       $.detail.scrollIntoView({ block: 'nearest' });
@@ -211,6 +218,20 @@ export function mountBackward(section, { current, classLabel }) {
       if (s.result) refresh();
     },
     refresh,
+    explainGradient,
+    /** fn(result) after every /backward answer (the gradients drawn in the network view). */
+    onResult(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** The last /backward answer, if it is for the page's current input (else null). */
+    result: () => (s.result && s.input === current().input && s.result.model === current().model?.id ? s.result : null),
+    /** The true label chosen elsewhere (the network view's own selector): recompute. */
+    setLabel(i) {
+      s.labelChosen = true;
+      $.label.value = String(i);
+      return refresh();
+    },
     /** The page's language changed: rebuild the text, keep the learner's weights and steps. */
     relabel() {
       const label = $.label.value;

@@ -11,6 +11,8 @@ export const types = {
     format: (v) => (Number.isInteger(v) && v >= 0 ? String(v) : null),
   },
   flag: { parse: (s) => (s === '1' ? true : s === '0' ? false : undefined), format: (v) => (v ? '1' : null) },
+  /** One of a few words, e.g. oneOf(['unit', 'layer', 'global']). */
+  oneOf: (words) => ({ parse: (s) => (words.includes(s) ? s : undefined), format: (v) => (words.includes(v) ? v : null) }),
   neuron: {
     parse: (s) => parseNeuron(s) ?? undefined,
     format: (v) => (v ? formatNeuron(v.layer, v.neuron) : null),

@@ -36,9 +36,10 @@ export function diverging(value, limit) {
   return interpolate(PUOR, limit > 0 ? 0.5 + 0.5 * (value / limit) : 0.5);
 }
 
-/** Which scale suits a layer's values: signed ones get the diverging scale. */
-export function scaleFor(min, max) {
-  if (min < 0) {
+/** Which scale suits a layer's values: signed ones get the diverging scale (always, with
+ *  signed = true: gradients and weights, whose sign is what matters). */
+export function scaleFor(min, max, { signed = false } = {}) {
+  if (min < 0 || signed) {
     const limit = Math.max(Math.abs(min), Math.abs(max));
     return { kind: 'diverging', min: -limit, max: limit, color: (v) => diverging(v, limit) };
   }
@@ -54,4 +55,24 @@ export function legendGradient(kind) {
 /** Text colour (black or white) readable on a background [r, g, b]. */
 export function textOn([r, g, b]) {
   return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#000' : '#fff';
+}
+
+/** How maps are scaled (CNN Explainer's choice): each map (unit) to its own range, each layer to
+ *  its own, or every layer to one range for the whole network. */
+export const SCALINGS = ['unit', 'layer', 'global'];
+
+/** The smallest and largest of values[offset, offset + n). */
+export function rangeOf(values, offset = 0, n = values.length - offset) {
+  let min = Infinity, max = -Infinity;
+  for (let i = offset; i < offset + n; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return n > 0 ? { min, max } : { min: 0, max: 0 };
+}
+
+/** The range covering all of ranges [{min, max}]. */
+export function unionRange(ranges) {
+  return ranges.reduce((a, r) => ({ min: Math.min(a.min, r.min), max: Math.max(a.max, r.max) }), { min: Infinity, max: -Infinity });
 }

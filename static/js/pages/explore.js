@@ -7,10 +7,13 @@ import { browserUrl, createStore, decodePixels, encodePixels, types } from '../c
 import { classLayers, strongestOf } from '../kinds/index.js';
 import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
-import { clearDetail, renderDetail } from '../views/detail.js';
+import { clearDetail, renderDetail, renderGradientDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { renderGallery } from '../views/gallery.js';
 import { mountNetwork } from '../views/network.js';
+import { PASSES, mountNetworkControls } from '../views/network-controls.js';
+import { SCALINGS } from '../lib/colors.js';
+import { showWeights } from '../views/weights.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
 import { mountUpload } from '../views/upload.js';
@@ -32,6 +35,8 @@ const store = createStore({
   neuron: { type: types.neuron, initial: null }, // the selected neuron
   large: { type: types.flag, initial: false }, // large type, for a projector
   skip: { type: types.flag, initial: false }, // conv animations skip all-zero patches
+  pass: { type: types.oneOf(PASSES), initial: 'forward' }, // the network view: values, or gradients (backward)
+  scale: { type: types.oneOf(SCALINGS), initial: 'layer' }, // its colours: per map, per layer, or global
 }, browserUrl());
 
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0,
@@ -107,6 +112,24 @@ const backward = mountBackward($('backward'), {
   classLabel: (i) => classLabel(i),
 });
 
+// The network view's pass (values or gradients) and colour scaling, from the store.
+const controls = mountNetworkControls($('net-controls'), { store, onLabel: (i) => backward.setLabel(i) });
+backward.onResult((bw) => {
+  network.setGradients(bw);
+  controls.setLabels(app.model.classes.map((_, i) => classLabel(i)), bw.label);
+  if (store.get('pass') === 'backward' && store.get('neuron')) explainNeuron();
+});
+async function showPass() {
+  network.setPass(store.get('pass'));
+  renderColourKey();
+  if (store.get('pass') === 'backward' && app.result && !backward.result()) await backward.refresh();
+  if (store.get('neuron')) await explainNeuron();
+}
+store.subscribe((changed) => {
+  if (changed.includes('scale')) { network.setScaling(store.get('scale')); renderColourKey(); }
+  if (changed.includes('pass')) showPass();
+});
+
 // ------------------------------------------------------------------ running
 async function run(input, { showOnPad = false, restoring = false } = {}) {
   app.input = input;
@@ -123,6 +146,7 @@ async function run(input, { showOnPad = false, restoring = false } = {}) {
     if (showOnPad) drawpad.show(Array.from({ length: h }, (_, y) => Array.from(data.slice(y * w, (y + 1) * w))));
     renderResult();
     backward.update();
+    if (store.get('pass') === 'backward' && !backward.result()) backward.refresh();
     store.set({ input: encodePixels(data) });
     stepper.setInput(input, { first });
     if (store.get('neuron')) await explainNeuron();
@@ -139,11 +163,13 @@ async function explainNeuron({ reveal = false } = {}) {
   network.mark(selected.layer, selected.neuron);
   const seq = app.seq;
   const mine = ++app.explainSeq; // a later click wins over an earlier answer that arrives late
+  const backwardPass = store.get('pass') === 'backward';
   try {
-    const explanation = await api.explain(app.model.id, app.input, selected.layer, selected.neuron);
+    const explanation = backwardPass ? await backward.explainGradient(selected)
+      : await api.explain(app.model.id, app.input, selected.layer, selected.neuron);
     if (seq !== app.seq || mine !== app.explainSeq) return;
     app.explanation = explanation;
-    renderDetail($('detail-body'), explanation, { classLabel: classLabelFor(explanation.layer) });
+    renderExplanation();
     if (reveal) revealDetail();
   } catch (error) {
     status(env.errorText(error), true);
@@ -159,9 +185,30 @@ function revealDetail() {
   const r = panel.getBoundingClientRect();
   if (r.top < 0 || r.top > innerHeight * 0.6) panel.scrollIntoView({ block: 'start', behavior: 'instant' });
 }
+/** The selected neuron's arithmetic (forward or backward) and its layer's weights as pictures. */
+function renderExplanation() {
+  const e = app.explanation;
+  if (!e) return clearDetail($('detail-body'));
+  if ('gradient' in e) renderGradientDetail($('detail-body'), e);
+  else renderDetail($('detail-body'), e, { classLabel: classLabelFor(e.layer) });
+  const selected = store.get('neuron');
+  if (!selected) return;
+  showWeights($('detail-weights'), { model: app.model, architecture: app.architecture, selected,
+    gradients: store.get('pass') === 'backward' ? backward.result() : null,
+    onPick: async (param, index) => { // a weight's gradient, in the same panel
+      const mine = ++app.explainSeq;
+      try {
+        const g = await backward.explainGradient({ param, index });
+        if (mine === app.explainSeq) renderGradientDetail($('detail-body'), g);
+      } catch (error) {
+        status(env.errorText(error), true);
+      }
+    } });
+}
 $('detail-close').addEventListener('click', () => $('detail').classList.remove('open'));
 
-/** What the colours mean, once for the whole network. */
+/** What the colours mean, once for the whole network, and which range each map uses. */
+const COLOUR_KEY = { unit: 'net.colours.unit', layer: 'net.colours.layer', global: 'net.colours.global' };
 function renderColourKey() {
   const key = (gradient, text) => {
     const bar = document.createElement('span');
@@ -172,9 +219,10 @@ function renderColourKey() {
     item.append(bar, text);
     return item;
   };
-  $('colour-key').replaceChildren(t('net.colours'), ' ',
-    key(legendGradient('diverging'), t('legend.diverging')), key(legendGradient('sequential'), t('legend.sequential')),
-    key(INK_GRADIENT, t('legend.gray')));
+  const keys = store.get('pass') === 'backward' ? [key(legendGradient('diverging'), t('legend.gradient'))]
+    : [key(legendGradient('diverging'), t('legend.diverging')), key(legendGradient('sequential'), t('legend.sequential')),
+      key(INK_GRADIENT, t('legend.gray'))];
+  $('colour-key').replaceChildren(t(COLOUR_KEY[store.get('scale')]), ' ', ...keys);
 }
 
 function renderResult() {
@@ -196,6 +244,7 @@ function clearResult({ keepInput = false } = {}) {
   clearGuess($('guess'), $('prob-chart'));
   $('prep-strip').replaceChildren();
   clearDetail($('detail-body'));
+  $('detail-weights').replaceChildren();
   network.clear();
   network.mark(null);
 }
@@ -240,8 +289,8 @@ function changeLanguage(lang) {
   renderModel();
   if (app.result) renderResult();
   else clearGuess($('guess'), $('prob-chart'));
-  if (app.explanation) renderDetail($('detail-body'), app.explanation, { classLabel: classLabelFor(app.explanation.layer) });
-  else clearDetail($('detail-body'));
+  renderExplanation();
+  controls.relabel();
   const selected = store.get('neuron');
   if (selected) network.mark(selected.layer, selected.neuron);
   backward.relabel();
@@ -271,12 +320,15 @@ store.subscribe((changed) => changed.includes('large') && applyLargeType());
 
 async function init() {
   applyLargeType();
+  network.setScaling(store.get('scale'));
+  network.setPass(store.get('pass'));
   setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
   store.set({ lang: language() });
   backward.relabel(); // mounted before the page's language was known
+  controls.relabel();
   try {
     app.models = (await api.listModels()).models;
     app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];

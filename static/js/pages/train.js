@@ -42,7 +42,7 @@ const layers = mountLayers({
     if (result.ok) {
       const { parameters, work, max_work: max } = result.check;
       status(t('train.archSummary', { parameters: parameters.toLocaleString('en-US'),
-        work: work.toExponential(1), percent: (100 * work / max).toFixed(work < 0.1 * max ? 1 : 0) }), work > max, $('arch-summary'));
+        work: Math.round(work).toLocaleString('en-US'), percent: (100 * work / max).toFixed(work < 0.1 * max ? 1 : 0) }), work > max, $('arch-summary'));
     } else {
       status(errorText(result.error), true, $('arch-summary'));
     }

@@ -210,10 +210,11 @@ test('float16 arrays with a power-of-two scale (gradients) decode to value x sca
 
 test('gradients are shown with significant digits', async () => {
   const { sig } = await import('../backward/format.js');
-  assert.equal(sig(0.000437), '4.37e-4');
+  assert.equal(sig(0.000437), '4.37×10⁻⁴');
+  assert.equal(sig(-0.000437), '\u22124.37×10⁻⁴');
   assert.equal(sig(0.0123456), '0.0123');
-  assert.equal(sig(-1.5), '-1.5');
+  assert.equal(sig(-1.5), '\u22121.5');
   assert.equal(sig(0), '0');
-  assert.equal(sig(2e-9), '2e-9');
-  assert.equal(sig(12345), '1.23e+4');
+  assert.equal(sig(2e-9), '2×10⁻⁹');
+  assert.equal(sig(12345), '1.23×10⁴');
 });

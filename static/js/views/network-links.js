@@ -77,7 +77,8 @@ export function createLinks(container, tooltip) {
     /** Hovered (or keyboard-focused) neuron: tooltip with its value and its field. */
     hover(row, neuron, prev, value, clientX, clientY) {
       tooltip.hidden = false;
-      const shown = value == null ? '…' : fixed(value, decimalsFor([value], 3)); // the map holds 3 significant digits
+      const shown = value == null ? '…' : typeof value === 'string' ? value // already written (a gradient)
+        : fixed(value, decimalsFor([value], 3)); // the map holds 3 significant digits
       tooltip.textContent = t('net.value', { layer: row.layer.name, where: `[${neuron.join(', ')}]`, value: shown });
       tooltip.style.left = `${Math.min(clientX + 14, innerWidth - tooltip.offsetWidth - 4)}px`;
       tooltip.style.top = `${clientY + 14}px`;

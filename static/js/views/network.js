@@ -1,12 +1,18 @@
 // The whole network at once: one row per layer, one heatmap per channel. Hover a
 // neuron to see its receptive field in the layer before; click it (or press Enter on
 // a focused map) to select it: it stays marked and its arithmetic opens.
+// Two passes on the same maps: the forward values (predict) or, going backward, the gradient of
+// the loss with respect to every layer's output (backward), always diverging around zero.
+// Colours are scaled per map (unit), per layer or for the whole network (global); each layer's
+// legend gives the range in use.
 import { t } from '../core/i18n.js';
-import { INK_GRADIENT, legendGradient, scaleFor } from '../lib/colors.js';
+import { INK_GRADIENT, legendGradient, rangeOf, scaleFor, unionRange } from '../lib/colors.js';
 import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
 import { cellAt, overviewLayout } from '../lib/geometry.js';
-import { fmt, gray, paint } from '../lib/grid.js';
+import { gray, paint } from '../lib/grid.js';
+import { exact, fmt } from '../lib/numbers.js';
+import { sig } from '../backward/format.js';
 import { createLinks } from './network-links.js';
 
 /** The height the overview's maps may take: the viewport minus the page header and the
@@ -18,6 +24,8 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   let selected = null; // { row, neuron }
   let height = overviewHeight();
   let zoom = 1;
+  let pass = 'forward'; // or 'backward': the gradients
+  let scaling = 'layer'; // 'unit' | 'layer' | 'global'
   const links = createLinks(container, tooltip);
   let resizing = null;
   addEventListener('resize', () => { // refit the overview to the new window
@@ -68,8 +76,10 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       canvas.setAttribute('aria-label', lay.vector ? t('net.vectorLabel', { layer: row.layer.name, n: shape[0] })
         : t('net.mapLabel', { layer: row.layer.name, c }));
       canvas.addEventListener('mousemove', (e) => hover(row, c, e));
+      canvas.addEventListener('focus', () => showMapRange(row, c));
       canvas.addEventListener('mouseleave', links.unhover);
       canvas.addEventListener('click', (e) => {
+        showMapRange(row, c); // a tap on a phone: no hover
         const neuron = neuronAt(row, c, e);
         if (neuron) choose(row, neuron);
       });
@@ -131,30 +141,98 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   zoomButtons.out.addEventListener('click', () => rezoom(0.5));
   zoomButtons.in.addEventListener('click', () => rezoom(2));
 
+  /** The predict response: every layer's output (the forward pass). */
   function setResult(result) {
-    const outputs = [result.input, ...result.layers.map((l) => l.output)];
-    const ranges = [null, ...result.layers];
-    rows.forEach((row, i) => {
-      row.values = decodeArray(outputs[i]).data;
-      row.min = ranges[i] ? ranges[i].min : 0;
-      row.max = ranges[i] ? ranges[i].max : 1;
+    const ranges = [{ min: 0, max: 1 }, ...result.layers];
+    [result.input, ...result.layers.map((l) => l.output)].forEach((encoded, i) => {
+      rows[i].forward = { values: decodeArray(encoded).data, min: ranges[i].min, max: ranges[i].max };
     });
+    showPass();
+  }
+
+  /** The /backward response: dLoss/dOutput for every layer and dLoss/dInput (the backward pass). */
+  function setGradients(bw) {
+    const byName = new Map([['input', bw.input_gradient], ...bw.layers.map((l) => [l.name, l])]);
+    container.dataset.gradientsFor = bw.label; // the true label these gradients are for
+    for (const row of rows) {
+      const g = byName.get(row.layer.name);
+      row.backward = g ? { values: decodeArray(g.gradient).data, min: g.min, max: g.max } : null;
+    }
+    if (pass === 'backward') showPass();
+  }
+
+  /** Show the forward values or the gradients; the same maps, the same neurons. */
+  function setPass(which) {
+    pass = which;
+    container.dataset.pass = which;
+    showPass();
+  }
+  function showPass() {
+    for (const row of rows) row.values = row[pass]?.values ?? null;
     fit(); // lays out and paints every row (the legends take room too)
+  }
+
+  function setScaling(which) {
+    scaling = which;
+    container.dataset.scaling = which;
+    for (const row of rows) if (row.values) paintRow(row);
+  }
+
+  const isInk = (row) => pass === 'forward' && row.layer.kind === 'input';
+
+  /** The range for the whole network: every layer's (but the input image's ink). */
+  const globalRange = () => unionRange(rows.filter((r) => r[pass] && !isInk(r)).map((r) => r[pass]));
+
+  /** The colour scale of map c of a row under the chosen scaling. */
+  function scaleOf(row, c) {
+    if (isInk(row)) return { kind: 'gray', min: 0, max: 1, color: gray };
+    const signed = pass === 'backward';
+    if (scaling === 'unit') {
+      const size = row.layout.size;
+      const { min, max } = rangeOf(row.values, c * size, Math.min(size, row.values.length - c * size));
+      return scaleFor(min, max, { signed });
+    }
+    const { min, max } = scaling === 'global' ? globalRange() : row[pass];
+    return scaleFor(min, max, { signed });
   }
 
   function paintRow(row) {
     const { layout: lay } = row;
-    const scale = row.layer.kind === 'input' ? { kind: 'gray', min: 0, max: 1, color: gray } : scaleFor(row.min, row.max);
-    row.canvases.forEach((canvas, c) => paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color));
+    row.canvases.forEach((canvas, c) => {
+      const scale = scaleOf(row, c);
+      paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color);
+      if (scaling === 'unit' && !isInk(row) && lay.maps > 1) {
+        canvas.parentElement.title = `${t('net.mapLabel', { layer: row.layer.name, c })}: ${exact(scale.min)} … ${exact(scale.max)}`;
+      }
+    });
+    showMapRange(row, row.legendMap ?? 0);
+  }
+
+  /** The legend of a row: what the colours mean and the range used (map c's own, in unit scaling). */
+  function showMapRange(row, c) {
+    if (!row.values) return;
+    const perMap = scaling === 'unit' && !isInk(row) && row.layout.maps > 1;
+    row.legendMap = perMap ? c : 0;
+    const scale = scaleOf(row, row.legendMap);
     const bar = el('span', { className: 'bar' });
     bar.style.background = scale.kind === 'gray' ? INK_GRADIENT : legendGradient(scale.kind);
-    row.legend.title = t(`legend.${scale.kind}`);
-    row.legend.replaceChildren(el('span', { textContent: fmt(scale.max, 1) }), bar, el('span', { textContent: fmt(scale.min, 1) }));
+    const what = isInk(row) ? 'gray' : pass === 'backward' ? 'gradient' : scale.kind;
+    row.legend.title = `${t(`legend.${what}`)} (${exact(scale.min)} … ${exact(scale.max)})`;
+    const power = pass === 'backward' ? powerOf(Math.max(Math.abs(scale.min), Math.abs(scale.max))) : 0;
+    const num = (v) => fmt(v / 10 ** power, 1); // gradients span 1e-9 … 10: a common power of ten
+    row.legend.replaceChildren(el('span', { className: 'legend-max', textContent: num(scale.max) }), bar,
+      el('span', { className: 'legend-min', textContent: num(scale.min) }),
+      ...(power ? [el('span', { className: 'legend-power', textContent: `×10${superscript(power)}` })] : []),
+      ...(perMap ? [el('span', { className: 'legend-map', textContent: t('net.legendMap', { c }) })] : []));
   }
+
+  /** The power of ten to factor out of a legend's numbers (0 for 0.01 … 1000). */
+  const powerOf = (largest) => (largest > 0 && (largest < 0.01 || largest >= 1000) ? Math.floor(Math.log10(largest)) : 0);
+  const superscript = (n) => String(n).replace('-', '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]);
 
   function clear() {
     for (const row of rows) {
-      row.values = null;
+      row.values = row.forward = row.backward = null;
       for (const canvas of row.canvases) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
       row.legend.replaceChildren();
     }
@@ -176,11 +254,12 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     if (!row.values) return null;
     const lay = row.layout;
     const i = neuron.length === 3 ? (neuron[0] * lay.rows + neuron[1]) * lay.cols + neuron[2] : neuron[0];
-    return row.values[i];
+    return pass === 'backward' ? sig(row.values[i]) : row.values[i]; // a gradient as its arithmetic writes it
   }
 
   function hover(row, c, e) {
     const neuron = neuronAt(row, c, e);
+    showMapRange(row, c);
     if (!neuron) return links.unhover();
     links.hover(row, neuron, rows[row.index - 1], valueOf(row, neuron), e.clientX, e.clientY);
   }
@@ -226,5 +305,5 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** The element showing a layer (to scroll a shared link's selection into view). */
   const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
-  return { setModel, setResult, clear, mark, rowElement };
+  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement };
 }
