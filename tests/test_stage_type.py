@@ -39,7 +39,8 @@ def smallest_number(page, layer):
 
 
 @pytest.mark.parametrize("name,query,least", [
-    ("1080p", "?lang=en&large=1", 24), ("1080p", "?lang=zh&large=1", 24), ("phone", "?lang=en", 14)])
+    ("1080p", "?lang=en&large=1", 24), ("1080p", "?lang=zh&large=1", 24), ("phone", "?lang=en", 14),
+    ("phone", "?lang=zh&large=1", 14)])
 def test_every_kind_draws_its_numbers_large_enough(browser, server, name, query, least):
     page = open_stage(browser, server, name, query)
     sizes = {layer: smallest_number(page, layer) for layer in LAYERS}
