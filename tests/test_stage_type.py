@@ -45,6 +45,7 @@ def test_every_kind_draws_its_numbers_large_enough(browser, server, name, query,
     page = open_stage(browser, server, name, query)
     sizes = {layer: smallest_number(page, layer) for layer in LAYERS}
     sizes["whole pass"] = smallest_number(page, "*")
+    print(f"\n{name} {query}: smallest stage number in CSS px per layer {sizes}")
     assert min(sizes.values()) >= least, sizes
     if name == "phone":  # the tall layout: the whole stage in the phone's width, no sideways scroll
         fits = page.evaluate("""(() => { const c = document.getElementById('anim-canvas');
