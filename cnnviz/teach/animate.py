@@ -27,10 +27,12 @@ def layer_request(model, steps, layer_name, channel, network_input):
     return index, layer, x, out, result
 
 
-def animate(model, steps, layer_name, channel, network_input):
+def animate(model, steps, layer_name, channel, network_input, focus=0):
+    """focus: the input channel whose products a conv animation shows (other kinds have none)."""
     index, layer, x, out, result = layer_request(model, steps, layer_name, channel, network_input)
     after = steps[index + 1] if index + 1 < len(steps) else None
-    result.update(layer.animate(x, out, channel, model.layer_params(index), after))
+    options = {"focus": focus} if layer.kind == "conv" else {}
+    result.update(layer.animate(x, out, channel, model.layer_params(index), after, **options))
     if layer.kind == "dense" and index and steps[index - 1].kind == "flatten":
         result["unflattened_shape"] = list(steps[index - 1].input_shape[1:])  # inputs drawn as their maps
     return result

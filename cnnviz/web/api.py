@@ -133,7 +133,7 @@ def explain_neuron(model_id):
 def animate_layer(model_id):
     model = model_or_404(model_id)
     model, fields, layer, prepared, steps = _layer_request(model)
-    frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor)
+    frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor, fields.get("focus", 0))
     return serialize.arithmetic_response(model, frames)
 
 

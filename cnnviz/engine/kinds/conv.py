@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ...errors import NeuronError
 from .base import Layer, ShapeError, init_weight, ordered_terms, output_size, positive_int
 
 
@@ -178,11 +179,28 @@ class Conv(Layer):
                 "rows": rows - pad, "cols": cols - pad,  # input coordinates (outside = padding)
                 "input_shape": list(x.shape), "stride": s, "padding": pad, "dilation": d}
 
-    def animate(self, x, out, f, p, after=None):
+    def animate(self, x, out, f, p, after=None, focus=0):
+        """Every position of filter f; `focus`: the input channel whose patch x weights products
+        every step shows, (H', W', K, K), the same float64 products as explain's."""
+        count = x.shape[0]
+        if not isinstance(focus, int) or isinstance(focus, bool) or not 0 <= focus < count:
+            raise NeuronError(f"give 'focus' as an input channel number from 0 to {count - 1} for {self.name}",
+                              "focus.invalid", layer=self.name, max=count - 1)
         sums, totals = self.channel_sums(x, p, f, out.shape[1:])
         return {"input": x, "weights": p["weight"][f], "bias": float(p["bias"][f]),
                 "channel_sums": sums, "channel_totals": sums.sum(axis=0), "sums": totals, "output": out[f],
+                "focus": focus, "products": self.products(x, p["weight"][f, focus], focus, out.shape[1:]),
                 "kernel": self.kernel, "stride": self.stride, "padding": self.padding, "dilation": self.dilation}
+
+    def products(self, x, w, c, out_hw):
+        """x (C, H, W), w (K, K) -> patch x weights of input channel c at every output position,
+        (H', W', K, K) in float64 (a float32 x float32 product is exact there)."""
+        s, pad, d, k = self.stride, self.padding, self.dilation, self.kernel
+        ho, wo = out_hw
+        xp = np.pad(x[c].astype(np.float64), pad)
+        patches = np.stack([np.stack([xp[i * d:i * d + s * (ho - 1) + 1:s, j * d:j * d + s * (wo - 1) + 1:s]
+                                      for j in range(k)], axis=-1) for i in range(k)], axis=-2)
+        return patches * w.astype(np.float64)
 
     # ------------------------------------------------------------ backward, for learners
     def explain_gradient(self, x, out, where, p, dout, dx):

@@ -51,5 +51,6 @@ export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/e
 export const predict = (id, input) => post(`/api/models/${encodeURIComponent(id)}/predict`, input);
 export const explain = (id, input, layer, neuron) =>
   post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });
-export const animate = (id, input, layer, channel) =>
-  post(`/api/models/${encodeURIComponent(id)}/animate`, input, { layer, channel });
+/** focus: the input channel whose products a conv animation shows (conv only; default 0). */
+export const animate = (id, input, layer, channel, focus) =>
+  post(`/api/models/${encodeURIComponent(id)}/animate`, input, focus == null ? { layer, channel } : { layer, channel, focus });

@@ -7,7 +7,7 @@ import { scaleFor } from '../lib/colors.js';
 import { el, figure, formula, num, numGrid } from '../lib/dom.js';
 import { gray } from '../lib/grid.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, lerp, mapImage, numberGrid, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, lerp, mapImage, numberGrid, paragraph, text } from '../lib/stage.js';
 
 const MAX_CHANNELS = 8; // input channels drawn one by one in the panel; the rest are summed
 
@@ -50,18 +50,31 @@ export function animation(data, env) {
   const inputs = data.input.map((m) => mapImage(m, H, W, inScale.color));
   const output = mapImage(data.output, Ho, Wo, outScale.color);
 
+  // wide: maps side by side above the three grids; tall (a phone): small maps, the grids one under another
+  const tall = env.layout === 'tall';
+  const dims = tall ? [TALL_W, 0] : [STAGE_W, STAGE_H];
   const cols = Math.ceil(Math.sqrt(C));
   const rows = Math.ceil(C / cols);
-  const areaW = 440, areaH = 290;
+  const [areaW, areaH] = tall ? [170, 170] : [440, 290];
   const cellFor = (gap) => Math.max(1, Math.floor(Math.min((areaW / cols - 10) / (W + 2 * P), (areaH / rows - gap) / (H + 2 * P))));
-  const labelled = C > 1 && cellFor(22) * (W + 2 * P) >= 64; // room under each map for its partial sum
-  const gap = labelled ? 22 : 8;
+  const labelled = C > 1 && cellFor(26) * (W + 2 * P) >= 100; // room under each map for its partial sum
+  const gap = labelled ? 26 : 8;
   const cell = cellFor(gap);
   const mapW = (W + 2 * P) * cell;
   const mapH = (H + 2 * P) * cell;
   const origin = (c) => [20 + (c % cols) * (mapW + 10), 40 + Math.floor(c / cols) * (mapH + gap)];
-  const outCell = Math.max(2, Math.floor(Math.min(260 / Ho, 400 / Wo)));
-  const outX = 560, outY = 40;
+  const outCell = Math.max(2, Math.floor(tall ? Math.min(170 / Ho, 170 / Wo) : Math.min(230 / Ho, 400 / Wo)));
+  const [outX, outY] = tall ? [210, 40] : [560, 40];
+  // the grids: cell sizes and where each of patch, weights, products goes
+  const cw = tall ? Math.min(72, Math.floor(360 / K)) : Math.min(80, Math.floor(280 / K));
+  const pw = tall ? cw : Math.min(96, Math.floor(340 / K)); // products have a digit more
+  const ch = tall ? Math.min(32, Math.max(24, Math.floor(120 / K))) : Math.min(40, Math.floor(150 / K));
+  const op = 30;
+  const gridAt = tall
+    ? (i) => [20, 306 + i * (K * ch + 40)]
+    : (i) => [20 + i * (K * cw + op), 372];
+  const sumsY = tall ? gridAt(2)[1] + K * ch + 30 : 372 + K * ch + 28;
+  if (tall) dims[1] = sumsY + (C > 1 ? 6 : 3) * 26 + 16; // the sums, wrapped to the width
 
   const inside = (r, q) => r >= 0 && r < H && q >= 0 && q < W;
   /** Does the window at output (y, x) read any non-zero input? (an all-zero patch gives just the bias) */
@@ -86,13 +99,13 @@ export function animation(data, env) {
   }
   const isPad = (y, x) => (u, v) => (inside(y * S - P + u * D, x * S - P + v * D) ? '' : 'pad');
 
+  const focus = data.focus ?? 0; // the input channel whose products the server sent
   /** The numbers of one step's sum line, as shown on the stage and in the caption. */
   function line(y, x) {
-    const focus = Math.min(env.focus || 0, C - 1);
     const sums = data.channel_sums.map((m) => m[y][x]);
     const total = data.channel_totals[y][x];
     const d = decimalsFor([total, sums[focus], data.bias, data.sums[y][x]]);
-    return { focus, part: sums[focus], total, d, sum: data.sums[y][x] };
+    return { part: sums[focus], total, d, sum: data.sums[y][x] };
   }
 
   function draw(ctx, step, phase) {
@@ -101,9 +114,10 @@ export function animation(data, env) {
     const moving = phase > 0 && ny === y; // glide along a row, jump to the next one
     const by = lerp(y, ny, moving ? phase : 0) * S;
     const bx = lerp(x, nx, moving ? phase : 0) * S;
-    const { focus, part, total, d, sum } = line(y, x);
+    const { part, total, d, sum } = line(y, x);
     const source = data.input_layer == null ? t('net.input') : data.input_layer;
-    text(ctx, t('anim.input', { layer: source }), 20, 26, { size: 16, weight: 600 });
+    const size = MIN_TEXT;
+    text(ctx, t('anim.input', { layer: source }), 20, 26, { size, weight: 600, maxWidth: outX - 30 });
     for (let c = 0; c < C; c++) {
       const [ox, oy] = origin(c);
       if (P) {
@@ -112,37 +126,51 @@ export function animation(data, env) {
       }
       drawMap(ctx, inputs[c], ox + P * cell, oy + P * cell, cell);
       box(ctx, ox + bx * cell, oy + by * cell, span * cell, span * cell, c === focus ? COLORS.hot : COLORS.accent, c === focus ? 3 : 2);
-      if (labelled) text(ctx, `${c}: Σ ${fixed(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 15, { size: 12, color: COLORS.muted });
+      if (labelled) text(ctx, `${c}: Σ ${fixed(data.channel_sums[c][y][x], 2)}`, ox, oy + mapH + 20, { size: MIN_TEXT, color: COLORS.muted });
     }
-    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.output', { layer: data.layer, c: data.channel }), outX, 26, { size, weight: 600, maxWidth: dims[0] - outX - 10 });
     drawMap(ctx, output, outX, outY, outCell, positions[step] + 1);
     box(ctx, outX + x * outCell, outY + y * outCell, outCell, outCell, COLORS.hot, 3);
 
     // this step's arithmetic, for the input channel in focus
     const p = patch(focus, y, x);
     const w = data.weights[focus];
-    const prod = p.map((row, u) => row.map((v, j) => v * w[u][j])); // for display; the sums come from the server
-    const cw = Math.min(62, Math.floor(290 / K)), ch = Math.min(34, Math.floor(150 / K));
-    const gy = 370;
-    const size = K > 4 ? 12 : 16;
+    const prod = data.products[y][x]; // the server's products: the page multiplies nothing
     const caption = C > 1 ? t('anim.channel', { c: focus }) : '';
-    text(ctx, `${t('detail.patch')} ${caption}`, 20, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, p, 20, gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
-    text(ctx, '×', 30 + K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
-    text(ctx, t('detail.weights'), 60 + K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, w, 60 + K * cw, gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
-    text(ctx, '=', 70 + 2 * K * cw, gy + (K * ch) / 2, { size: 26, baseline: 'middle' });
-    text(ctx, t('detail.products'), 100 + 2 * K * cw, gy - 10, { size: 14, weight: 600 });
-    numberGrid(ctx, prod, 100 + 2 * K * cw, gy, cw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
+    const head = { size, weight: 600 };
+    const sign = (str, i) => { // × and = between the grids (wide) or before a grid's heading (tall)
+      const [gx, gy] = gridAt(i);
+      if (tall) text(ctx, str, gx, gy - 10, { size: 22, weight: 700 });
+      else text(ctx, str, gx - op / 2, gy + (K * ch) / 2, { size: 26, baseline: 'middle', align: 'center' });
+      return tall ? gx + 24 : gx;
+    };
+    let [gx, gy] = gridAt(0);
+    text(ctx, `${t('detail.patch')} ${caption}`, gx, gy - 10, head);
+    numberGrid(ctx, p, gx, gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
+    [gx, gy] = gridAt(1);
+    text(ctx, t('detail.weights'), sign('×', 1), gy - 10, head);
+    numberGrid(ctx, w, gx, gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
+    [gx, gy] = gridAt(2);
+    text(ctx, t('detail.products'), sign('=', 2), gy - 10, head);
+    numberGrid(ctx, prod, gx, gy, pw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
 
-    const ey = gy + K * ch + 32;
-    const first = C > 1
-      ? `${t('anim.channelSum', { c: focus, v: fixed(part, d) })};   ${t('anim.allChannels', { n: C, v: fixed(total, d) })}`
-      : t('anim.sumProducts', { v: fixed(total, d) });
-    text(ctx, first, 20, ey, { size: 16 });
-    text(ctx, `${fixed(total, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(sum, d)}`, 20, ey + 28,
-      { size: 18, weight: 700, color: COLORS.accent });
-    text(ctx, t('anim.position', { y, x, s: S, p: P }), 560, outY + Ho * outCell + 28, { size: 14, color: COLORS.muted });
+    const result = `${fixed(total, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(sum, d)}`;
+    const strong = { size: 20, weight: 700, color: COLORS.accent };
+    if (tall) { // one sentence a line, wrapped to the phone's width
+      let ey = sumsY;
+      const lines = C > 1 ? [t('anim.channelSum', { c: focus, v: fixed(part, d) }), t('anim.allChannels', { n: C, v: fixed(total, d) })]
+        : [t('anim.sumProducts', { v: fixed(total, d) })];
+      for (const l of lines) ey += 24 * paragraph(ctx, l, 20, ey, TALL_W - 40, { size });
+      paragraph(ctx, result, 20, ey + 6, TALL_W - 40, { ...strong, lineHeight: 26 });
+    } else {
+      const first = C > 1
+        ? `${t('anim.channelSum', { c: focus, v: fixed(part, d) })};   ${t('anim.allChannels', { n: C, v: fixed(total, d) })}`
+        : t('anim.sumProducts', { v: fixed(total, d) });
+      text(ctx, first, 20, sumsY, { size });
+      text(ctx, result, 20, sumsY + 28, strong);
+    }
+    const [posX, posW] = tall ? [20, TALL_W - 40] : [outX, STAGE_W - outX - 10];
+    paragraph(ctx, t('anim.position', { y, x, s: S, p: P }), posX, tall ? 240 : outY + Ho * outCell + 26, posW, { size, color: COLORS.muted });
   }
 
   function describe(step) {
@@ -152,7 +180,6 @@ export function animation(data, env) {
       total: fixed(total, d), bias: fixed(data.bias, d), sum: fixed(sum, d) });
   }
 
-  /** The step at which neuron [c, y, x] is computed (one output position per step). */
   /** The step at which neuron [c, y, x] is computed (the nearest one played when zeros are skipped). */
   const stepOf = ([, y, x]) => {
     const i = positions.findIndex((p) => p >= y * Wo + x);
@@ -164,7 +191,7 @@ export function animation(data, env) {
     return stepOf([0, Math.floor(i / Wo), i % Wo]);
   };
 
-  return { steps: positions.length, draw, describe, stepOf, strongest, story: () => [strongest()] };
+  return { steps: positions.length, size: dims, draw, describe, stepOf, strongest, story: () => [strongest()] };
 }
 
 /** The arithmetic panel for one neuron, from the explain response. */

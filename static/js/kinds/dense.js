@@ -5,7 +5,7 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
 import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, box, drawMap, mapImage, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, mapImage, paragraph, text } from '../lib/stage.js';
 
 export const channels = (spec) => spec.output_shape[0];
 export const field = () => ({ channels: 'all', all: true });
@@ -20,7 +20,14 @@ export function animation(data, env) {
   const steps = top + rest + 1 + (data.activation ? 1 : 0);
   const scale = scaleFor(Math.min(...data.inputs), Math.max(...data.inputs));
   const shape = data.unflattened_shape; // the maps these inputs were flattened from, if any
-  const layout = shape ? mapsLayout(shape) : stripLayout(n);
+  // wide: the inputs on the left, the contributions on the right; tall (a phone): one under the other
+  const tall = env.layout === 'tall';
+  const area = tall ? [360, 170] : [440, 480];
+  const layout = shape ? mapsLayout(shape, area) : stripLayout(n, area);
+  const [lx, ly] = tall ? [20, 40 + layout.height + 40] : [520, 26]; // the list's heading
+  const rowsShown = tall ? 8 : 11; // the last rows that fit above the sums
+  const sumsY = tall ? ly + 58 + 26 * rowsShown + 8 : 400;
+  const dims = tall ? [TALL_W, sumsY + 8 * 26 + 10] : [STAGE_W, STAGE_H];
   const images = shape
     ? Array.from({ length: shape[0] }, (_, c) => mapImage(data.inputs.slice(c * shape[1] * shape[2], (c + 1) * shape[1] * shape[2]), shape[1], shape[2], scale.color))
     : [mapImage(pad(data.inputs, layout.rows * layout.cols), layout.rows, layout.cols, scale.color)];
@@ -50,7 +57,7 @@ export function animation(data, env) {
   }
 
   function draw(ctx, step) {
-    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: 16, weight: 600 });
+    text(ctx, t('anim.input', { layer: data.input_layer ?? t('net.input') }), 20, 26, { size: MIN_TEXT, weight: 600 });
     images.forEach((img, c) => {
       const [x, y] = layout.origin(c);
       drawMap(ctx, img, x, y, layout.cell);
@@ -59,19 +66,24 @@ export function animation(data, env) {
       const [x, y, s] = cellOf(data.largest[i]);
       box(ctx, x - 1, y - 1, s + 2, s + 2, i === step ? COLORS.hot : COLORS.accent, i === step ? 3 : 1.5);
     }
-    text(ctx, t('anim.unit', { layer: data.layer, i: data.channel }) + label, 520, 26, { size: 16, weight: 600 });
-    text(ctx, `#   ${t('detail.input')} × ${t('detail.weight')} = ${t('detail.product')}`, 520, 56, { size: 13, color: COLORS.muted });
+    text(ctx, t('anim.unit', { layer: data.layer, i: data.channel }) + label, lx, ly, { size: MIN_TEXT, weight: 600, maxWidth: dims[0] - lx - 10 });
+    text(ctx, `#   ${t('detail.input')} × ${t('detail.weight')} = ${t('detail.product')}`, lx, ly + 30, { size: MIN_TEXT, color: COLORS.muted, maxWidth: dims[0] - lx - 10 });
     const shown = Math.min(step + 1, top);
-    const first = Math.max(0, shown - 12);
+    const first = Math.max(0, shown - rowsShown);
     for (let i = first; i < shown; i++) {
       const j = data.largest[i];
-      text(ctx, `${j}`, 520, 82 + (i - first) * 24, { size: 14, color: COLORS.muted });
-      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, 570, 82 + (i - first) * 24,
-        { size: 15, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
+      const y = ly + 58 + (i - first) * 26;
+      text(ctx, `${j}`, lx, y, { size: MIN_TEXT, color: COLORS.muted });
+      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, lx + 50, y,
+        { size: MIN_TEXT, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
     }
     const all = lines(step);
-    all.forEach((line, i) => text(ctx, line, 520, 400 + i * 30, {
-      size: 18, weight: i === all.length - 1 ? 700 : 400, color: i === all.length - 1 ? COLORS.accent : COLORS.ink }));
+    let y = sumsY;
+    all.forEach((line, i) => {
+      const last = i === all.length - 1;
+      y += (tall ? 26 : 30) * paragraph(ctx, line, lx, y, dims[0] - lx - 20, {
+        size: MIN_TEXT, weight: last ? 700 : 400, color: last ? COLORS.accent : COLORS.ink, lineHeight: 26 });
+    });
   }
 
   function describe(step) {
@@ -85,7 +97,7 @@ export function animation(data, env) {
   }
 
   // one animation per neuron: a click on a neuron opens its first contribution
-  return { steps, draw, describe, stepOf: () => 0, strongest: () => 0, story: () => [0, steps - 1] };
+  return { steps, size: dims, draw, describe, stepOf: () => 0, strongest: () => 0, story: () => [0, steps - 1] };
 }
 
 export function explain(e, env) {
@@ -113,18 +125,21 @@ export function explain(e, env) {
   ].filter(Boolean);
 }
 
-function mapsLayout([C, H, W]) {
-  const cols = Math.ceil(Math.sqrt(C));
-  const cell = Math.max(3, Math.floor(Math.min(440 / (cols * (W + 1)), 480 / (Math.ceil(C / cols) * (H + 1)))));
+/** The input maps in a grid inside area [width, height] from (20, 40); height: what they take. */
+function mapsLayout([C, H, W], [aw, ah]) {
+  const cols = Math.ceil(Math.sqrt(C)) + (aw > 2 * ah ? 2 : 0); // a wide, short area: more maps a row
+  const rows = Math.ceil(C / cols);
+  const cell = Math.max(2, Math.floor(Math.min(aw / (cols * (W + 1)), ah / (rows * (H + 1)))));
   const origin = (c) => [20 + (c % cols) * (W + 1) * cell, 40 + Math.floor(c / cols) * (H + 1) * cell];
-  return { cell, origin, at: (c, y, x) => { const [ox, oy] = origin(c); return [ox + x * cell, oy + y * cell, cell]; } };
+  return { cell, origin, height: rows * (H + 1) * cell,
+    at: (c, y, x) => { const [ox, oy] = origin(c); return [ox + x * cell, oy + y * cell, cell]; } };
 }
 
-function stripLayout(n) {
+function stripLayout(n, [aw, ah]) {
   const cols = Math.min(20, n);
   const rows = Math.ceil(n / cols);
-  const cell = Math.max(4, Math.floor(Math.min(440 / cols, 480 / rows)));
-  return { cell, cols, rows, origin: () => [20, 40], at: (c, y, x) => [20 + x * cell, 40 + y * cell, cell] };
+  const cell = Math.max(4, Math.floor(Math.min(aw / cols, ah / rows)));
+  return { cell, cols, rows, origin: () => [20, 40], height: rows * cell, at: (c, y, x) => [20 + x * cell, 40 + y * cell, cell] };
 }
 
 function pad(values, n) {

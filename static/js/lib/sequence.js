@@ -1,6 +1,6 @@
 // Several layers' animations played one after another as one animation.
 import { t } from '../core/i18n.js';
-import { COLORS, STAGE_H, STAGE_W, text } from './stage.js';
+import { COLORS, MIN_TEXT, stageSize, text } from './stage.js';
 
 /** parts: [{layer, anim}] -> one animation of each part's story steps (anim.story(): the few
  *  steps that tell what the layer does, e.g. its strongest output), ending on the prediction. */
@@ -9,12 +9,15 @@ export function sequence(parts) {
   const total = steps.length;
   const find = (step) => steps[step];
   const label = (i) => t('anim.segment', { layer: parts[i].layer, i: i + 1, n: parts.length });
+  const sizes = parts.map((p) => stageSize(p.anim));
+  const size = [Math.max(...sizes.map((s) => s[0])), Math.max(...sizes.map((s) => s[1])) + 30]; // room for the label
   return {
     steps: total,
+    size,
     draw(ctx, step, phase) {
       const [i, local] = find(step);
       parts[i].anim.draw(ctx, local, 0);
-      text(ctx, label(i), STAGE_W - 20, STAGE_H - 10, { size: 14, align: 'right', color: COLORS.muted, weight: 600 });
+      text(ctx, label(i), size[0] - 20, size[1] - 10, { size: MIN_TEXT, align: 'right', color: COLORS.muted, weight: 600 });
     },
     describe(step) {
       const [i, local] = find(step);

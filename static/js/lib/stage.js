@@ -6,8 +6,17 @@ import { fixed } from './numbers.js';
 /** Every animation draws on one stage of this many logical pixels. */
 export const STAGE_W = 1000;
 export const STAGE_H = 600;
+/** On a phone the stage is tall: this many logical pixels wide (its height is the animation's
+ *  `size`), so 18 px text reads ≥ 14 CSS px on a 390 px phone. */
+export const TALL_W = 400;
+/** [width, height] in logical pixels of an animation's stage (the wide 1000 × 600 unless it says). */
+export const stageSize = (anim) => anim?.size ?? [STAGE_W, STAGE_H];
 
 export const COLORS = { ink: '#1b1f24', muted: '#55606e', accent: '#0b5cad', hot: '#e8590c', pad: '#d9d9d9', line: '#c3c9d1' };
+/** No text on the stage is smaller: 18 of the stage's 1000 logical px read ≥ 24 CSS px on a
+ *  1080p projector in large type (stage 1360 px wide) and ≥ 14 px on a phone. */
+export const MIN_TEXT = 18;
+
 export const FONT = 'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 /** Size the canvas for w x h logical pixels at the screen's pixel density; returns its 2-D context. */
@@ -18,6 +27,8 @@ export function setupCanvas(canvas, w, h) {
     canvas.height = h * dpr;
   }
   canvas.style.aspectRatio = `${w} / ${h}`;
+  delete canvas.dataset.minNumberPx; // a new frame: text() notes its smallest number again
+  if (canvas.isConnected) cssScale.set(canvas, canvas.clientWidth / w);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.imageSmoothingEnabled = false;
@@ -62,12 +73,44 @@ export function box(ctx, x, y, w, h, color = COLORS.hot, width = 3) {
   ctx.strokeRect(x, y, w, h);
 }
 
-export function text(ctx, str, x, y, { size = 15, color = COLORS.ink, align = 'left', weight = 400, baseline = 'alphabetic' } = {}) {
+/** One line of text; maxWidth (optional) narrows the letters, never the font size, to fit a cell. */
+export function text(ctx, str, x, y, { size = 15, color = COLORS.ink, align = 'left', weight = 400, baseline = 'alphabetic', maxWidth } = {}) {
   ctx.font = `${weight} ${size}px ${FONT}`;
   ctx.fillStyle = color;
   ctx.textAlign = align;
   ctx.textBaseline = baseline;
-  ctx.fillText(str, x, y);
+  if (maxWidth) ctx.fillText(str, x, y, maxWidth); else ctx.fillText(str, x, y);
+  noteNumberSize(ctx, str, size);
+}
+
+/** Text wrapped to maxWidth (breaking after spaces and Chinese punctuation), lines `lineHeight`
+ *  apart from baseline y; -> the number of lines drawn. */
+export function paragraph(ctx, str, x, y, maxWidth, { lineHeight = 24, ...style } = {}) {
+  ctx.font = `${style.weight ?? 400} ${style.size ?? 15}px ${FONT}`;
+  const words = str.split(/(?<=[\s，：；、。])/);
+  const lines = [];
+  let line = '';
+  for (const word of words) {
+    if (line && ctx.measureText(line + word).width > maxWidth) {
+      lines.push(line.trimEnd());
+      line = word;
+    } else line += word;
+  }
+  if (line) lines.push(line.trimEnd());
+  lines.forEach((l, i) => text(ctx, l, x, y + i * lineHeight, style));
+  return lines.length;
+}
+
+/** The smallest size (CSS px, as the learner sees it) of any text with a digit drawn on an on-screen
+ *  canvas since its last setupCanvas, as data-min-number-px: what the layout tests measure. An export's
+ *  offscreen canvas is not set up by setupCanvas, so it is not noted. */
+const cssScale = new WeakMap(); // on-screen canvas -> CSS px per logical px, set by setupCanvas
+
+function noteNumberSize(ctx, str, size) {
+  const scale = cssScale.get(ctx.canvas);
+  if (!scale || !/\d/.test(str)) return;
+  const px = size * scale;
+  if (!(Number(ctx.canvas.dataset.minNumberPx) <= px)) ctx.canvas.dataset.minNumberPx = px.toFixed(2);
 }
 
 /** A grid of numbers with `decimals` decimals; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
@@ -82,7 +125,7 @@ export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color =
     ctx.strokeRect(x + c * cw + 0.5, y + r * ch + 0.5, cw - 1, ch - 1);
     if (kind === 'win') box(ctx, x + c * cw + 1.5, y + r * ch + 1.5, cw - 3, ch - 3, COLORS.hot, 3);
     text(ctx, fixed(v, decimals), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
-      size, align: 'center', baseline: 'middle', color: kind === 'pad' ? '#777' : textOn(bg), weight: kind === 'win' ? 700 : 400,
+      size, align: 'center', baseline: 'middle', color: kind === 'pad' ? '#777' : textOn(bg), weight: kind === 'win' ? 700 : 400, maxWidth: cw - 4,
     });
   }));
 }

@@ -65,7 +65,7 @@ const stepper = mountStepper({
   forward: $('anim-forward'), start: $('anim-start'), end: $('anim-end'), scrub: $('anim-scrub'),
   counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'), gifShort: $('anim-gif-short'),
   status: $('anim-status'), description: $('anim-description'), skip: $('anim-skip'),
-}, { store, env, fetchAnimation: (layer, channel) => api.animate(app.model.id, app.input, layer, channel) });
+}, { store, env, fetchAnimation: (layer, channel, focus) => api.animate(app.model.id, app.input, layer, channel, focus) });
 
 const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip'),
   zoomButtons: { in: $('net-zoom-in'), out: $('net-zoom-out') } }, {

@@ -1,11 +1,12 @@
 // Teaching artefacts: the current frame as PNG, the whole animation as a GIF
 // (encoded in the browser with gifenc, vendored; nothing leaves the machine).
 import { GIFEncoder, applyPalette, quantize } from '../../vendor/gifenc-1.0.3.esm.js';
-import { STAGE_H, STAGE_W } from '../lib/stage.js';
+import { stageSize } from '../lib/stage.js';
 
 const MAX_FRAMES = 120; // the full version: every step, or 120 evenly spaced ones
 const SHORT_FRAMES = 24; // the short version for a slide
-const GIF_SCALE = 1.28; // 1280 x 768 px: numbers legible on a slide
+const GIF_SCALE = 1.28; // 1280 x 768 px: numbers legible on a slide (18 px text drawn 23 px)
+const PNG_SCALE = 1.92; // 1920 x 1152 px: one frame, sharp on a full-HD slide
 
 function download(blob, name) {
   const a = document.createElement('a');
@@ -17,7 +18,27 @@ function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-export function exportPng(canvas, name) {
+/** One step drawn afresh at slide size (not the on-screen canvas, whose size depends on the screen). */
+function frameCanvas(anim, scale) {
+  const [width, height] = stageSize(anim);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const render = (step) => {
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, width, height);
+    anim.draw(ctx, step, 0);
+    return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  };
+  return { canvas, render };
+}
+
+export function exportPng(anim, step, name) {
+  const { canvas, render } = frameCanvas(anim, PNG_SCALE);
+  render(step);
   canvas.toBlob((blob) => blob && download(blob, name), 'image/png');
 }
 
@@ -28,19 +49,8 @@ function gifSteps(steps, max) {
 }
 
 export async function exportGif(anim, stepsPerSecond, name, { short = false } = {}) {
-  const [w, h] = [Math.round(STAGE_W * GIF_SCALE), Math.round(STAGE_H * GIF_SCALE)];
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  const render = (step) => {
-    ctx.setTransform(GIF_SCALE, 0, 0, GIF_SCALE, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, STAGE_W, STAGE_H);
-    anim.draw(ctx, step, 0);
-    return ctx.getImageData(0, 0, w, h).data;
-  };
+  const { canvas, render } = frameCanvas(anim, GIF_SCALE);
+  const [w, h] = [canvas.width, canvas.height];
   const chosen = gifSteps(anim.steps, short ? SHORT_FRAMES : MAX_FRAMES);
   const delay = short ? 600 : Math.max(40, Math.round((1000 / stepsPerSecond) * (anim.steps / chosen.length)));
   const palette = quantize(render(anim.steps - 1), 256); // the last frame has the most colours

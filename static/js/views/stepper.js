@@ -5,12 +5,13 @@ import { t } from '../core/i18n.js';
 import { createPlayer } from '../core/player.js';
 import { kindOf } from '../kinds/index.js';
 import { sequence } from '../lib/sequence.js';
-import { COLORS, STAGE_H, STAGE_W, setupCanvas, text } from '../lib/stage.js';
+import { COLORS, STAGE_H, STAGE_W, TALL_W, paragraph, setupCanvas, stageSize } from '../lib/stage.js';
 import { exportGif, exportPng } from './export.js';
 import { mountPlayerControls } from './player-controls.js';
 
 const WHOLE = '*'; // the layer value of the whole forward pass
 const reducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+const TALL_BELOW = 600; // CSS px: a narrower stage (a phone) gets the tall layout, its text readable unzoomed
 
 export function mountStepper(els, { store, fetchAnimation, env }) {
   let architecture = null;
@@ -18,12 +19,28 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   let anim = null;
   let seq = 0;
 
+  let layout = null;
+  let rebuild = null; // the current animation for another layout, from the same data
+  const layoutNow = () => ((els.canvas.parentElement?.clientWidth || STAGE_W) < TALL_BELOW ? 'tall' : 'wide');
+  const emptySize = () => (layout === 'tall' ? [TALL_W, 300] : [STAGE_W, STAGE_H]);
   const stage = () => {
-    const ctx = setupCanvas(els.canvas, STAGE_W, STAGE_H);
+    const [w, h] = anim ? stageSize(anim) : emptySize();
+    els.canvas.classList.toggle('tall', layout === 'tall');
+    const ctx = setupCanvas(els.canvas, w, h);
     ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, STAGE_W, STAGE_H);
+    ctx.fillRect(0, 0, w, h);
     return ctx;
   };
+  layout = layoutNow();
+  // a phone turned sideways, a window resized: the other layout, drawn afresh at the same step
+  new ResizeObserver(() => {
+    if (layoutNow() === layout) return;
+    layout = layoutNow();
+    if (anim && rebuild) {
+      anim = rebuild(layout);
+      player.refresh();
+    } else showEmpty();
+  }).observe(els.canvas.parentElement ?? els.canvas);
   const player = createPlayer({
     draw(step, phase) {
       if (anim) anim.draw(stage(), step, phase);
@@ -59,7 +76,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   });
   els.focus.addEventListener('change', () => {
     store.set({ focus: Number(els.focus.value) });
-    player.refresh();
+    load({ step: player.state().step }); // the server sends that input channel's products
   });
   store.subscribe((changed) => {
     if (changed.includes('speed')) {
@@ -67,7 +84,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       controls.setSpeed(store.get('speed'));
     }
   });
-  els.png.addEventListener('click', () => anim && exportPng(els.canvas, `cnnviz-${fileName()}-step${player.state().step + 1}.png`));
+  els.png.addEventListener('click', () => anim && exportPng(rebuild('wide'), player.state().step, `cnnviz-${fileName()}-step${player.state().step + 1}.png`));
   els.gif.addEventListener('click', () => saveGif(false));
   els.gifShort?.addEventListener('click', () => saveGif(true));
   const fileName = () => (layer() === WHOLE ? 'forward-pass' : `${layer()}-${store.get('channel')}`);
@@ -77,7 +94,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
     els.gif.disabled = true;
     els.status.textContent = t('anim.exporting');
     try {
-      const frames = await exportGif(anim, store.get('speed'), `cnnviz-${fileName()}${short ? '-short' : ''}.gif`, { short });
+      const frames = await exportGif(rebuild('wide'), store.get('speed'), `cnnviz-${fileName()}${short ? '-short' : ''}.gif`, { short });
       els.status.textContent = t('anim.exported', { n: frames });
     } catch (error) {
       els.status.textContent = String(error.message || error);
@@ -110,15 +127,19 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   }
 
   function showEmpty() {
-    text(stage(), t('anim.empty'), STAGE_W / 2, STAGE_H / 2, { size: 20, align: 'center', color: COLORS.muted });
+    const [w, h] = emptySize();
+    paragraph(stage(), t('anim.empty'), 20, h / 2 - 20, w - 40, { size: 20, color: COLORS.muted, lineHeight: 28 });
     els.description.textContent = '';
     els.counter.textContent = '';
   }
 
-  async function animationOf(name, channel) {
-    const data = await fetchAnimation(name, channel);
-    return kindOf(spec(name).kind).animation(data, {
-      classLabel: env.classLabelFor(name), skipZero: store.get('skip'), get focus() { return store.get('focus'); } });
+  /** Fetch one layer's animation data -> a builder of its animation for a layout ('wide' or 'tall').
+   *  focus: the input channel a conv animation shows (conv layers only; the whole pass shows channel 0). */
+  async function builderOf(name, channel, focus = null) {
+    const data = await fetchAnimation(name, channel, spec(name).kind === 'conv' ? focus ?? 0 : null);
+    const kind = kindOf(spec(name).kind);
+    const options = { classLabel: env.classLabelFor(name), skipZero: store.get('skip') };
+    return (lay) => kind.animation(data, { ...options, layout: lay });
   }
 
   /** Fetch and show the current layer; start at `step`, a neuron's step, or the strongest one. */
@@ -133,16 +154,17 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
     }
     els.status.textContent = t('loading');
     try {
-      let next;
+      let build;
       if (name === WHOLE) {
         const names = architecture.layers.map((l) => l.name);
-        const anims = await Promise.all(names.map((n) => animationOf(n, env.strongestChannel(n))));
-        next = sequence(anims.map((a, i) => ({ layer: names[i], anim: a })));
+        const builders = await Promise.all(names.map((n) => builderOf(n, env.strongestChannel(n))));
+        build = (lay) => sequence(builders.map((b, i) => ({ layer: names[i], anim: b(lay) })));
       } else {
-        next = await animationOf(name, store.get('channel'));
+        build = await builderOf(name, store.get('channel'), store.get('focus'));
       }
       if (mine !== seq) return;
-      anim = next;
+      rebuild = build;
+      anim = build(layout);
       els.status.textContent = '';
       const at = neuron ? anim.stepOf(neuron) : start === 'strongest' ? anim.strongest() : step;
       player.load(anim.steps, at);
@@ -165,7 +187,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
         return;
       }
       input = null;
-      anim = null;
+      anim = rebuild = null;
       if (layer() !== WHOLE) fillChannels(); // the choices are there before any input
       player.load(0);
       showEmpty();
@@ -180,7 +202,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
     },
     clear() {
       input = null;
-      anim = null;
+      anim = rebuild = null;
       player.load(0);
       showEmpty();
     },

@@ -33,6 +33,7 @@ export default {
   'error.layer.unknown': 'This network has no layer called {layer}.',
   'error.neuron.invalid': 'This neuron is not in the layer.',
   'error.channel.invalid': 'Choose a channel from 0 to {max} for {layer}.',
+  'error.focus.invalid': 'Choose an input channel from 0 to {max} for {layer}.',
   'error.http.too_many_requests': 'The server is busy with many requests; try again in a moment.',
   'error.http.busy': 'The server is busy; try again in a moment.',
   'error.server.error': 'Something went wrong on the server; try again.',

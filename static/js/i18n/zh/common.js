@@ -33,6 +33,7 @@ export default {
   'error.layer.unknown': '这个网络没有名为 {layer} 的层。',
   'error.neuron.invalid': '这个神经元不在该层中。',
   'error.channel.invalid': '请为 {layer} 选择 0 到 {max} 之间的通道。',
+  'error.focus.invalid': '请为 {layer} 选择 0 到 {max} 之间的输入通道。',
   'error.http.too_many_requests': '服务器正在处理很多请求，请稍后再试。',
   'error.http.busy': '服务器正忙，请稍后再试。',
   'error.server.error': '服务器出了点问题，请再试一次。',
