@@ -17,7 +17,8 @@ from werkzeug.formparser import FormDataParser
 
 from ..errors import InputError
 from ..live.traces import Traced, input_key
-from ..teach.preprocess import crop_image, decode_image, from_pixels, prepare
+from ..teach.decode import decode_image
+from ..teach.preprocess import crop_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12

@@ -7,7 +7,7 @@ from ..engine.kinds.base import ShapeError
 from ..errors import InputError
 from ..teach import calculator, lab, lab_examples
 from ..teach.explain import find_layer, layer_input
-from ..teach.preprocess import decode_image
+from ..teach.decode import decode_image
 from . import serialize
 from .api import encoding_param, model_or_404
 from .inputs import decode_data_url, prepared_input, read_body, whole_number
