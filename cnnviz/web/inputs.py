@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 from flask import Request, current_app
-from werkzeug.formparser import FormDataParser
+from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from ..errors import InputError
 from ..live.traces import Traced, input_key
@@ -47,7 +47,19 @@ class SteadyBoundaryParser(FormDataParser):
             for line_break in (b"\n", b"\r"):  # \r\n, \n and \r, as werkzeug accepts
                 body = body.replace(line_break + b"--" + boundary, line_break + b"--" + steady)
             options = {**options, "boundary": STEADY_BOUNDARY}
-        return super()._parse_multipart(io.BytesIO(body), mimetype, len(body), options)
+        # the body is in memory already: its parts stay there (no temporary file for a large photo)
+        # and it is fed to the decoder in one piece rather than in 64 KB chunks
+        parser = MultiPartParser(stream_factory=_in_memory, max_form_memory_size=self.max_form_memory_size,
+                                 max_form_parts=self.max_form_parts, cls=self.cls,
+                                 buffer_size=256 * 1024)
+        if not options.get("boundary"):
+            raise ValueError("Missing boundary")  # as werkzeug: the form is then empty
+        form, files = parser.parse(io.BytesIO(body), options["boundary"].encode("ascii"), len(body))
+        return stream, form, files
+
+
+def _in_memory(**_):
+    return io.BytesIO()
 
 
 class CnnvizRequest(Request):
