@@ -59,7 +59,8 @@ def openapi_document():
         fragment = json.loads(part.read_text())
         for path, item in fragment.get("paths", {}).items():  # a fragment may add methods to a path
             doc["paths"].setdefault(path, {}).update(item)
-        doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
+        for section, items in fragment.get("components", {}).items():  # schemas, responses
+            doc["components"].setdefault(section, {}).update(items)
     doc["components"]["schemas"]["Layer"]["properties"]["kind"]["enum"] = sorted(KINDS)  # one table of kinds
     return doc
 

@@ -131,6 +131,12 @@ def whole_number(fields, name, default=None, low=0, high=None):
     return value
 
 
+def decode_slot():
+    """One of the app's decoding slots (live.traces.DecodeSlots): every image is decoded in one,
+    and a request that waits too long for it gets 503 server.busy with Retry-After."""
+    return current_app.extensions["cnnviz.decode_slots"]
+
+
 def traced_input(fields, image_bytes, model, shared=True):
     """The request's input for this model as live.traces.Traced (prepared input and trace).
 
@@ -147,7 +153,7 @@ def traced_input(fields, image_bytes, model, shared=True):
         crop, invert = crop_field(fields), invert_field(fields)
 
         def make():
-            with current_app.extensions["cnnviz.decode_slots"]:
+            with decode_slot():
                 img = decode_image(image_bytes)
                 prepared = prepare(img if crop is None else crop_image(img, crop), model.input_shape, recipe, invert)
             return Traced(prepared, model.trace(prepared.tensor))
