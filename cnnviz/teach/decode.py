@@ -141,13 +141,13 @@ def grey_canvas(img):
     return img.getchannel("R")
 
 
-def work_gray(img, limit=WORK_SIZE):
+def work_gray(img, canvas=..., limit=WORK_SIZE):
     """Pillow image -> float (H, W) luminance in [0, 1], shrunk (BOX) so its longer side is at most limit.
 
-    Equal, bit for bit, to shrinking to_gray(img); a drawing pad's canvas takes its grey
-    levels through a float32 lookup table straight into the resize.
+    Equal, bit for bit, to shrinking to_gray(img); a drawing pad's canvas (grey_canvas(img),
+    given when known) takes its grey levels through a float32 lookup table into the resize.
     """
-    canvas = grey_canvas(img)
+    canvas = grey_canvas(img) if canvas is ... else canvas
     w, h = img.size
     scale = limit / max(h, w)
     if scale >= 1:
@@ -189,12 +189,14 @@ def to_gray(img):
     return gray * alpha + backdrop * (1 - alpha)
 
 
-def small_rgb(img, size=96):
-    """The original upload as a small uint8 RGB thumbnail, for the strip of steps."""
-    canvas = grey_canvas(img)
+def small_rgb(img, canvas=..., size=96):
+    """The original upload as a small uint8 RGB thumbnail, for the strip of steps (canvas: grey_canvas(img)
+    when known)."""
+    canvas = grey_canvas(img) if canvas is ... else canvas
     if canvas is not None:  # the same numbers as resizing its three equal channels
-        canvas.thumbnail((size, size), Image.Resampling.BOX)
-        return np.repeat(np.asarray(canvas)[..., None], 3, axis=2)
+        thumb = canvas.copy()
+        thumb.thumbnail((size, size), Image.Resampling.BOX)
+        return np.repeat(np.asarray(thumb)[..., None], 3, axis=2)
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import ImageError
-from . import drawing
+from . import decode, drawing
 from .decode import decode_image, small_rgb, to_gray, work_gray  # noqa: F401 (decode_image, to_gray: callers)
 from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
 from .subject import max_filter, opening, pick_subject, ruled_lines
@@ -142,8 +142,9 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
 
     invert: True (dark ink on light paper), False (bright on dark), or "auto".
     """
-    steps = [Step("original", small_rgb(img))]
-    gray = work_gray(img)
+    canvas = decode.grey_canvas(img)  # a drawing pad's canvas, or None
+    steps = [Step("original", small_rgb(img, canvas))]
+    gray = work_gray(img, canvas)
     steps.append(Step("grayscale", gray))
     notices = []
     if invert == "auto" and drawing.is_clean_drawing(gray):  # pad strokes: the original recipes, exact
