@@ -54,3 +54,37 @@ def test_a_canvas_is_decoded_once_per_stroke_and_shrunk_as_before(monkeypatch):
     gray = decode.to_gray(img)
     shrunk = Image.fromarray(gray.astype(np.float32), "F").resize((128, 128), Image.Resampling.BOX)
     assert np.array_equal(decode.work_gray(img), np.asarray(shrunk, dtype=np.float64))
+
+
+def _flood_labels(mask):
+    """A plain 8-connected flood fill, numbering components by their first pixel in reading order."""
+    import numpy as np
+    h, w = mask.shape
+    ids, n = np.zeros((h, w), np.int32), 0
+    for y in range(h):
+        for x in range(w):
+            if mask[y, x] and not ids[y, x]:
+                n += 1
+                todo = [(y, x)]
+                ids[y, x] = n
+                while todo:
+                    cy, cx = todo.pop()
+                    for ny in range(max(0, cy - 1), min(h, cy + 2)):
+                        for nx in range(max(0, cx - 1), min(w, cx + 2)):
+                            if mask[ny, nx] and not ids[ny, nx]:
+                                ids[ny, nx] = n
+                                todo.append((ny, nx))
+    return ids, n
+
+
+def test_run_union_find_labels_like_a_flood_fill():
+    """subject.label (union-find over row runs) numbers components exactly as a flood fill does."""
+    import numpy as np
+    from cnnviz.teach.subject import label
+    rng = np.random.default_rng(1)
+    for _ in range(150):
+        h, w = rng.integers(1, 30, 2)
+        mask = rng.random((h, w)) < rng.random()
+        ids, n = label(mask)
+        expected, count = _flood_labels(mask)
+        assert n == count and np.array_equal(ids, expected), (h, w)

@@ -47,22 +47,27 @@ def opening(x, k):
 def label(mask):
     """bool (H, W) -> (int32 labels (H, W), 0 = background, 1..n; n). 8-connected.
 
-    Union-find in NumPy: each row's runs start as one set; every pair of pixels
-    touching across rows hooks the larger of its two
-    roots under the smaller, then every pixel jumps to its root; repeated until
-    nothing changes (a few passes, each a handful of array operations).
+    Union-find in NumPy over the runs of each row (a drawing has a few hundred): every
+    pair of runs touching across rows hooks the larger of its two roots under the
+    smaller, then every run jumps to its root; repeated until nothing changes. A
+    component's root is its first run in reading order, so labels are numbered in the
+    order their first pixels are read.
     """
     h, w = mask.shape
+    starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
+    runs = int(starts.sum())
+    if runs == 0:
+        return np.zeros((h, w), np.int32), 0
+    run_of = np.cumsum(starts.ravel()) - 1  # each pixel's run, in reading order (on the mask)
     index = np.arange(h * w).reshape(h, w)
     pairs = [(index[:-1], index[1:], mask[:-1] & mask[1:]),
              (index[:-1, :-1], index[1:, 1:], mask[:-1, :-1] & mask[1:, 1:]),
              (index[:-1, 1:], index[1:, :-1], mask[:-1, 1:] & mask[1:, :-1])]
-    a = np.concatenate([p[both] for p, _, both in pairs])
-    b = np.concatenate([q[both] for _, q, both in pairs])
-    starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
-    parent = np.maximum.accumulate(np.where(starts, index, 0), axis=1).ravel()  # each run's first pixel
-    pairs = np.unique(parent[a] * (h * w) + parent[b])  # touching runs, each pair once
-    a, b = pairs // (h * w), pairs % (h * w)
+    a = run_of[np.concatenate([p[both] for p, _, both in pairs])]
+    b = run_of[np.concatenate([q[both] for _, q, both in pairs])]
+    pairs = np.unique(a * runs + b)  # touching runs, each pair once
+    a, b = pairs // runs, pairs % runs
+    parent = np.arange(runs)
     while True:
         ra, rb = parent[a], parent[b]
         differ = ra != rb
@@ -74,12 +79,11 @@ def label(mask):
             if np.array_equal(up, parent):
                 break
             parent = up
-    roots = parent.reshape(h, w)
-    ids = np.zeros((h, w), np.int32)
-    if mask.any():
-        _, inverse = np.unique(roots[mask], return_inverse=True)
-        ids[mask] = inverse.ravel() + 1
-    return ids, int(ids.max())
+    _, component = np.unique(parent, return_inverse=True)
+    ids = np.zeros(h * w, np.int32)
+    on = mask.ravel()
+    ids[on] = component.ravel()[run_of[on]] + 1
+    return ids.reshape(h, w), int(component.max()) + 1
 
 
 def fill_holes(mask):
@@ -180,11 +184,12 @@ def components(x, mask):
 def _slices(labels, n):
     """Bounding box of each label 1..n as (row slice, column slice)."""
     h, w = labels.shape
-    flat = labels.ravel()
+    inside = np.flatnonzero(labels)  # the labelled pixels only: the background is most of the image
+    flat = labels.ravel()[inside]
     order = np.argsort(flat, kind="stable")
     bounds = np.searchsorted(flat[order], np.arange(1, n + 2))
     for i in range(n):
-        idx = order[bounds[i]:bounds[i + 1]]
+        idx = inside[order[bounds[i]:bounds[i + 1]]]
         r, c = idx // w, idx % w
         yield slice(int(r.min()), int(r.max()) + 1), slice(int(c.min()), int(c.max()) + 1)
 
