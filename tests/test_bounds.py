@@ -126,18 +126,23 @@ def test_decodes_at_once_never_exceed_the_slots(monkeypatch):
     assert results == [200] * 8 and peak[0] <= 2
 
 
-def test_one_stroke_is_decoded_and_traced_once():
+def test_one_stroke_is_decoded_and_traced_once(monkeypatch):
+    """The page's /predict, /animate and /explain of one drawing: one decode (the cache is keyed on the
+    upload's bytes, hashed before any decoding), one trace; a new drawing is decoded again."""
+    import cnnviz.web.inputs as inputs
+    decodes, real = [], inputs.decode_image
+    monkeypatch.setattr(inputs, "decode_image", lambda data: decodes.append(len(data)) or real(data))
     app = create_app({"TESTING": True})
     client, cache = app.test_client(), app.extensions["cnnviz.traces"]
     drawing = png_bytes(draw_digit("7", size=280))
     predicted = upload(client, drawing, "predict").get_json()
     animated = upload(client, drawing, "animate", layer="conv1", channel="0").get_json()
     explained = upload(client, drawing, "explain", layer="fc3", neuron="[7]").get_json()
-    assert (cache.misses, cache.hits) == (1, 2)
+    assert (cache.misses, cache.hits) == (1, 2) and decodes == [len(drawing)]
     assert predicted["prediction"]["label"] == "7" and animated["layer"] == "conv1"
     assert explained["model"] == "digits" and "error" not in explained, explained
     other = upload(client, png_bytes(draw_digit("1", size=280))).get_json()
-    assert other["prediction"]["label"] == "1" and cache.misses == 2
+    assert other["prediction"]["label"] == "1" and cache.misses == 2 and len(decodes) == 2
 
 
 def test_cached_arrays_are_read_only():
