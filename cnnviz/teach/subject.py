@@ -213,9 +213,8 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     """
     labels, comps = components(x, mask)
     if seed > 0 and comps:
-        peaks = np.zeros(len(comps) + 1)
-        np.maximum.at(peaks, labels.ravel(), x.ravel())
-        comps = [c for c in comps if peaks[c.index] >= seed]
+        reaching = set(np.unique(labels[x >= seed]).tolist())  # components whose peak reaches the seed
+        comps = [c for c in comps if c.index in reaching]
     if not comps:
         return Subject(mask, 0, False)
     score = [c.mass * _centrality(c.box, x.shape) * (0.01 if c.frame else 1) for c in comps]
