@@ -17,16 +17,15 @@ def _filter1d(x, k, axis, reduce):
     Windows of 1, 2, 4, ... are built by doubling, and a window of k is two
     overlapping windows of the largest power of two <= k: a few passes, any k.
     """
-    pad = [(0, 0), (0, 0)]
-    pad[axis] = (k // 2, k - 1 - k // 2)
-    x = np.moveaxis(np.pad(x, pad, mode="edge"), axis, 0)
+    if axis == 1:
+        return _filter1d(x.T, k, 0, reduce).T
+    x = np.concatenate([np.repeat(x[:1], k // 2, axis=0), x, np.repeat(x[-1:], k - 1 - k // 2, axis=0)])
     n = x.shape[0] - k + 1
     span, acc = 1, x
     while span * 2 <= k:
         acc = reduce(acc[:-span], acc[span:])
         span *= 2
-    out = reduce(acc[:n], acc[k - span:k - span + n])
-    return np.moveaxis(out, 0, axis)
+    return reduce(acc[:n], acc[k - span:k - span + n])
 
 
 def min_filter(x, k):
@@ -54,7 +53,8 @@ def label(mask):
     order their first pixels are read.
     """
     h, w = mask.shape
-    starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
+    starts = mask.copy()
+    starts[:, 1:] &= ~mask[:, :-1]  # a run starts where the pixel on its left is off
     runs = int(starts.sum())
     if runs == 0:
         return np.zeros((h, w), np.int32), 0
