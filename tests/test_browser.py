@@ -354,3 +354,21 @@ def test_probability_chart_updates_within_5_ms(page):
     median = times[len(times) // 2]
     print(f"chart update: min {times[0]:.2f} ms, median {median:.2f} ms, max {times[-1]:.2f} ms")
     assert median <= 5
+
+
+def test_bench_frames_times_the_animation_from_its_first_step(page):
+    """bench-frames presses Home before timing: the animation then plays from step 1, not from the
+    strongest step where choosing a layer leaves it."""
+    from cnnviz.bench.page import start_from_home
+    open_app(page)
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    page.select_option("#anim-speed", "1")
+    page.select_option("#anim-layer", "conv1")
+    expect(page.locator("#anim-status")).to_have_text("")
+    steps = start_from_home(page)
+    assert steps == 28 * 28
+    counter = page.locator("#anim-counter").inner_text()
+    assert int(re.search(r"\d+", counter).group()) <= 3, counter  # at 1 step/s: still at the start
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "true")
+    assert page.errors == []
