@@ -71,6 +71,7 @@ def main(argv=None):
     s2 = sub.add_parser("bench-stroke", help="server CPU per stroke (the page's requests), drawing and photo")
     s2.add_argument("--strokes", type=int, default=200)
     s2.add_argument("--rounds", type=int, default=3)
+    s2.add_argument("--against", default=None, help="another checkout whose app.py to measure alternately")
 
     sub.add_parser("bench-bounds", help="time and memory of costly and broken uploads")
 
@@ -141,7 +142,7 @@ def main(argv=None):
                          workers=args.workers)
     if args.command == "bench-stroke":
         from .bench.stroke import bench_stroke
-        return bench_stroke(args.strokes, rounds=args.rounds)
+        return bench_stroke(args.strokes, rounds=args.rounds, against=args.against)
     if args.command == "bench-bounds":
         from .bench.bounds import run as bench_bounds
         return bench_bounds()

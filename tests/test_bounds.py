@@ -126,18 +126,23 @@ def test_decodes_at_once_never_exceed_the_slots(monkeypatch):
     assert results == [200] * 8 and peak[0] <= 2
 
 
-def test_one_stroke_is_decoded_and_traced_once():
+def test_one_stroke_is_decoded_and_traced_once(monkeypatch):
+    """The page's /predict, /animate and /explain of one drawing: one decode (the cache is keyed on the
+    upload's bytes, hashed before any decoding), one trace; a new drawing is decoded again."""
+    import cnnviz.web.inputs as inputs
+    decodes, real = [], inputs.decode_image
+    monkeypatch.setattr(inputs, "decode_image", lambda data: decodes.append(len(data)) or real(data))
     app = create_app({"TESTING": True})
     client, cache = app.test_client(), app.extensions["cnnviz.traces"]
     drawing = png_bytes(draw_digit("7", size=280))
     predicted = upload(client, drawing, "predict").get_json()
     animated = upload(client, drawing, "animate", layer="conv1", channel="0").get_json()
     explained = upload(client, drawing, "explain", layer="fc3", neuron="[7]").get_json()
-    assert (cache.misses, cache.hits) == (1, 2)
+    assert (cache.misses, cache.hits) == (1, 2) and decodes == [len(drawing)]
     assert predicted["prediction"]["label"] == "7" and animated["layer"] == "conv1"
     assert explained["model"] == "digits" and "error" not in explained, explained
     other = upload(client, png_bytes(draw_digit("1", size=280))).get_json()
-    assert other["prediction"]["label"] == "1" and cache.misses == 2
+    assert other["prediction"]["label"] == "1" and cache.misses == 2 and len(decodes) == 2
 
 
 def test_cached_arrays_are_read_only():
@@ -161,3 +166,36 @@ def test_multipart_with_a_short_boundary_inside_the_image_bytes(client):
     r = client.post("/api/models/digits/predict", data=body,
                     content_type=f"multipart/form-data; boundary={boundary}")
     assert r.status_code == 200 and r.get_json()["prediction"]["label"] == "7"
+
+
+# Every operation that decodes an upload: (path, extra fields besides the image)
+IMAGE_OPERATIONS = {
+    "/api/models/{model_id}/predict": {}, "/api/models/{model_id}/explain": {"layer": "conv1", "neuron": [0, 0, 0]},
+    "/api/models/{model_id}/animate": {"layer": "conv1"}, "/api/models/{model_id}/backward": {"label": 7},
+    "/api/models/{model_id}/backward/explain": {"label": 7, "layer": "conv1", "neuron": [0, 0, 0]},
+    "/api/models/{model_id}/backward/animate": {"label": 7, "layer": "conv1"},
+    "/api/models/{model_id}/step": {"label": 7}, "/api/models/{model_id}/im2col": {"layer": "conv1"},
+    "/api/lab/convolve": {"kernel": [[1, 0], [0, 1]]}, "/api/lab/pool": {}, "/api/classes/{code}/answers": {},
+}
+
+
+def test_every_image_operation_answers_busy_with_retry_after_as_documented():
+    """The OpenAPI document lists 503 server.busy with Retry-After for exactly the operations that decode
+    an image, and each of them, sent a valid image while every decoding slot is taken, answers it."""
+    app = create_app({"TESTING": True, "DECODE_SLOTS": 1, "DECODE_WAIT": 0.05})
+    client = app.test_client()
+    doc = client.get("/api/openapi.json").get_json()
+    busy = doc["components"]["responses"]["Busy"]
+    assert "server.busy" in busy["description"] and busy["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    documented = {path for path, item in doc["paths"].items() for op in item.values() if isinstance(op, dict)
+                  if op.get("responses", {}).get("503") == {"$ref": "#/components/responses/Busy"}}
+    assert documented == set(IMAGE_OPERATIONS)
+    code = client.post("/api/classes", json={"model": "digits"}).get_json()["code"]
+    token = client.post(f"/api/classes/{code}/join", json={"nickname": "Ada"}).get_json()["token"]
+    url = "data:image/png;base64," + __import__("base64").b64encode(png_bytes(draw_digit("7"))).decode()
+    with app.extensions["cnnviz.decode_slots"]:  # another upload is being decoded
+        for path, fields in IMAGE_OPERATIONS.items():
+            r = client.post(path.format(model_id="digits", code=code), json={"image": url, **fields},
+                            headers={"X-Student-Token": token})
+            assert (r.status_code, r.get_json()["code"]) == (503, "server.busy"), (path, r.get_json())
+            assert r.headers["Retry-After"] == "1", path

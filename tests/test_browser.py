@@ -55,9 +55,24 @@ def test_upload_a_photo(page, tmp_path):
     open_app(page)
     photo = tmp_path / "three.jpg"
     photo.write_bytes(png_bytes(draw_digit("1", size=600, mode="RGB", paper=(225, 220, 205), width=18), "JPEG"))
-    page.set_input_files("#file-input", str(photo))
+    with page.expect_response(re.compile(r"/predict$")) as response:
+        page.set_input_files("#file-input", str(photo))
     expect(big_label(page)).to_have_text("1")
-    expect(page.locator("#prep-strip img").first).to_have_attribute("src", re.compile("^data:image/png"))
+    steps = response.value.json()["preprocessing"]
+    expect(page.locator("#prep-strip canvas.thumb")).to_have_count(len(steps))
+    # each step's 8-bit thumbnail, decoded and painted in the page, holds the server's bytes
+    shown = page.eval_on_selector_all("#prep-strip canvas.thumb", """canvases => canvases.map((c) => ({
+        w: c.width, h: c.height, label: c.getAttribute('aria-label'), size: c.getBoundingClientRect().width,
+        red: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).filter((_, i) => i % 4 === 0)}))""")
+    for step, canvas in zip(steps, shown):
+        sent = base64.b64decode(step["pixels"]["data"])
+        h, w = step["pixels"]["shape"][:2]
+        channels = step["pixels"]["shape"][2] if len(step["pixels"]["shape"]) == 3 else 1
+        assert (canvas["w"], canvas["h"]) == (w, h) and canvas["size"] >= 60, (step["step"], canvas)
+        assert canvas["red"] == list(sent[::channels]), step["step"]
+        assert max(canvas["red"]) > min(canvas["red"]), step["step"]  # a picture, not a blank
+    captions = page.locator("#prep-strip figcaption").all_inner_texts()
+    assert captions[0].startswith("original") and captions[-1].endswith("32×32"), captions
 
 
 def send_file_event(page, image, how):
@@ -339,3 +354,21 @@ def test_probability_chart_updates_within_5_ms(page):
     median = times[len(times) // 2]
     print(f"chart update: min {times[0]:.2f} ms, median {median:.2f} ms, max {times[-1]:.2f} ms")
     assert median <= 5
+
+
+def test_bench_frames_times_the_animation_from_its_first_step(page):
+    """bench-frames presses Home before timing: the animation then plays from step 1, not from the
+    strongest step where choosing a layer leaves it."""
+    from cnnviz.bench.page import start_from_home
+    open_app(page)
+    page.locator("#gallery button").first.click()
+    expect(big_label(page)).not_to_be_empty()
+    page.select_option("#anim-speed", "1")
+    page.select_option("#anim-layer", "conv1")
+    expect(page.locator("#anim-status")).to_have_text("")
+    steps = start_from_home(page)
+    assert steps == 28 * 28
+    counter = page.locator("#anim-counter").inner_text()
+    assert int(re.search(r"\d+", counter).group()) <= 3, counter  # at 1 step/s: still at the start
+    expect(page.locator("#anim-play")).to_have_attribute("aria-pressed", "true")
+    assert page.errors == []

@@ -25,7 +25,8 @@ ONE = """
 import json, resource, sys, time
 from cnnviz.bench.bad_images import *
 from cnnviz.errors import ImageError
-from cnnviz.teach.preprocess import decode_image, prepare
+from cnnviz.teach.decode import decode_image
+from cnnviz.teach.preprocess import prepare
 data = {expr}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()

@@ -22,7 +22,8 @@ from PIL import Image, ImageFilter
 
 from ..data import DataError, load_digits_10k, load_fashion
 from ..engine.model import Model, models_dir
-from ..teach.preprocess import decode_image, from_pixels, prepare
+from ..teach.decode import decode_image
+from ..teach.preprocess import from_pixels, prepare
 from . import photos
 
 

@@ -50,6 +50,19 @@ def bench_page(url=None, strokes=20):
           f"max {max(latencies):.0f} ms over {strokes} strokes")
 
 
+def start_from_home(page):
+    """Press Home on the play bar (the animation's first step, paused), check it is there, then play:
+    choosing a layer starts at its strongest step, which may be near the end. -> the number of steps."""
+    page.locator("#anim-play").focus()
+    page.keyboard.press("Home")
+    page.wait_for_function("/^\\D*1\\D/.test(document.getElementById('anim-counter').textContent) "
+                           "&& document.getElementById('anim-play').getAttribute('aria-pressed') === 'false'")
+    steps = page.evaluate("Number(document.getElementById('anim-scrub').max) + 1")
+    page.locator("#anim-play").click()
+    page.wait_for_function("document.getElementById('anim-play').getAttribute('aria-pressed') === 'true'")
+    return steps
+
+
 def bench_frames(url=None, seconds=5.0, layer="conv1", speed=20):
     """Play an animation and report frame-to-frame intervals and the player's draw time per frame."""
     from playwright.sync_api import sync_playwright
@@ -63,6 +76,9 @@ def bench_frames(url=None, seconds=5.0, layer="conv1", speed=20):
         page.select_option("#anim-speed", str(speed))
         page.select_option("#anim-layer", layer)
         page.locator("#anim-canvas").scroll_into_view_if_needed()
+        page.wait_for_function("document.getElementById('anim-status').textContent === '' "
+                               "&& document.getElementById('anim-counter').textContent !== ''")
+        steps = start_from_home(page)
         page.wait_for_function("performance.getEntriesByName('cnnviz:frame').length > 10")
         page.evaluate("performance.clearMeasures('cnnviz:frame')")
         page.wait_for_timeout(seconds * 1000)
@@ -71,7 +87,8 @@ def bench_frames(url=None, seconds=5.0, layer="conv1", speed=20):
         size = page.evaluate("(() => { const c = document.getElementById('anim-canvas'); return [c.width, c.height]; })()")
         browser.close()
     intervals = [b - a for a, b in zip(starts, starts[1:])]
-    print(f"{layer} animation at {speed} steps/s for {seconds:.0f} s, stage canvas {size[0]}x{size[1]} px, headless Chromium")
+    print(f"{layer} animation ({steps} steps, played from the first) at {speed} steps/s for {seconds:.0f} s, "
+          f"stage canvas {size[0]}x{size[1]} px, headless Chromium")
     print(f"  {len(draws)} frames: interval median {statistics.median(intervals):.1f} ms "
           f"(p95 {sorted(intervals)[int(0.95 * len(intervals))]:.1f} ms), "
           f"drawing median {statistics.median(draws):.2f} ms (p95 {sorted(draws)[int(0.95 * len(draws))]:.2f} ms)")

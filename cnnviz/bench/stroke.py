@@ -1,6 +1,7 @@
 """Server CPU per stroke: exactly the requests the page sends when a stroke ends.
 
   python -m cnnviz bench-stroke     # in-process (the WSGI app alone) and through `python app.py`
+  python -m cnnviz bench-stroke --against ../main   # and that checkout's app.py, alternating rounds
 
 The page (static/js/pages/explore.js, views/stepper.js) sends, per stroke, the drawing
 pad's PNG to /predict, then the same PNG to /animate for the stepper's layer (conv1,
@@ -8,6 +9,7 @@ channel 0), each as multipart with a fresh browser-style boundary and gzip accep
 A photo upload sends the same two requests with the photo. Each stroke is a new
 drawing; each photo request carries distinct bytes (a JPEG ignores bytes after its end).
 """
+import contextlib
 import io
 import random
 import secrets
@@ -103,7 +105,17 @@ def _summary(values):
     return f"min {min(values):.2f}, median {statistics.median(values):.2f}, max {max(values):.2f}"
 
 
-def bench_stroke(strokes=200, photos=12, rounds=3, model="digits"):
+def _per_stroke(pid, conn, bodies):
+    """Server CPU ms per stroke for these strokes' requests, sent one after another."""
+    before = _server_cpu(pid)
+    for requests in bodies:
+        _over_http(conn, requests)
+    return 1e3 * (_server_cpu(pid) - before) / len(bodies)
+
+
+def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None):
+    """against: another checkout (e.g. /work/main) whose `python app.py` runs beside this one's,
+    the two measured in alternating rounds."""
     from ..web import create_app
     drawings = [canvas_png(i) for i in range(strokes * rounds + 20)]
     photo = photo_jpeg()
@@ -127,25 +139,30 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits"):
     print(f"  in-process, 12-megapixel JPEG photo ({len(photo) // 1024} KB, median of {photos}): "
           f"{_summary(photo_rounds)}")
 
-    drawing_rounds, photo_rounds = [], []
-    with Server() as base:
-        server = Server.last_pid
-        conn = _connection(base)
-        for png in drawings[:20]:
-            _over_http(conn, stroke_requests(model, png))
-        for r in range(rounds):
+    servers = {"this checkout": None, **({f"{against}": against} if against else {})}
+    results = {name: ([], []) for name in servers}
+    with contextlib.ExitStack() as stack:
+        started = {}
+        for name, root in servers.items():
+            base = stack.enter_context(Server(root=root))
+            started[name] = (Server.last_pid, _connection(base))
+            for png in drawings[:20]:
+                _over_http(started[name][1], stroke_requests(model, png))
+        for r in range(rounds):  # the checkouts alternate round by round: drift hits both alike
             batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
-            bodies = [stroke_requests(model, d) for d in batch]
-            before = _server_cpu(server)
-            for requests in bodies:
-                _over_http(conn, requests)
-            drawing_rounds.append(1e3 * (_server_cpu(server) - before) / len(bodies))
-            bodies = [stroke_requests(model, photo_inputs()) for _ in range(photos * 3)]
-            before = _server_cpu(server)
-            for requests in bodies:
-                _over_http(conn, requests)
-            photo_rounds.append(1e3 * (_server_cpu(server) - before) / len(bodies))
-        conn.close()
-    print(f"  python app.py process, drawing (mean of {strokes} strokes per round): {_summary(drawing_rounds)}")
-    print(f"  python app.py process, 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
+            for name, (pid, conn) in started.items():
+                drawing_rounds, photo_rounds = results[name]
+                drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d) for d in batch]))
+                photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs())
+                                                            for _ in range(photos * 3)]))
+        for _, conn in started.values():
+            conn.close()
+    for name, (drawing_rounds, photo_rounds) in results.items():
+        print(f"  python app.py process ({name}), drawing (mean of {strokes} strokes per round): "
+              f"{_summary(drawing_rounds)}")
+        print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
+    if against:
+        (mine, _), (theirs, _) = results.values()
+        ratios = [a / b for a, b in zip(mine, theirs)]
+        print(f"  drawing, this checkout / {against}, round by round: {_summary(ratios)}")
     return 0

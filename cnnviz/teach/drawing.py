@@ -6,11 +6,11 @@ subject search that photos need (preprocess, subject, fashion) would only cost t
 reference the tests keep (tests/data/drawings-reference.json).
 """
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from ..errors import ImageError
 from . import preprocess as p
-from .subject import fill_holes, pick_subject
+from .subject import fill_holes, opening, pick_subject
 
 PAPER_SHARE = 0.5  # at least this share of the picture is exactly the paper's tone
 
@@ -76,7 +76,8 @@ def remove_shading(x):
         # odd, and wide (a quarter of the image): a digit that fills the frame has thick
         # strokes, and an opening narrower than them would hollow them out
         k = max(3, (min(small.size) // 4) | 1)
-        background = small.filter(ImageFilter.MinFilter(k)).filter(ImageFilter.MaxFilter(k))
+        # Pillow's MinFilter then MaxFilter (edges repeated), as separable passes: the same values
+        background = Image.fromarray(opening(np.asarray(small), k), "F")
         background = background.resize((w, h), Image.Resampling.BILINEAR)
         x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)
     top = x.max()

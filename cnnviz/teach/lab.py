@@ -228,7 +228,7 @@ def relu(x):
 def grey_image(img, max_side=LIMITS["side"]):
     """A decoded Pillow image -> grey values (H, W) in [0, 1], shrunk to at most max_side on a side."""
     from PIL import Image
-    from .preprocess import to_gray
+    from .decode import to_gray
     max_side = bounded("max_side", max_side, LIMITS["side"], low=3)
     img = img.copy()
     img.thumbnail((max_side, max_side), Image.Resampling.BOX)

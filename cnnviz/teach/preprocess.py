@@ -1,6 +1,6 @@
 """From an uploaded photo or drawing to what the network sees, step by step.
 
-``decode_image`` turns bytes into a Pillow image (or raises ImageError with a
+``decode.decode_image`` turns bytes into a Pillow image (or raises ImageError with a
 message a person understands); ``prepare`` turns it into the model's input
 tensor and returns every intermediate step as a small grayscale array.
 MNIST recipe: ink bright on dark, measured as a share of the paper's light,
@@ -11,31 +11,17 @@ by how it differs from the floor (``fashion``), negated as Fashion-MNIST's
 product photos are, fitted into 28x28 on black. Inputs unlike the training
 data get warnings (``Notice``) instead of a silent confident answer.
 """
-import io
-import struct
-import warnings
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
 
 from ..errors import ImageError
-from . import drawing
+from . import decode, drawing
+from .decode import decode_image, small_rgb, to_gray, work_gray  # noqa: F401 (decode_image, to_gray: callers)
 from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
 from .subject import max_filter, opening, pick_subject, ruled_lines
 
-FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "AVIF"}  # MPO: a phone's multi-picture JPEG
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
-MAX_DECODED_BYTES = 16_000_000  # full-size pixels one upload may decode to (a JPEG after `draft`)
-MAX_ASPECT = 20  # longer side / shorter side: a 1 x 40,000,000 strip is not a picture of anything
-WORK_SIZE = 128  # photos and drawings are shrunk to this before cleaning (the result is 20x20)
-REDUCE_FROM = 4 * WORK_SIZE  # larger images are reduced by a whole factor right after decoding
-# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose)
-UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-           8: Image.Transpose.ROTATE_90}
-_GREY = np.arange(256, dtype=np.float64)[None, :, None].repeat(3, axis=2) / 255
-GREY_LUMINANCE = (_GREY @ np.array([0.299, 0.587, 0.114]))[0]  # bit-equal to the RGBA path below
 NO_INK = 0.01  # the strongest ink, as a share of the paper's light: below this the picture is blank
 FAINT_INK, STRONG_INK = 0.3, 0.6  # share of the strongest ink: a stroke reaches the strong
 # level somewhere and is kept down to the faint one (a shadow's edge never gets strong)
@@ -59,162 +45,7 @@ class Prepared(NamedTuple):
     warnings: tuple = ()  # (Notice, ...)
 
 
-# ------------------------------------------------------------------ decoding
-def decode_image(data):
-    """Bytes -> a single-frame Pillow image, upright, fully loaded, at most ~4x WORK_SIZE.
-
-    Cost is bounded before any pixel is decoded: the header's size, aspect ratio and
-    the memory its pixels need are checked first; a JPEG is decoded at 1/2, 1/4 or 1/8
-    of its size (libjpeg's `draft`); a large image is then reduced by a whole factor
-    and only the small result is rotated as its EXIF tag asks.
-    """
-    if not data:
-        raise ImageError("the image is empty", "image.empty")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-            _check_header(img)
-            img.seek(0)  # multi-frame GIF, WebP or MPO: the first frame
-            if img.format in ("JPEG", "MPO"):
-                img.draft(None, _draft_size(img.size))
-            _check_decoded_bytes(img)
-            img.load()
-            orientation = _orientation(img)
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image declares too many pixels to decode safely; the limit is "
-                         f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
-                         limit=MAX_PIXELS // 1_000_000) from None
-    except Image.UnidentifiedImageError:
-        raise ImageError("the upload is not an image (or not in a format we can read: "
-                         "PNG, JPEG, GIF, BMP, WebP, AVIF)", "image.not_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as e:
-        # RuntimeError: Pillow's AVIF decoder on damaged data
-        raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})", "image.corrupt") from None
-    img = _reduce(img)
-    return img.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else img
-
-
-def _check_header(img):
-    if img.format not in FORMATS:
-        raise ImageError(f"{img.format} images are not supported; use PNG, JPEG, GIF, BMP, WebP "
-                         "or AVIF", "image.format", format=img.format)
-    w, h = img.size
-    if w * h > MAX_PIXELS:
-        raise ImageError(f"the image is {w}x{h} pixels; the limit is "
-                         f"{MAX_PIXELS // 1_000_000} megapixels", "image.too_many_pixels",
-                         width=w, height=h, limit=MAX_PIXELS // 1_000_000)
-    if max(w, h) > MAX_ASPECT * max(1, min(w, h)):
-        raise ImageError(f"the image is {w}x{h} pixels, too long and thin to show anything; the longer "
-                         f"side may be at most {MAX_ASPECT} times the shorter", "image.aspect",
-                         width=w, height=h, limit=MAX_ASPECT)
-
-
-def _draft_size(size):
-    """The smallest size a JPEG may be decoded at: its longer side still >= 2x WORK_SIZE."""
-    w, h = size
-    scale = min(1.0, 2 * WORK_SIZE / max(w, h))
-    return max(1, int(w * scale)), max(1, int(h * scale))
-
-
-def _bytes_per_pixel(mode):
-    """Memory per pixel once decoded and converted (palette images become RGBA, 16-bit ones float;
-    Pillow keeps RGB in 4 bytes)."""
-    return {"1": 1, "L": 1, "LA": 2}.get(mode, 8 if mode.startswith("I;16") else 4)
-
-
-def _check_decoded_bytes(img):
-    w, h = img.size  # after `draft` for a JPEG
-    per_pixel = _bytes_per_pixel(img.mode)
-    if w * h * per_pixel > MAX_DECODED_BYTES:
-        limit = MAX_DECODED_BYTES // per_pixel / 1_000_000
-        raise ImageError(f"the image is {w}x{h} pixels; a {img.format} image in this colour mode may have at "
-                         f"most {limit:g} megapixels (a JPEG up to {MAX_PIXELS // 1_000_000})",
-                         "image.too_many_pixels", width=w, height=h, limit=limit)
-
-
-def _orientation(img):
-    try:
-        return img.getexif().get(0x0112, 1)
-    except Exception:  # a broken EXIF block should not lose the picture
-        return 1
-
-
-def _reduce(img):
-    """An image over REDUCE_FROM pixels -> reduced by a whole factor, its longer side >= 2x WORK_SIZE."""
-    factor = max(img.size) // (2 * WORK_SIZE)
-    if max(img.size) < REDUCE_FROM or factor < 2:
-        return img
-    if img.mode in ("P", "PA"):
-        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
-    elif img.mode == "1":
-        img = img.convert("L")
-    elif img.mode.startswith("I;16"):
-        scaled = np.asarray(img, dtype=np.float32)
-        scaled /= 65535
-        img = Image.fromarray(scaled, "F")
-    return img.reduce(factor)
-
-
-def to_gray(img):
-    """Pillow image of any mode -> float (H, W) luminance in [0, 1], transparency composited."""
-    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
-        a = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if img.mode != "I" or a.max() > 255 else 255.0
-        return np.clip(a / top, 0, 1)
-    if img.mode == "F":
-        a = np.asarray(img, dtype=np.float64)
-        return np.clip(a / max(1.0, float(np.nanmax(a))), 0, 1)
-    if img.mode == "P" or img.mode == "PA":
-        img = img.convert("RGBA")
-    if img.mode in ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX"):
-        return np.asarray(img.convert("L"), dtype=np.float64) / 255
-    img = img.convert("RGBA") if img.mode != "LA" else img
-    if img.mode == "RGBA":  # a drawing pad's canvas: opaque, and grey where it is anti-aliased
-        pixels = np.asarray(img)
-        if (pixels[..., 3] == 255).all() and (pixels[..., 0] == pixels[..., 1]).all() \
-                and (pixels[..., 1] == pixels[..., 2]).all():
-            return GREY_LUMINANCE[pixels[..., 0]]
-    rgba = np.asarray(img, dtype=np.float64) / 255
-    color = rgba[..., :-1]
-    gray = color[..., 0] if color.shape[-1] == 1 else color @ np.array([0.299, 0.587, 0.114])
-    alpha = rgba[..., -1]
-    if alpha.min() == 1:
-        return gray
-    # Composite on the opposite of the visible content's tone: black strokes on a
-    # transparent canvas go onto white, white strokes onto black.
-    visible = alpha.sum()
-    tone = (gray * alpha).sum() / visible if visible else 0.0
-    backdrop = 1.0 if tone < 0.5 else 0.0
-    return gray * alpha + backdrop * (1 - alpha)
-
-
-def small_rgb(img, size=96):
-    """The original upload as a small uint8 RGB thumbnail, for the strip of steps."""
-    thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
-    if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))
-    if thumb.mode == "RGBA" and thumb.getextrema()[3][0] < 255:  # an opaque one needs no checkerboard
-        checker = Image.new("RGBA", thumb.size, (200, 200, 200, 255))
-        thumb = Image.alpha_composite(checker, thumb)
-    thumb = thumb.convert("RGB")
-    thumb.thumbnail((size, size), Image.Resampling.BOX)
-    return np.asarray(thumb)
-
-
 # ------------------------------------------------------------- the recipes
-def _shrink(gray, limit=WORK_SIZE):
-    h, w = gray.shape
-    scale = limit / max(h, w)
-    if scale >= 1:
-        return gray
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return np.asarray(Image.fromarray(gray.astype(np.float32), "F").resize(size, Image.Resampling.BOX),
-                      dtype=np.float64)
-
-
 def ink_bright(gray, invert="auto", light=0.5, where="border"):
     """Make ink bright: invert when asked (True), or with "auto" when the background is light.
 
@@ -311,8 +142,9 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
 
     invert: True (dark ink on light paper), False (bright on dark), or "auto".
     """
-    steps = [Step("original", small_rgb(img))]
-    gray = _shrink(to_gray(img))
+    canvas = decode.grey_canvas(img)  # a drawing pad's canvas, or None
+    steps = [Step("original", small_rgb(img, canvas))]
+    gray = work_gray(img, canvas)
     steps.append(Step("grayscale", gray))
     notices = []
     if invert == "auto" and drawing.is_clean_drawing(gray):  # pad strokes: the original recipes, exact

@@ -17,16 +17,15 @@ def _filter1d(x, k, axis, reduce):
     Windows of 1, 2, 4, ... are built by doubling, and a window of k is two
     overlapping windows of the largest power of two <= k: a few passes, any k.
     """
-    pad = [(0, 0), (0, 0)]
-    pad[axis] = (k // 2, k - 1 - k // 2)
-    x = np.moveaxis(np.pad(x, pad, mode="edge"), axis, 0)
+    if axis == 1:
+        return _filter1d(x.T, k, 0, reduce).T
+    x = np.concatenate([np.repeat(x[:1], k // 2, axis=0), x, np.repeat(x[-1:], k - 1 - k // 2, axis=0)])
     n = x.shape[0] - k + 1
     span, acc = 1, x
     while span * 2 <= k:
         acc = reduce(acc[:-span], acc[span:])
         span *= 2
-    out = reduce(acc[:n], acc[k - span:k - span + n])
-    return np.moveaxis(out, 0, axis)
+    return reduce(acc[:n], acc[k - span:k - span + n])
 
 
 def min_filter(x, k):
@@ -47,22 +46,28 @@ def opening(x, k):
 def label(mask):
     """bool (H, W) -> (int32 labels (H, W), 0 = background, 1..n; n). 8-connected.
 
-    Union-find in NumPy: each row's runs start as one set; every pair of pixels
-    touching across rows hooks the larger of its two
-    roots under the smaller, then every pixel jumps to its root; repeated until
-    nothing changes (a few passes, each a handful of array operations).
+    Union-find in NumPy over the runs of each row (a drawing has a few hundred): every
+    pair of runs touching across rows hooks the larger of its two roots under the
+    smaller, then every run jumps to its root; repeated until nothing changes. A
+    component's root is its first run in reading order, so labels are numbered in the
+    order their first pixels are read.
     """
     h, w = mask.shape
+    starts = mask.copy()
+    starts[:, 1:] &= ~mask[:, :-1]  # a run starts where the pixel on its left is off
+    runs = int(starts.sum())
+    if runs == 0:
+        return np.zeros((h, w), np.int32), 0
+    run_of = np.cumsum(starts.ravel()) - 1  # each pixel's run, in reading order (on the mask)
     index = np.arange(h * w).reshape(h, w)
     pairs = [(index[:-1], index[1:], mask[:-1] & mask[1:]),
              (index[:-1, :-1], index[1:, 1:], mask[:-1, :-1] & mask[1:, 1:]),
              (index[:-1, 1:], index[1:, :-1], mask[:-1, 1:] & mask[1:, :-1])]
-    a = np.concatenate([p[both] for p, _, both in pairs])
-    b = np.concatenate([q[both] for _, q, both in pairs])
-    starts = mask & ~np.pad(mask, ((0, 0), (1, 0)))[:, :-1]
-    parent = np.maximum.accumulate(np.where(starts, index, 0), axis=1).ravel()  # each run's first pixel
-    pairs = np.unique(parent[a] * (h * w) + parent[b])  # touching runs, each pair once
-    a, b = pairs // (h * w), pairs % (h * w)
+    a = run_of[np.concatenate([p[both] for p, _, both in pairs])]
+    b = run_of[np.concatenate([q[both] for _, q, both in pairs])]
+    pairs = np.unique(a * runs + b)  # touching runs, each pair once
+    a, b = pairs // runs, pairs % runs
+    parent = np.arange(runs)
     while True:
         ra, rb = parent[a], parent[b]
         differ = ra != rb
@@ -74,12 +79,11 @@ def label(mask):
             if np.array_equal(up, parent):
                 break
             parent = up
-    roots = parent.reshape(h, w)
-    ids = np.zeros((h, w), np.int32)
-    if mask.any():
-        _, inverse = np.unique(roots[mask], return_inverse=True)
-        ids[mask] = inverse.ravel() + 1
-    return ids, int(ids.max())
+    _, component = np.unique(parent, return_inverse=True)
+    ids = np.zeros(h * w, np.int32)
+    on = mask.ravel()
+    ids[on] = component.ravel()[run_of[on]] + 1
+    return ids.reshape(h, w), int(component.max()) + 1
 
 
 def fill_holes(mask):
@@ -180,11 +184,12 @@ def components(x, mask):
 def _slices(labels, n):
     """Bounding box of each label 1..n as (row slice, column slice)."""
     h, w = labels.shape
-    flat = labels.ravel()
+    inside = np.flatnonzero(labels)  # the labelled pixels only: the background is most of the image
+    flat = labels.ravel()[inside]
     order = np.argsort(flat, kind="stable")
     bounds = np.searchsorted(flat[order], np.arange(1, n + 2))
     for i in range(n):
-        idx = order[bounds[i]:bounds[i + 1]]
+        idx = inside[order[bounds[i]:bounds[i + 1]]]
         r, c = idx // w, idx % w
         yield slice(int(r.min()), int(r.max()) + 1), slice(int(c.min()), int(c.max()) + 1)
 
@@ -208,9 +213,8 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     """
     labels, comps = components(x, mask)
     if seed > 0 and comps:
-        peaks = np.zeros(len(comps) + 1)
-        np.maximum.at(peaks, labels.ravel(), x.ravel())
-        comps = [c for c in comps if peaks[c.index] >= seed]
+        reaching = set(np.unique(labels[x >= seed]).tolist())  # components whose peak reaches the seed
+        comps = [c for c in comps if c.index in reaching]
     if not comps:
         return Subject(mask, 0, False)
     score = [c.mass * _centrality(c.box, x.shape) * (0.01 if c.frame else 1) for c in comps]

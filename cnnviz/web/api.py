@@ -34,12 +34,13 @@ def some_model():
 
 
 def model_or_404(model_id):
+    view = store()
+    if model_id in view:  # a shipped model is found without reading the trained models' files
+        return view.get(model_id)
     some_model()
-    if model_id not in store():
-        ids = [m.meta["id"] for m in store().all()]
-        raise InputError(f"no model {model_id!r}; available: {', '.join(ids)}", "model.unknown",
-                         model=model_id, models=ids)
-    return store().get(model_id)
+    ids = [m.meta["id"] for m in view.all()]
+    raise InputError(f"no model {model_id!r}; available: {', '.join(ids)}", "model.unknown",
+                     model=model_id, models=ids)
 
 
 def encoding_param():
@@ -59,7 +60,8 @@ def openapi_document():
         fragment = json.loads(part.read_text())
         for path, item in fragment.get("paths", {}).items():  # a fragment may add methods to a path
             doc["paths"].setdefault(path, {}).update(item)
-        doc["components"]["schemas"].update(fragment.get("components", {}).get("schemas", {}))
+        for section, items in fragment.get("components", {}).items():  # schemas, responses
+            doc["components"].setdefault(section, {}).update(items)
     doc["components"]["schemas"]["Layer"]["properties"]["kind"]["enum"] = sorted(KINDS)  # one table of kinds
     return doc
 

@@ -13,11 +13,12 @@ import re
 
 import numpy as np
 from flask import Request, current_app
-from werkzeug.formparser import FormDataParser
+from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from ..errors import InputError
 from ..live.traces import Traced, input_key
-from ..teach.preprocess import crop_image, decode_image, from_pixels, prepare
+from ..teach.decode import decode_image
+from ..teach.preprocess import crop_image, from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12
@@ -46,7 +47,19 @@ class SteadyBoundaryParser(FormDataParser):
             for line_break in (b"\n", b"\r"):  # \r\n, \n and \r, as werkzeug accepts
                 body = body.replace(line_break + b"--" + boundary, line_break + b"--" + steady)
             options = {**options, "boundary": STEADY_BOUNDARY}
-        return super()._parse_multipart(io.BytesIO(body), mimetype, len(body), options)
+        # the body is in memory already: its parts stay there (no temporary file for a large photo)
+        # and it is fed to the decoder in one piece rather than in 64 KB chunks
+        parser = MultiPartParser(stream_factory=_in_memory, max_form_memory_size=self.max_form_memory_size,
+                                 max_form_parts=self.max_form_parts, cls=self.cls,
+                                 buffer_size=256 * 1024)
+        if not options.get("boundary"):
+            raise ValueError("Missing boundary")  # as werkzeug: the form is then empty
+        form, files = parser.parse(io.BytesIO(body), options["boundary"].encode("ascii"), len(body))
+        return stream, form, files
+
+
+def _in_memory(**_):
+    return io.BytesIO()
 
 
 class CnnvizRequest(Request):
@@ -118,6 +131,12 @@ def whole_number(fields, name, default=None, low=0, high=None):
     return value
 
 
+def decode_slot():
+    """One of the app's decoding slots (live.traces.DecodeSlots): every image is decoded in one,
+    and a request that waits too long for it gets 503 server.busy with Retry-After."""
+    return current_app.extensions["cnnviz.decode_slots"]
+
+
 def traced_input(fields, image_bytes, model, shared=True):
     """The request's input for this model as live.traces.Traced (prepared input and trace).
 
@@ -134,7 +153,7 @@ def traced_input(fields, image_bytes, model, shared=True):
         crop, invert = crop_field(fields), invert_field(fields)
 
         def make():
-            with current_app.extensions["cnnviz.decode_slots"]:
+            with decode_slot():
                 img = decode_image(image_bytes)
                 prepared = prepare(img if crop is None else crop_image(img, crop), model.input_shape, recipe, invert)
             return Traced(prepared, model.trace(prepared.tensor))

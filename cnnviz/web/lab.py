@@ -7,10 +7,10 @@ from ..engine.kinds.base import ShapeError
 from ..errors import InputError
 from ..teach import calculator, lab, lab_examples
 from ..teach.explain import find_layer, layer_input
-from ..teach.preprocess import decode_image
+from ..teach.decode import decode_image
 from . import serialize
 from .api import encoding_param, model_or_404
-from .inputs import decode_data_url, prepared_input, read_body, whole_number
+from .inputs import decode_data_url, decode_slot, prepared_input, read_body, whole_number
 from .weights import overrides
 
 bp = Blueprint("lab", __name__, url_prefix="/api")
@@ -20,7 +20,8 @@ def _input(fields, image):
     """The lab's input: "input" (H x W or C x H x W numbers), or an image (upload or data URL) made grey."""
     if image is not None or "image" in fields:
         data = image if image is not None else decode_data_url(fields["image"])
-        return lab.grey_image(decode_image(data), fields.get("max_side", lab.LIMITS["side"]))
+        with decode_slot():
+            return lab.grey_image(decode_image(data), fields.get("max_side", lab.LIMITS["side"]))
     if "input" not in fields:
         raise InputError("give 'input' as a 2-D or 3-D array of numbers (or 'image')", "field.missing", field="input")
     return lab.array(fields["input"], "input", (2, 3))

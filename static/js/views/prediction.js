@@ -47,10 +47,35 @@ export function renderChart(chart, probabilities, labels, highlight) {
   chart.setAttribute('aria-label', `${t('result.chart')}: ${alt.join(', ')}`);
 }
 
+/** A step's thumbnail as the server sends it ({shape: [h, w] or [h, w, 3], data: base64 of
+ *  8-bit pixels, row by row}) -> {width, height, rgba: Uint8ClampedArray} for an ImageData. */
+export function thumbnailRGBA({ shape, data }) {
+  const [height, width, channels = 1] = shape;
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, j = 0; i < width * height; i++, j += channels) {
+    rgba[4 * i] = bytes[j];
+    rgba[4 * i + 1] = bytes[j + (channels > 1 ? 1 : 0)];
+    rgba[4 * i + 2] = bytes[j + (channels > 1 ? 2 : 0)];
+    rgba[4 * i + 3] = 255;
+  }
+  return { width, height, rgba };
+}
+
+/** The thumbnail painted on a canvas of its own size (CSS scales it up, pixelated). */
+function thumbnailCanvas(pixels, name) {
+  const { width, height, rgba } = thumbnailRGBA(pixels);
+  const canvas = el('canvas', { width, height, className: 'thumb' });
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', name);
+  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+  return canvas;
+}
+
 export function renderSteps(list, steps) {
   list.replaceChildren(...steps.map((step) => {
     const name = t(`prep.${step.step}`);
-    return el('li', {}, el('figure', {}, el('img', { src: step.image, alt: name }),
+    return el('li', {}, el('figure', {}, thumbnailCanvas(step.pixels, name),
       el('figcaption', { textContent: `${name} ${step.shape[1]}×${step.shape[0]}` })));
   }));
 }
