@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from ..training.presets import DIGITS
-from ..engine.memory import reuse_freed_memory
+from ..engine.memory import Workspace
 from ..engine.model import Model
 from ..engine.optim import Adam
 
@@ -80,7 +80,7 @@ def _median_us(fn, repeats):
 def measure_cnnviz(repeats):
     """In a fresh process: the first epoch from its first batch (as `train` runs it), then the
     single-image forward latency, then the best of two more epochs."""
-    reuse_freed_memory()  # what training_events does first
+    work = Workspace()  # as training_events runs it
     model = Model(DIGITS["layers"], DIGITS["input_shape"], seed=0)
     x, y = _data()
     opt = Adam(model.parameters())
