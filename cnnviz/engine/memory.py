@@ -11,6 +11,8 @@ Arrays handed out by a Workspace are overwritten by the next step that uses it:
 only the training loop that owns one passes it in; everything else (the
 server's explain, trace and backward) allocates as usual and is unaffected.
 """
+from math import prod
+
 import numpy as np
 
 
@@ -29,8 +31,7 @@ class Workspace:
         return self._scopes[name]
 
     def block(self, key, size, dtype):
-        """A flat array of at least size elements of dtype, the same one every time for key."""
-        dtype = np.dtype(dtype)
+        """A flat array of size elements of dtype, in the same memory every time for key."""
         flat = self._blocks.get(key)
         if flat is None or flat.dtype != dtype or flat.size < size:
             flat = self._blocks[key] = np.empty(size, dtype)
@@ -49,9 +50,7 @@ class Buffers:
     def empty(self, role, shape, dtype=np.float32, axes=None):
         """An uninitialised array of shape. axes (a permutation, outermost first) lays it out in memory
         in that axis order, as np.empty_like(x) keeps x's: empty(..., axes=memory_axes(x))."""
-        shape = tuple(int(s) for s in shape)
-        size = int(np.prod(shape))
-        flat = self.workspace.block((self.name, role), size, dtype)
+        flat = self.workspace.block((self.name, role), prod(shape), dtype)
         return _in_axis_order(flat, shape, axes)
 
 
@@ -65,11 +64,21 @@ def empty(shape, dtype=np.float32, axes=None, buffers=None, role=None):
     under role when given, else newly allocated."""
     if buffers is not None:
         return buffers.empty(role, shape, dtype, axes)
-    return _in_axis_order(np.empty(int(np.prod(shape)), dtype), tuple(shape), axes)
+    return _in_axis_order(np.empty(prod(shape), dtype), shape, axes)
 
 
 def _in_axis_order(flat, shape, axes):
-    if axes is None:
+    if axes is None or axes == _IDENTITY[len(axes)]:
         return flat.reshape(shape)
     stored = flat.reshape([shape[a] for a in axes])
-    return stored.transpose(np.argsort(axes))
+    return stored.transpose(_inverse(axes))
+
+
+_IDENTITY = [tuple(range(n)) for n in range(8)]
+
+
+def _inverse(axes):
+    inverse = [0] * len(axes)
+    for position, axis in enumerate(axes):
+        inverse[axis] = position
+    return inverse

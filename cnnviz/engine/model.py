@@ -161,9 +161,10 @@ class Model:
         if output_grads and workspace is not None:
             raise ValueError("output_grads returns layer gradients: it cannot use a workspace's buffers")
         buffers = [None if workspace is None else workspace.scope(i) for i in range(len(layers))]
+        params = [self.layer_params(i) for i in range(len(layers))]
         caches = []
         for i, layer in enumerate(layers):
-            x, cache = layer.forward(x, self.layer_params(i), buffers[i])
+            x, cache = layer.forward(x, params[i], buffers[i])
             caches.append(cache)
         scores = x
         value, dout = LOSSES[loss](scores, y)
@@ -171,7 +172,7 @@ class Model:
         for i in range(len(layers) - 1, -1, -1):
             outs[layers[i].name] = dout
             need_dx = i > 0 or output_grads  # the input itself needs no gradient in training
-            dout, layer_grads = layers[i].backward(dout, caches[i], self.layer_params(i), need_dx, buffers[i])
+            dout, layer_grads = layers[i].backward(dout, caches[i], params[i], need_dx, buffers[i])
             for p, g in layer_grads.items():
                 grads[f"{layers[i].name}.{p}"] = g
         if output_grads:
