@@ -64,6 +64,8 @@ def empty(shape, dtype=np.float32, axes=None, buffers=None, role=None):
     under role when given, else newly allocated."""
     if buffers is not None:
         return buffers.empty(role, shape, dtype, axes)
+    if axes is None:
+        return np.empty(shape, dtype)
     return _in_axis_order(np.empty(prod(shape), dtype), shape, axes)
 
 

@@ -12,7 +12,6 @@ the same shape and values as before. For one image (N = 1) nothing changes.
 from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..memory import empty
 from .base import Layer, ShapeError, init_weight, ordered_terms, output_size, positive_int
@@ -38,10 +37,10 @@ def _windows(xt, kh, kw, stride, dilation, ho, wo):
     """A strided view (C, KH, KW, H', W', N) of every window of xt (C, H, W, N)."""
     sc, sh, sw, sn = xt.strides
     c, n = xt.shape[0], xt.shape[3]
-    return as_strided(
-        xt, shape=(c, kh, kw, ho, wo, n),
-        strides=(sc, sh * dilation, sw * dilation, sh * stride, sw * stride, sn),
-        writeable=False)
+    view = np.ndarray((c, kh, kw, ho, wo, n), xt.dtype, xt, 0,  # as_strided without its ~5 µs of overhead
+                      (sc, sh * dilation, sw * dilation, sh * stride, sw * stride, sn))
+    view.flags.writeable = False
+    return view
 
 
 def _matmul_nt(a, b, chunk=4096):

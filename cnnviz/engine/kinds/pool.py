@@ -39,11 +39,11 @@ def _same_layout(a, like, buffers=None):
 def maxpool_forward(x, size=2, stride=2, buffers=None):
     """Max over size x size windows; out is laid out in memory like x."""
     slices = _window_slices(x, size, stride)
-    out = empty(slices[0].shape, x.dtype, memory_axes(x), buffers, "out")
     if len(slices) == 1:
-        out[...] = slices[0]
-    else:
-        np.maximum(slices[0], slices[1], out=out)
+        out = slices[0].copy(order="K")
+    else:  # without buffers NumPy lays the new array out like x
+        out = None if buffers is None else buffers.empty("out", slices[0].shape, x.dtype, memory_axes(x))
+        out = np.maximum(slices[0], slices[1], out=out)
     for s in slices[2:]:
         np.maximum(out, s, out=out)
     return out, PoolCache(x, out, size, stride)
