@@ -53,17 +53,23 @@ class Buffers:
         flat = self.workspace.block((self.name, role), prod(shape), dtype)
         return _in_axis_order(flat, shape, axes)
 
+    def scratch(self, role, shape, dtype=np.float32, axes=None):
+        """Like empty, for an array used only inside one call (an im2col gradient, a mask): every
+        scope shares it, so a deep network keeps one of each rather than one per layer."""
+        flat = self.workspace.block(("scratch", role), prod(shape), dtype)
+        return _in_axis_order(flat, shape, axes)
+
 
 def memory_axes(x):
     """x's axes from the one with the largest stride to the smallest: the order its memory is laid out in."""
     return tuple(sorted(range(x.ndim), key=lambda a: (-abs(x.strides[a]), a)))
 
 
-def empty(shape, dtype=np.float32, axes=None, buffers=None, role=None):
+def empty(shape, dtype=np.float32, axes=None, buffers=None, role=None, scratch=False):
     """np.empty(shape) laid out in memory in the axis order axes; from buffers (a Workspace scope)
-    under role when given, else newly allocated."""
+    under role when given (shared by every scope if scratch), else newly allocated."""
     if buffers is not None:
-        return buffers.empty(role, shape, dtype, axes)
+        return (buffers.scratch if scratch else buffers.empty)(role, shape, dtype, axes)
     if axes is None:
         return np.empty(shape, dtype)
     return _in_axis_order(np.empty(prod(shape), dtype), shape, axes)

@@ -5,10 +5,10 @@ from ..memory import empty, memory_axes
 from .base import Layer
 
 
-def _like(x, role, buffers, dtype=None):
+def _like(x, role, buffers, dtype=None, scratch=False):
     """An array shaped and laid out like x from buffers under role; None (NumPy allocates one laid
     out like x) without buffers."""
-    return None if buffers is None else empty(x.shape, dtype or x.dtype, memory_axes(x), buffers, role)
+    return None if buffers is None else empty(x.shape, dtype or x.dtype, memory_axes(x), buffers, role, scratch)
 
 
 def relu_forward(x, buffers=None):
@@ -17,7 +17,7 @@ def relu_forward(x, buffers=None):
 
 def relu_backward(dout, x, buffers=None):
     """The gradient passes where the input was positive and is 0 elsewhere."""
-    positive = np.greater(x, 0, out=_like(x, "mask", buffers, bool))
+    positive = np.greater(x, 0, out=_like(x, "mask", buffers, bool, scratch=True))
     return np.multiply(dout, positive, out=_like(x, "dx", buffers, np.result_type(dout, x)))
 
 

@@ -111,7 +111,7 @@ def conv_backward(dout, cache, need_dx=True, buffers=None):
     ho, wo = dout.shape[2:]
     dout_t = dout.transpose(BATCH_LAST)  # (F, H', W', N)
     if not dout_t.flags.c_contiguous:  # a gradient that came back in (N, F, H', W') order
-        copy = empty(dout_t.shape, dout.dtype, buffers=buffers, role="dout")
+        copy = empty(dout_t.shape, dout.dtype, buffers=buffers, role="dout", scratch=True)
         copy[...] = dout_t
         dout_t = copy
     dout_mat = dout_t.reshape(f, -1)  # (F, H'*W'*N)
@@ -119,7 +119,8 @@ def conv_backward(dout, cache, need_dx=True, buffers=None):
     db = dout_mat.sum(axis=1)
     if not need_dx:
         return None, dw, db
-    dcols = empty((c * kh * kw, ho * wo * n), np.result_type(w, dout), buffers=buffers, role="dcols")
+    dcols = empty((c * kh * kw, ho * wo * n), np.result_type(w, dout), buffers=buffers, role="dcols",
+                  scratch=True)
     np.matmul(w.reshape(f, -1).T, dout_mat, out=dcols)
     dcols = dcols.reshape(c, kh, kw, ho, wo, n)
     # col2im: add every window's gradient back where it came from; batch-last, so each

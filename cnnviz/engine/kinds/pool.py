@@ -31,7 +31,7 @@ def _same_layout(a, like, buffers=None):
     axes = memory_axes(like)
     if memory_axes(a) == axes:
         return a
-    out = empty(a.shape, a.dtype, axes, buffers, "dout")
+    out = empty(a.shape, a.dtype, axes, buffers, "dout", scratch=True)
     out[...] = a
     return out
 
@@ -58,8 +58,8 @@ def maxpool_backward(dout, cache, buffers=None):
     dx = empty(x.shape, dout.dtype, memory_axes(x), buffers, "dx")
     if not tiled:
         dx.fill(0)
-    taken = empty(out.shape, bool, memory_axes(out), buffers, "taken")
-    hit = empty(out.shape, bool, memory_axes(out), buffers, "hit")
+    taken = empty(out.shape, bool, memory_axes(out), buffers, "taken", scratch=True)
+    hit = empty(out.shape, bool, memory_axes(out), buffers, "hit", scratch=True)
     last = k * k - 1
     for i, (xs, dxs) in enumerate(zip(_window_slices(x, k, s), _window_slices(dx, k, s))):
         np.equal(xs, out, out=hit)
