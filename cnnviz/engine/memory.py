@@ -16,6 +16,9 @@ from math import prod
 import numpy as np
 
 
+_SHARED = object()  # the scope of scratch arrays
+
+
 class Workspace:
     """Named scratch arrays kept between calls: scope(i).empty("cols", shape) gives the same memory each
     step (a view of the first prod(shape) elements of a flat block, grown when a step needs more)."""
@@ -56,7 +59,7 @@ class Buffers:
     def scratch(self, role, shape, dtype=np.float32, axes=None):
         """Like empty, for an array used only inside one call (an im2col gradient, a mask): every
         scope shares it, so a deep network keeps one of each rather than one per layer."""
-        flat = self.workspace.block(("scratch", role), prod(shape), dtype)
+        flat = self.workspace.block((_SHARED, role), prod(shape), dtype)
         return _in_axis_order(flat, shape, axes)
 
 
