@@ -51,15 +51,15 @@ def run(threads_list, repeats, rounds=5, torch_python=None):
     for threads in threads_list:
         env = {**os.environ, **{v: str(threads) for v in THREAD_VARS}}
         results = {label: [] for label, _, _ in runs}
-        print(f"\n{threads} thread(s)   {'forward µs':>11} {'first epoch s':>14} {'epoch s':>8}")
+        print(f"\n{threads} thread(s)   {'forward µs':>11} {'first epoch s (CPU)':>20} {'epoch s (CPU)':>14}")
         for round_ in range(rounds):
             order = runs if round_ % 2 == 0 else runs[::-1]  # neither engine always runs first
             for label, engine, extra in order:
                 python = torch_python if engine == "torch" else sys.executable
                 r = _fresh(python, engine, threads, repeats, {**env, **extra})
                 results[label].append(r)
-                print(f"  round {round_ + 1} {label:<20} {r['forward_us']:>8.0f} {r['first_epoch_s']:>14.3f} "
-                      f"{r['epoch_s']:>8.3f}", flush=True)
+                print(f"  round {round_ + 1} {label:<20} {r['forward_us']:>8.0f} {r['first_epoch_s']:>12.3f} "
+                      f"({r['first_epoch_cpu_s']:.3f}) {r['epoch_s']:>7.3f} ({r['epoch_cpu_s']:.3f})", flush=True)
         _summary(results, has_torch)
     print(f"\nload average at the end: {_load()}")
     return 0
@@ -69,21 +69,22 @@ def _summary(results, has_torch):
     def spread(values, fmt="{:.2f}"):
         return "–".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
+    figures = (("first_epoch_s", "first epoch"), ("epoch_s", "epoch"),
+               ("first_epoch_cpu_s", "first epoch CPU"), ("epoch_cpu_s", "epoch CPU"))
     print("  min–median–max over the rounds:")
     for label, rows in results.items():
         print(f"  {label:<22} forward {spread([r['forward_us'] for r in rows], '{:.0f}')} µs, "
-              f"first epoch {spread([r['first_epoch_s'] for r in rows])} s, "
-              f"epoch {spread([r['epoch_s'] for r in rows])} s")
+              + ", ".join(f"{name} {spread([r[key] for r in rows])} s" for key, name in figures))
     ours = results["cnnviz"]
     if has_torch:
         theirs = results["torch"]
-        for key, name in (("forward_us", "forward"), ("first_epoch_s", "first epoch"), ("epoch_s", "epoch")):
+        for key, name in (("forward_us", "forward"), *figures):
             ratios = [a[key] / b[key] for a, b in zip(ours, theirs)]
-            print(f"  cnnviz / torch, {name:<12} {spread(ratios)}x (same round; below 1 = cnnviz faster)")
+            print(f"  cnnviz / torch, {name:<16} {spread(ratios)}x (same round; below 1 = cnnviz faster)")
     mmap = results["cnnviz, mmap always"]
-    for key, name in (("first_epoch_s", "first epoch"), ("epoch_s", "epoch")):
+    for key, name in figures:
         ratios = [a[key] / b[key] for a, b in zip(mmap, ours)]
-        print(f"  mmap always / default allocator, {name:<12} {spread(ratios)}x (1 = independent of malloc)")
+        print(f"  mmap always / default allocator, {name:<16} {spread(ratios)}x (1 = independent of malloc)")
 
 
 def _load():
@@ -120,14 +121,17 @@ def _median_us(fn, repeats):
 
 
 def _epochs(step, n):
-    """The first epoch (timed from its first batch), then the best of two more."""
+    """The first epoch (timed from its first batch), then the best of two more: wall-clock seconds
+    and the CPU seconds of this process (which other programs on a busy machine hardly change)."""
     def epoch():
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for i in range(0, n, BATCH):
             step(i)
-        return time.perf_counter() - t
+        return time.perf_counter() - t, time.process_time() - c
     first = epoch()
-    return first, min(epoch() for _ in range(2))
+    rest = [epoch() for _ in range(2)]
+    return {"first_epoch_s": first[0], "first_epoch_cpu_s": first[1],
+            "epoch_s": min(r[0] for r in rest), "epoch_cpu_s": min(r[1] for r in rest)}
 
 
 def measure_cnnviz(repeats):
@@ -140,10 +144,9 @@ def measure_cnnviz(repeats):
         _, grads, _ = model.loss_and_grads(x[i:i + BATCH], y[i:i + BATCH], workspace=work)
         opt.step(grads)
 
-    first_epoch_s, epoch_s = _epochs(step, len(x))
+    epochs = _epochs(step, len(x))
     one = x[:1]
-    forward_us = _median_us(lambda: model.trace(one), repeats)
-    return {"engine": "cnnviz", "forward_us": forward_us, "epoch_s": epoch_s, "first_epoch_s": first_epoch_s}
+    return {"engine": "cnnviz", "forward_us": _median_us(lambda: model.trace(one), repeats), **epochs}
 
 
 def measure_torch(threads, repeats):
@@ -164,7 +167,7 @@ def measure_torch(threads, repeats):
         loss_fn(body(x[i:i + BATCH]), y[i:i + BATCH]).backward()
         opt.step()
 
-    first_epoch_s, epoch_s = _epochs(step, len(x))
+    epochs = _epochs(step, len(x))
     one = x[:1]
 
     def trace():
@@ -175,5 +178,4 @@ def measure_torch(threads, repeats):
                 outs.append(h)
         return outs
 
-    forward_us = _median_us(trace, repeats)
-    return {"engine": "torch", "forward_us": forward_us, "epoch_s": epoch_s, "first_epoch_s": first_epoch_s}
+    return {"engine": "torch", "forward_us": _median_us(trace, repeats), **epochs}
