@@ -5,7 +5,7 @@
   python -m cnnviz train digits --dataset mnist    # the full 70k MNIST, downloaded once
   python -m cnnviz convert-mnist path/to/mnist/package/src/digits
   python -m cnnviz examples cnnviz/models/digits.json
-  python -m cnnviz bench              # engine speed (and PyTorch's, if installed)
+  python -m cnnviz bench              # engine speed (and PyTorch's: --torch-python PATH)
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 students drawing for 30 s (the page's requests), loopback only
   python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
@@ -52,9 +52,12 @@ def main(argv=None):
     g = sub.add_parser("examples", help="pick gallery images (right and wrong) from a model's test set")
     g.add_argument("model_json", type=Path)
 
-    b = sub.add_parser("bench", help="engine speed: latency, training throughput, one epoch")
-    b.add_argument("--threads", default="1,2")
-    b.add_argument("--repeats", type=int, default=2000)
+    b = sub.add_parser("bench", help="engine speed against PyTorch: forward latency, first and steady epoch")
+    b.add_argument("--threads", default="1", help="BLAS threads, e.g. 1,2")
+    b.add_argument("--repeats", type=int, default=2000, help="single-image forward passes timed")
+    b.add_argument("--rounds", type=int, default=5, help="interleaved rounds (fresh processes each)")
+    b.add_argument("--torch-python", default=None,
+                   help="a Python that can import torch (default: $CNNVIZ_TORCH_PYTHON, else this one)")
 
     a = sub.add_parser("bench-api", help="one client: POST /predict latency and response size")
     a.add_argument("--url", default=None, help="a running server on this machine (default: start one)")
@@ -160,7 +163,7 @@ def main(argv=None):
         return bench_inputs(args.limit)
     if args.command == "bench":
         from .bench.engine import run
-        return run([int(t) for t in args.threads.split(",")], args.repeats)
+        return run([int(t) for t in args.threads.split(",")], args.repeats, args.rounds, args.torch_python)
 
 
 def _train(args, argv):

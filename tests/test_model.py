@@ -188,10 +188,34 @@ def test_shipped_models_load_and_describe_themselves():
         assert lines[1].strip().startswith(f"{model.layers[0].name}: conv(filters=")
 
 
-def test_training_pins_the_allocator_on_glibc():
-    """training_events asks glibc to reuse freed blocks, so a step's speed does not depend on history."""
-    import platform
-
-    from cnnviz.engine.memory import reuse_freed_memory
-    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
-    assert reuse_freed_memory() is expected
+@pytest.mark.parametrize("layers, input_shape", [(DIGITS["layers"], DIGITS["input_shape"]),
+                                                 (SMALL + [], (2, 9, 9)),
+                                                 ([{"name": "c", "kind": "conv", "filters": 2, "kernel": 3},
+                                                   {"name": "m", "kind": "maxpool", "size": 3, "stride": 2},
+                                                   {"name": "f", "kind": "flatten"},
+                                                   {"name": "d", "kind": "dense", "units": 3}], (1, 9, 9))])
+def test_a_workspace_changes_no_number_and_allocates_only_once(layers, input_shape):
+    """A training loop's Workspace: the same loss, scores and gradients as without one, to the bit; the
+    second step (and a smaller last batch) reuse the first one's memory; nothing returned lives in it."""
+    from cnnviz.engine.memory import Workspace
+    model = Model(layers, input_shape, seed=3)
+    rng = np.random.default_rng(0)
+    work = Workspace()
+    k = model.output_shape[0]
+    for n in (16, 16, 5):
+        x = rng.random((n, *input_shape), dtype=np.float32)
+        y = rng.integers(0, k, n)
+        plain = model.loss_and_grads(x, y)
+        reused = model.loss_and_grads(x, y, workspace=work)
+        if n == 16:
+            size = work.nbytes()
+        assert work.nbytes() == size > 0
+        assert plain[0] == reused[0]
+        np.testing.assert_array_equal(plain[2], reused[2])
+        for name, g in plain[1].items():
+            np.testing.assert_array_equal(g, reused[1][name])
+        blocks = list(work._blocks.values())
+        for value in [reused[2], *reused[1].values()]:
+            assert not any(np.shares_memory(value, b) for b in blocks)
+    with pytest.raises(ValueError):
+        model.loss_and_grads(x, y, output_grads=True, workspace=work)

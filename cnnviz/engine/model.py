@@ -141,7 +141,7 @@ class Model:
         return steps
 
     # -------------------------------------------------------------- training
-    def loss_and_grads(self, x, y, loss="cross_entropy", output_grads=False):
+    def loss_and_grads(self, x, y, loss="cross_entropy", output_grads=False, workspace=None):
         """-> (loss on the batch, {param name: gradient}, the scores the loss saw[, output gradients]).
 
         cross_entropy: y are class indices (N,); a trailing softmax layer is folded
@@ -149,6 +149,8 @@ class Model:
         with the model's output, as in the lesson's sum of 1/2 (target - output)^2.
         output_grads=True also returns {layer name: d loss / d that layer's output}
         for every layer the loss saw (and the input gradient under "input").
+        workspace (engine/memory.py), from a training loop: the layers' large temporaries live in
+        its arrays and are overwritten by the next call; the results returned are never among them.
         """
         self._check_input(x)
         layers = list(self.layers)
@@ -156,9 +158,13 @@ class Model:
             layers = layers[:-1]
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}")
+        if output_grads and workspace is not None:
+            raise ValueError("output_grads returns layer gradients: it cannot use a workspace's buffers")
+        buffers = [None if workspace is None else workspace.scope(i) for i in range(len(layers))]
+        params = [self.layer_params(i) for i in range(len(layers))]
         caches = []
         for i, layer in enumerate(layers):
-            x, cache = layer.forward(x, self.layer_params(i))
+            x, cache = layer.forward(x, params[i], buffers[i])
             caches.append(cache)
         scores = x
         value, dout = LOSSES[loss](scores, y)
@@ -166,7 +172,7 @@ class Model:
         for i in range(len(layers) - 1, -1, -1):
             outs[layers[i].name] = dout
             need_dx = i > 0 or output_grads  # the input itself needs no gradient in training
-            dout, layer_grads = layers[i].backward(dout, caches[i], self.layer_params(i), need_dx=need_dx)
+            dout, layer_grads = layers[i].backward(dout, caches[i], params[i], need_dx, buffers[i])
             for p, g in layer_grads.items():
                 grads[f"{layers[i].name}.{p}"] = g
         if output_grads:

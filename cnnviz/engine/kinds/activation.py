@@ -1,33 +1,44 @@
 """Element-wise activation functions: ReLU, tanh and the sigmoid, forward beside backward."""
 import numpy as np
 
+from ..memory import empty, memory_axes
 from .base import Layer
 
 
-def relu_forward(x):
-    return np.maximum(x, 0), x
+def _like(x, role, buffers, dtype=None, scratch=False):
+    """An array shaped and laid out like x from buffers under role; None (NumPy allocates one laid
+    out like x) without buffers."""
+    return None if buffers is None else empty(x.shape, dtype or x.dtype, memory_axes(x), buffers, role, scratch)
 
 
-def relu_backward(dout, x):
+def relu_forward(x, buffers=None):
+    return np.maximum(x, 0, out=_like(x, "out", buffers)), x
+
+
+def relu_backward(dout, x, buffers=None):
     """The gradient passes where the input was positive and is 0 elsewhere."""
-    return dout * (x > 0)
+    positive = np.greater(x, 0, out=_like(x, "mask", buffers, bool, scratch=True))
+    return np.multiply(dout, positive, out=_like(x, "dx", buffers, np.result_type(dout, x)))
 
 
-def tanh_forward(x):
-    out = np.tanh(x)
+def tanh_forward(x, buffers=None):
+    out = np.tanh(x, out=_like(x, "out", buffers))
     return out, out
 
 
-def tanh_backward(dout, out):
+def tanh_backward(dout, out, buffers=None):
     return dout * (1 - out * out)
 
 
-def sigmoid_forward(x):
-    out = 0.5 * (1 + np.tanh(0.5 * x))  # = 1 / (1 + e^-x), without overflow
+def sigmoid_forward(x, buffers=None):
+    out = np.multiply(0.5, x, out=_like(x, "out", buffers))  # = 1 / (1 + e^-x) as 0.5 (1 + tanh(x / 2)),
+    np.tanh(out, out=out)                                     # without overflow
+    out += 1
+    out *= 0.5
     return out, out
 
 
-def sigmoid_backward(dout, out):
+def sigmoid_backward(dout, out, buffers=None):
     return dout * out * (1 - out)
 
 
@@ -52,11 +63,11 @@ class _Elementwise(Layer):
     functions = (None, None)
     local = None  # the local gradient d out / d x, element by element
 
-    def forward(self, x, p):
-        return self.functions[0](x)
+    def forward(self, x, p, buffers=None):
+        return self.functions[0](x, buffers)
 
-    def backward(self, dout, cache, p, need_dx=True):
-        return self.functions[1](dout, cache), {}
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
+        return self.functions[1](dout, cache, buffers), {}
 
     def macs(self, input_shape, output_shape):
         return 0

@@ -66,11 +66,12 @@ class Layer:
         return 1, 1
 
     # --------------------------------------------------------------- compute
-    def forward(self, x, p):
-        """x (N, ...) and this layer's parameters p -> (out, cache)."""
+    def forward(self, x, p, buffers=None):
+        """x (N, ...) and this layer's parameters p -> (out, cache). buffers: a Workspace scope
+        (engine/memory.py) a training loop lends, whose arrays the next step overwrites; None elsewhere."""
         raise NotImplementedError
 
-    def backward(self, dout, cache, p, need_dx=True):
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
         """-> (dx, {param name: gradient}); dx may be None when need_dx is False."""
         raise NotImplementedError
 

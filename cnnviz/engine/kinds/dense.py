@@ -60,10 +60,10 @@ class Dense(Layer):
     def macs(self, input_shape, output_shape):
         return self.units * input_shape[0]
 
-    def forward(self, x, p):
+    def forward(self, x, p, buffers=None):
         return dense_forward(x, p["weight"], p["bias"])
 
-    def backward(self, dout, cache, p, need_dx=True):
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
         dx, dw, db = dense_backward(dout, cache)
         return dx, {"weight": dw, "bias": db}
 

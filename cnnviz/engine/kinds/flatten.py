@@ -18,10 +18,10 @@ class Flatten(Layer):
     def output_shape(self, input_shape):
         return (int(np.prod(input_shape)),)
 
-    def forward(self, x, p):
+    def forward(self, x, p, buffers=None):
         return flatten_forward(x)
 
-    def backward(self, dout, cache, p, need_dx=True):
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
         return flatten_backward(dout, cache), {}
 
     def explain(self, x, out, where, p):

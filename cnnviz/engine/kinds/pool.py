@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..memory import empty, memory_axes
 from .base import Layer, ShapeError, output_size, positive_int
 
 
@@ -24,28 +25,50 @@ def _window_slices(x, size, stride):
             for i in range(size) for j in range(size)]
 
 
-def maxpool_forward(x, size=2, stride=2):
-    """Max over size x size windows."""
+def _same_layout(a, like, buffers=None):
+    """a laid out in memory like `like` (same shape): itself, or a copy (a gradient that came back
+    in (N, C, H, W) order to a layer whose maps are batch-last)."""
+    axes = memory_axes(like)
+    if memory_axes(a) == axes:
+        return a
+    out = empty(a.shape, a.dtype, axes, buffers, "dout", scratch=True)
+    out[...] = a
+    return out
+
+
+def maxpool_forward(x, size=2, stride=2, buffers=None):
+    """Max over size x size windows; out is laid out in memory like x."""
     slices = _window_slices(x, size, stride)
-    out = slices[0].copy()
-    for s in slices[1:]:
+    if len(slices) == 1:
+        out = slices[0].copy(order="K")
+    else:  # without buffers NumPy lays the new array out like x
+        out = None if buffers is None else buffers.empty("out", slices[0].shape, x.dtype, memory_axes(x))
+        out = np.maximum(slices[0], slices[1], out=out)
+    for s in slices[2:]:
         np.maximum(out, s, out=out)
     return out, PoolCache(x, out, size, stride)
 
 
-def maxpool_backward(dout, cache):
+def maxpool_backward(dout, cache, buffers=None):
     """Routes each output gradient to the first maximum (row-major) of its window, as PyTorch does."""
     x, out, k, s = cache.x, cache.out, cache.size, cache.stride
     overlapping = s < k
     tiled = s == k and x.shape[2] % k == 0 and x.shape[3] % k == 0  # every input in exactly one window
-    dx = np.empty(x.shape, dout.dtype) if tiled else np.zeros(x.shape, dout.dtype)
-    taken = np.zeros(out.shape, dtype=bool)
-    hit = np.empty(out.shape, dtype=bool)
+    dout = _same_layout(dout, out, buffers)
+    dx = empty(x.shape, dout.dtype, memory_axes(x), buffers, "dx")
+    if not tiled:
+        dx.fill(0)
+    taken = empty(out.shape, bool, memory_axes(out), buffers, "taken", scratch=True)
+    hit = empty(out.shape, bool, memory_axes(out), buffers, "hit", scratch=True)
+    last = k * k - 1
     for i, (xs, dxs) in enumerate(zip(_window_slices(x, k, s), _window_slices(dx, k, s))):
         np.equal(xs, out, out=hit)
         if i:
-            hit &= ~taken  # a tie goes to the first maximum only
-        taken |= hit
+            np.greater(hit, taken, out=hit)  # hit and not taken: a tie goes to the first maximum only
+        if i == 0:
+            taken[...] = hit
+        elif i < last:
+            taken |= hit
         if overlapping:
             dxs += dout * hit
         else:
@@ -53,7 +76,7 @@ def maxpool_backward(dout, cache):
     return dx
 
 
-def avgpool_forward(x, size=2, stride=2):
+def avgpool_forward(x, size=2, stride=2, buffers=None):
     """Mean over size x size windows."""
     slices = _window_slices(x, size, stride)
     out = slices[0] + slices[1] if len(slices) > 1 else slices[0].copy()
@@ -63,9 +86,9 @@ def avgpool_forward(x, size=2, stride=2):
     return out, PoolCache(x, out, size, stride)
 
 
-def avgpool_backward(dout, cache):
+def avgpool_backward(dout, cache, buffers=None):
     """Each output's gradient is shared equally by the size*size inputs of its window."""
-    dx = np.zeros(cache.x.shape, dtype=dout.dtype)
+    dx = np.zeros_like(cache.x, dtype=dout.dtype)
     share = dout / (cache.size * cache.size)
     for part in _window_slices(dx, cache.size, cache.stride):
         part += share
@@ -130,11 +153,11 @@ class _Pool(Layer):
 class MaxPool(_Pool):
     kind = "maxpool"
 
-    def forward(self, x, p):
-        return maxpool_forward(x, self.size, self.stride)
+    def forward(self, x, p, buffers=None):
+        return maxpool_forward(x, self.size, self.stride, buffers)
 
-    def backward(self, dout, cache, p, need_dx=True):
-        return maxpool_backward(dout, cache), {}
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
+        return maxpool_backward(dout, cache, buffers), {}
 
     def explain(self, x, out, where, p):
         c, y, x0 = where
@@ -162,11 +185,11 @@ class MaxPool(_Pool):
 class AvgPool(_Pool):
     kind = "avgpool"
 
-    def forward(self, x, p):
-        return avgpool_forward(x, self.size, self.stride)
+    def forward(self, x, p, buffers=None):
+        return avgpool_forward(x, self.size, self.stride, buffers)
 
-    def backward(self, dout, cache, p, need_dx=True):
-        return avgpool_backward(dout, cache), {}
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
+        return avgpool_backward(dout, cache, buffers), {}
 
     def explain(self, x, out, where, p):
         window = self._window(x, where)

@@ -31,10 +31,10 @@ def softmax_parts(z, p):
 class Softmax(Layer):
     kind = "softmax"
 
-    def forward(self, x, p):
+    def forward(self, x, p, buffers=None):
         return softmax_forward(x)
 
-    def backward(self, dout, cache, p, need_dx=True):
+    def backward(self, dout, cache, p, need_dx=True, buffers=None):
         return softmax_backward(dout, cache), {}
 
     def macs(self, input_shape, output_shape):
