@@ -36,19 +36,41 @@ def cases(model):
 
 
 def has_near_tie(model, x, tolerance=1e-5):
-    """Does a max-pooling window hold two different values within `tolerance` (relative) of each other?
-    Which of them wins is then decided by the last bits of float32 sums, which differ between two
-    correct implementations (they add in another order), and the whole gradient goes to the other one.
-    (Exact ties, such as a blank background's equal values, go to the first maximum in both.)"""
-    steps = model.trace(x)
+    """Could a max-pooling window's winner depend on float32 rounding? Which of two nearly equal values
+    wins is decided by the last bits of float32 sums, which differ between two correct implementations
+    (they add in another order, or the BLAS library splits the work another way), and the whole
+    gradient then goes to the other one. The forward pass is run in float64 to see them: "nearly" is
+    within `tolerance` of the layer's largest value, and a ReLU's output is unsure where its input was
+    that close to 0 (its sign could flip). Even exactly equal sums can come out unequal in float32
+    (a BLAS library may add edge positions in another order), so a tie is safe only between clearly
+    negative inputs of a ReLU (all 0) or conv outputs equal to their bias (no product: a blank
+    background), which tie the same way everywhere: the first maximum."""
+    exact = model.with_params({k: v.astype(np.float64) for k, v in model.params.items()})
+    x = x.astype(np.float64)
+    steps = exact.trace(x)
     for i, layer in enumerate(model.layers):
         if layer.kind != "maxpool":
             continue
         h = steps[i - 1].output[0] if i else x[0]
+        relu_before = i >= 1 and model.layers[i - 1].kind == "relu"
+        z = (steps[i - 2].output[0] if i >= 2 else x[0]) if relu_before else h
+        conv = next((j for j in (i - 2, i - 1) if j >= 0 and model.layers[j].kind == "conv"), None)
+        bias = exact.layer_params(conv)["bias"][:, None, None] if conv is not None else None
+        margin = tolerance * max(float(np.abs(z).max()), 1e-30)
         k, s = layer.size, layer.stride
-        windows = np.lib.stride_tricks.sliding_window_view(h, (k, k), axis=(1, 2))[:, ::s, ::s]
-        top = np.sort(windows.reshape(*windows.shape[:3], -1), axis=-1)[..., -2:]
-        if ((top[..., 1] > top[..., 0]) & (top[..., 1] - top[..., 0] <= tolerance * np.abs(top[..., 1]))).any():
+
+        def windows(a):
+            w = np.lib.stride_tricks.sliding_window_view(a, (k, k), axis=(1, 2))[:, ::s, ::s]
+            return w.reshape(*w.shape[:3], -1)
+
+        hw, zw = windows(h), windows(z)
+        near = hw >= hw.max(axis=-1, keepdims=True) - margin
+        safe = np.zeros_like(near)
+        if relu_before:
+            safe |= zw <= -margin
+        if bias is not None:
+            safe |= windows(np.broadcast_to(z == bias, z.shape))
+        if ((near.sum(axis=-1) >= 2) & (near & ~safe).any(axis=-1)).any():
             return True
     return False
 
