@@ -9,13 +9,15 @@ import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
-import { renderGallery } from '../views/gallery.js';
+import { mountCropper } from '../views/cropper.js';
+import { imagePixels, renderGallery } from '../views/gallery.js';
 import { mountNetwork } from '../views/network.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
 import { mountUpload } from '../views/upload.js';
 import { mountBackward } from '../backward/view.js';
 import { errorText, megabytes } from '../core/errors.js';
+import { shrinkPhoto } from '../lib/photo.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
@@ -32,10 +34,16 @@ const store = createStore({
   neuron: { type: types.neuron, initial: null }, // the selected neuron
   large: { type: types.flag, initial: false }, // large type, for a projector
   skip: { type: types.flag, initial: false }, // conv animations skip all-zero patches
+  crop: { type: types.box, initial: null }, // a photo's crop box, fractions [x0, y0, x1, y1]
+  invert: { type: types.text, initial: null }, // a photo's colours: 'true' (swap them), 'false', null = automatic
+  example: { type: types.int, initial: null }, // the test-set example on show (its index in the gallery)
 }, browserUrl());
 
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0,
-  galleryLabel: null }; // the true class of the gallery image on show: how it learns' default right answer
+  galleryLabel: null, // the true class of the gallery image on show: how it learns' default right answer
+  note: null, // () => the text above the pad, or null
+  photo: null, // {blob, name}: the uploaded photo being read (shown with its crop box)
+  touched: false }; // has the learner given an input yet (the first one starts the animation)
 
 /** A class's name in the page's language, from the model file (class_names), else its own name. */
 function classLabel(i) {
@@ -78,27 +86,75 @@ const drawpad = mountDrawpad({
 }, {
   onStroke: (blob) => {
     performance.mark('cnnviz:stroke-sent');
+    forgetPhoto();
+    showNote(null);
+    store.set({ example: null });
     run({ blob, name: 'drawing.png' });
   },
-  onClear: () => clearResult(),
+  onClear: () => {
+    forgetPhoto();
+    showNote(null);
+    clearResult();
+  },
 });
 
-mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, (file) => {
-  if (file.size > MAX_UPLOAD) { // the server would refuse it before reading it; say so at once
-    status(t('error.tooLarge', { size: megabytes(file.size), limit: megabytes(MAX_UPLOAD) }), true);
+mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, async (file) => {
+  status(t('loading'));
+  const { blob, shrunk } = await shrinkPhoto(file); // a phone's 12-megapixel photo: ~1024 px, as JPEG
+  if (blob.size > MAX_UPLOAD) { // the server would refuse it before reading it; say so at once
+    status(t('error.tooLarge', { size: megabytes(blob.size), limit: megabytes(MAX_UPLOAD) }), true);
     return;
   }
-  run({ blob: file, name: file.name || 'photo', options: photoOptions() }, { showOnPad: true });
+  const name = file.name || 'photo';
+  app.photo = { blob, name: shrunk ? name.replace(/(\.[\w]+)?$/, blob.type === 'image/png' ? '.png' : '.jpg') : name };
+  store.set({ crop: null, example: null });
+  showNote(null);
+  cropper.show(blob);
+  readPhoto();
 });
 
-/** How to read a photo: invert its colours or not ("auto": the server decides). */
-function photoOptions() {
-  const v = $('invert-select').value;
-  return { invert: v === 'auto' ? 'auto' : v === 'true' };
-}
-$('invert-select').addEventListener('change', () => {
-  if (app.input?.blob && app.input.name !== 'drawing.png') run({ ...app.input, options: photoOptions() }, { showOnPad: true });
+const cropper = mountCropper({
+  panel: $('cropper'), stage: $('crop-stage'), photo: $('crop-photo'), box: $('crop-box'), where: $('crop-where'),
+  apply: $('crop-apply'), reset: $('crop-reset'),
+}, {
+  onApply: (crop) => {
+    store.set({ crop });
+    readPhoto();
+  },
+  describe: (box, pending) => (pending ? `${describeBox(box)} ${t('crop.pending')}` : describeBox(box)),
 });
+
+/** A crop box in words: where it is, in whole percent of the photo. */
+function describeBox([x0, y0, x1, y1]) {
+  const pc = (v) => Math.round(100 * v);
+  return x1 - x0 > 0.999 && y1 - y0 > 0.999 ? t('crop.whole')
+    : t('crop.where', { x0: pc(x0), x1: pc(x1), y0: pc(y0), y1: pc(y1), w: pc(x1 - x0), h: pc(y1 - y0) });
+}
+
+/** Send the photo on show with its crop box and colour choice (both kept in the URL). */
+function readPhoto() {
+  const colours = $('invert-select').value; // 'auto', 'true' (dark ink on paper: swap) or 'false'
+  const crop = store.get('crop');
+  store.set({ invert: colours === 'auto' ? null : colours });
+  run({ ...app.photo, options: { invert: colours === 'auto' ? 'auto' : colours === 'true', ...(crop ? { crop } : {}) } },
+    { showOnPad: true });
+}
+$('invert-select').addEventListener('change', () => app.photo && readPhoto());
+
+/** The input is no longer the photo (a drawing, an example): hide it, forget its crop and colours. */
+function forgetPhoto() {
+  app.photo = null;
+  cropper.hide();
+  store.set({ crop: null, invert: null });
+}
+
+/** A line above the pad saying what it shows (an example, a photo from a link): say() gives
+ *  its text in the page's language (kept, to say it again in another); null hides it. */
+function showNote(say) {
+  app.note = say;
+  $('input-note').textContent = say ? say() : '';
+  $('input-note').hidden = !say;
+}
 
 // How it learns (issue 12): the backward pass and one step, on what the page shows now.
 const backward = mountBackward($('backward'), {
@@ -108,14 +164,15 @@ const backward = mountBackward($('backward'), {
 });
 
 // ------------------------------------------------------------------ running
-async function run(input, { showOnPad = false, restoring = false } = {}) {
+async function run(input, { showOnPad = false, restoring = false, starter = false } = {}) {
   app.input = input;
   const seq = ++app.seq;
   status(t('loading'));
   try {
     const result = await api.predict(app.model.id, input);
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
-    const first = !app.result && !restoring;
+    const first = !app.touched && !restoring && !starter; // the learner's first input starts the animation
+    if (!starter) app.touched = true;
     app.result = result;
     status('');
     const { shape, data } = decodeArray(result.input);
@@ -190,7 +247,7 @@ function clearResult({ keepInput = false } = {}) {
   app.seq++;
   if (!keepInput) app.input = null;
   app.result = app.explanation = null;
-  store.set({ input: null, neuron: null, step: 0 });
+  store.set({ input: null, neuron: null, step: 0, ...(keepInput ? {} : { example: null }) });
   stepper.clear();
   status('');
   clearGuess($('guess'), $('prob-chart'));
@@ -203,13 +260,42 @@ function clearResult({ keepInput = false } = {}) {
 // ------------------------------------------------------------ models, language
 async function loadModel(id) {
   const input = app.input;
+  const example = store.get('example') != null; // an example of the old network gives way to one of the new
   app.model = app.models.find((m) => m.id === id) || app.models[0];
   [app.architecture, app.examples] = await Promise.all([
     api.getModel(app.model.id), api.getExamples(app.model.id).then((r) => r.examples)]);
   clearResult();
   store.set({ model: app.model.id });
   renderModel();
-  if (input) await run(input); // the same drawing or photo, refitted for the new network
+  if (example) await showExample(0, { starter: true });
+  else if (input) await run(input, { showOnPad: Boolean(app.photo) }); // the same drawing or photo, refitted
+}
+
+/** Show the gallery's example `index` on the pad and read it. A starter (the page's first
+ *  view, before the learner has given anything) is replaced by the learner's first stroke. */
+async function showExample(index, { starter = false } = {}) {
+  const example = app.examples[index];
+  if (!example) return;
+  const img = new Image();
+  img.src = example.image;
+  await img.decode();
+  const pixels = imagePixels(img);
+  forgetPhoto();
+  drawpad.show(pixels, { replaceOnDraw: starter });
+  noteExample(index, { starter });
+  store.set({ example: index });
+  await run({ json: { pixels } }, { starter });
+}
+
+/** Say which example is on the pad, and mark it in the gallery. */
+function noteExample(index, { starter = false } = {}) {
+  const example = app.examples[index];
+  app.galleryLabel = example.label;
+  showNote(() => t(starter ? 'input.starter' : 'input.example', { label: classLabel(example.label) }));
+  $('gallery').querySelectorAll('button').forEach((b, i) => {
+    b.setAttribute('aria-checked', String(i === index));
+    b.tabIndex = i === index ? 0 : -1;
+  });
 }
 
 function renderModel() {
@@ -217,8 +303,11 @@ function renderModel() {
   network.setModel(app.architecture);
   stepper.setModel(app.architecture);
   renderGallery($('gallery'), app.examples, classLabel, (pixels, example) => {
+    const index = app.examples.indexOf(example);
+    forgetPhoto();
     drawpad.show(pixels);
-    app.galleryLabel = example.label;
+    noteExample(index);
+    store.set({ example: index });
     run({ json: { pixels } });
   });
   $('draw-hint').textContent = t(`draw.hint.${app.model.id}`) === `draw.hint.${app.model.id}` ? t('draw.hint') : t(`draw.hint.${app.model.id}`);
@@ -245,20 +334,39 @@ function changeLanguage(lang) {
   const selected = store.get('neuron');
   if (selected) network.mark(selected.layer, selected.neuron);
   backward.relabel();
+  cropper.relabel();
+  if (app.note) showNote(app.note);
+  const example = store.get('example');
+  if (example != null && app.examples[example]) { // the gallery was drawn again: mark the example on show
+    $('gallery').querySelectorAll('button').forEach((b, i) => b.setAttribute('aria-checked', String(i === example)));
+  }
 }
 
-/** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected neuron. */
+/** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected
+ *  neuron; what it is (an example, or a photo with its crop and colours). -> false if nothing to restore. */
 async function restore() {
   const [, h, w] = app.model.input_shape;
   const text = store.get('input');
   const pixels = text && decodePixels(text, h, w);
-  if (!pixels) return;
+  if (!pixels) return false;
   drawpad.show(pixels);
+  const example = store.get('example');
+  if (example != null && app.examples[example]) noteExample(example);
+  else if (store.get('crop') || store.get('invert')) restorePhotoNote();
   await run({ json: { pixels } }, { restoring: true });
   const selected = store.get('neuron');
-  if (!selected) return;
+  if (!selected) return true;
   network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
   $('detail').classList.add('open');
+  return true;
+}
+
+/** A link to a photo's input: the link has what the network read, its crop and colours, not the photo. */
+function restorePhotoNote() {
+  const crop = store.get('crop');
+  const colours = store.get('invert');
+  if (colours === 'true' || colours === 'false') $('invert-select').value = colours;
+  showNote(() => (crop ? `${t('input.linkedPhoto')} ${describeBox(crop)}` : t('input.linkedPhoto')));
 }
 
 /** Large type for a projector: every size in rem grows, the stage is drawn larger. */
@@ -282,9 +390,11 @@ async function init() {
     app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];
     fillSelects();
     const saved = store.snapshot(); // loadModel clears the input; a shared link restores it
+    store.set({ example: null });
     await loadModel(app.model.id);
-    store.set({ input: saved.input, neuron: saved.neuron, step: saved.step });
-    await restore();
+    store.set({ input: saved.input, neuron: saved.neuron, step: saved.step, example: saved.example, crop: saved.crop,
+      invert: saved.invert });
+    if (!(await restore())) await showExample(0, { starter: true }); // a first example: every view live at once
   } catch (error) {
     status(env.errorText(error), true);
   }
