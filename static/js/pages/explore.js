@@ -181,7 +181,7 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
     renderResult();
     backward.update();
     store.set({ input: encodePixels(data) });
-    stepper.setInput(input, { first });
+    stepper.setInput(input, { first, starter });
     if (store.get('neuron')) await explainNeuron();
   } catch (error) {
     if (seq !== app.seq) return;
@@ -394,7 +394,10 @@ async function init() {
     await loadModel(app.model.id);
     store.set({ input: saved.input, neuron: saved.neuron, step: saved.step, example: saved.example, crop: saved.crop,
       invert: saved.invert });
-    if (!(await restore())) await showExample(0, { starter: true }); // a first example: every view live at once
+    if (!(await restore())) { // a first example: every map, menu and button live at once
+      await showExample(0, { starter: true });
+      await backward.refresh();
+    }
   } catch (error) {
     status(env.errorText(error), true);
   }

@@ -1,5 +1,6 @@
 // The uploaded photo with a crop box. Mouse, pen and touch: drag on the photo to draw a
-// box, drag inside it to move it, drag a corner to resize it; the box is applied when
+// box, drag inside it to move it (a box around the whole photo: draw a new one), drag a
+// corner to resize it; the box is applied when
 // the finger or button lifts. Keyboard (the box is focusable): arrow keys move it,
 // Shift + arrow keys resize it, Enter applies it, Escape resets to the whole photo.
 // A box is [x0, y0, x1, y1], fractions 0..1 of the upright photo, as the API's "crop".
@@ -68,7 +69,7 @@ export function mountCropper({ panel, stage, photo, box, where, apply, reset }, 
     e.preventDefault();
     stage.setPointerCapture(e.pointerId);
     const corner = e.target.dataset?.corner;
-    const mode = corner || (e.target === box ? 'move' : 'draw');
+    const mode = corner || (e.target === box && !isWhole(current) ? 'move' : 'draw'); // the whole photo: draw a box
     drag = { mode, start: point(e), from: [...current] };
     box.focus({ preventScroll: true });
   });
