@@ -394,10 +394,7 @@ async function init() {
     await loadModel(app.model.id);
     store.set({ input: saved.input, neuron: saved.neuron, step: saved.step, example: saved.example, crop: saved.crop,
       invert: saved.invert });
-    if (!(await restore())) { // a first example: every map, menu and button live at once
-      await showExample(0, { starter: true });
-      await backward.refresh();
-    }
+    if (!(await restore())) await showExample(0, { starter: true }); // a first example: every view live at once
   } catch (error) {
     status(env.errorText(error), true);
   }

@@ -49,7 +49,7 @@ export default {
   'prep.subject': 'item found',
   'warning.input.several_blobs': 'We found {count} separate shapes and kept only the one nearest the middle. The network was trained on one digit or one item per picture: crop to just one.',
   'warning.input.low_contrast': 'There is very little contrast ({contrast} %) between the subject and its background, so the picture may be mostly noise. Use a darker pen, more light or a plainer background.',
-  'warning.input.background': 'This photo has a background (a page edge, a table, ruled lines or a textured floor). We tried to cut out the subject, but the network only ever saw plain backgrounds: cropping closer may help.',
+  'warning.input.background': 'This photo has a background (a page edge, a table, ruled lines or a textured floor). We tried to cut out the subject, but the network only ever saw plain backgrounds: drawing a box close around the subject on your photo (below the upload button) may help.',
   'warning.input.outline': 'This looks like an outline. The network learned from photos of filled-in clothes and often reads outlines as bags: draw a filled-in shape.',
   'result.heading': 'Prediction',
   'result.empty': 'Draw something, upload a photo or pick an example.',
