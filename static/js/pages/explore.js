@@ -9,15 +9,13 @@ import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
-import { mountCropper } from '../views/cropper.js';
 import { imagePixels, renderGallery } from '../views/gallery.js';
 import { mountNetwork } from '../views/network.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
-import { mountUpload } from '../views/upload.js';
+import { mountPhotoInput } from '../views/photo-input.js';
 import { mountBackward } from '../backward/view.js';
-import { errorText, megabytes } from '../core/errors.js';
-import { shrinkPhoto } from '../lib/photo.js';
+import { errorText } from '../core/errors.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
@@ -42,7 +40,6 @@ const store = createStore({
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0,
   galleryLabel: null, // the true class of the gallery image on show: how it learns' default right answer
   note: null, // () => the text above the pad, or null
-  photo: null, // {blob, name}: the uploaded photo being read (shown with its crop box)
   touched: false }; // has the learner given an input yet (the first one starts the animation)
 
 /** A class's name in the page's language, from the model file (class_names), else its own name. */
@@ -89,64 +86,31 @@ const drawpad = mountDrawpad({
     forgetPhoto();
     showNote(null);
     store.set({ example: null });
+    markGallery(null);
     run({ blob, name: 'drawing.png' });
   },
   onClear: () => {
     forgetPhoto();
     showNote(null);
+    markGallery(null);
     clearResult();
   },
 });
 
-mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, async (file) => {
-  status(t('loading'));
-  const { blob, shrunk } = await shrinkPhoto(file); // a phone's 12-megapixel photo: ~1024 px, as JPEG
-  if (blob.size > MAX_UPLOAD) { // the server would refuse it before reading it; say so at once
-    status(t('error.tooLarge', { size: megabytes(blob.size), limit: megabytes(MAX_UPLOAD) }), true);
-    return;
-  }
-  const name = file.name || 'photo';
-  app.photo = { blob, name: shrunk ? name.replace(/(\.[\w]+)?$/, blob.type === 'image/png' ? '.png' : '.jpg') : name };
-  store.set({ crop: null, example: null });
-  showNote(null);
-  cropper.show(blob);
-  readPhoto();
-});
-
-const cropper = mountCropper({
-  panel: $('cropper'), stage: $('crop-stage'), photo: $('crop-photo'), box: $('crop-box'), where: $('crop-where'),
-  apply: $('crop-apply'), reset: $('crop-reset'),
+const photoInput = mountPhotoInput({
+  input: $('file-input'), dropzone: $('dropzone'), invert: $('invert-select'),
+  cropper: { panel: $('cropper'), stage: $('crop-stage'), photo: $('crop-photo'), box: $('crop-box'),
+    where: $('crop-where'), apply: $('crop-apply'), reset: $('crop-reset') },
 }, {
-  onApply: (crop) => {
-    store.set({ crop });
-    readPhoto();
+  store, status, maxUpload: MAX_UPLOAD,
+  onPhoto: () => {
+    store.set({ example: null });
+    showNote(null);
+    markGallery(null);
   },
-  describe: (box, pending) => (pending ? `${describeBox(box)} ${t('crop.pending')}` : describeBox(box)),
+  read: (input) => run(input, { showOnPad: true }),
 });
-
-/** A crop box in words: where it is, in whole percent of the photo. */
-function describeBox([x0, y0, x1, y1]) {
-  const pc = (v) => Math.round(100 * v);
-  return x1 - x0 > 0.999 && y1 - y0 > 0.999 ? t('crop.whole')
-    : t('crop.where', { x0: pc(x0), x1: pc(x1), y0: pc(y0), y1: pc(y1), w: pc(x1 - x0), h: pc(y1 - y0) });
-}
-
-/** Send the photo on show with its crop box and colour choice (both kept in the URL). */
-function readPhoto() {
-  const colours = $('invert-select').value; // 'auto', 'true' (dark ink on paper: swap) or 'false'
-  const crop = store.get('crop');
-  store.set({ invert: colours === 'auto' ? null : colours });
-  run({ ...app.photo, options: { invert: colours === 'auto' ? 'auto' : colours === 'true', ...(crop ? { crop } : {}) } },
-    { showOnPad: true });
-}
-$('invert-select').addEventListener('change', () => app.photo && readPhoto());
-
-/** The input is no longer the photo (a drawing, an example): hide it, forget its crop and colours. */
-function forgetPhoto() {
-  app.photo = null;
-  cropper.hide();
-  store.set({ crop: null, invert: null });
-}
+const forgetPhoto = () => photoInput.forget();
 
 /** A line above the pad saying what it shows (an example, a photo from a link): say() gives
  *  its text in the page's language (kept, to say it again in another); null hides it. */
@@ -268,7 +232,7 @@ async function loadModel(id) {
   store.set({ model: app.model.id });
   renderModel();
   if (example) await showExample(0, { starter: true });
-  else if (input) await run(input, { showOnPad: Boolean(app.photo) }); // the same drawing or photo, refitted
+  else if (input) await run(input, { showOnPad: photoInput.active() }); // the same drawing or photo, refitted
 }
 
 /** Show the gallery's example `index` on the pad and read it. A starter (the page's first
@@ -292,9 +256,15 @@ function noteExample(index, { starter = false } = {}) {
   const example = app.examples[index];
   app.galleryLabel = example.label;
   showNote(() => t(starter ? 'input.starter' : 'input.example', { label: classLabel(example.label) }));
-  $('gallery').querySelectorAll('button').forEach((b, i) => {
+  markGallery(index);
+}
+
+/** Mark the gallery's example `index` as the one on show (null: none is). */
+function markGallery(index) {
+  const buttons = [...$('gallery').querySelectorAll('button')];
+  buttons.forEach((b, i) => {
     b.setAttribute('aria-checked', String(i === index));
-    b.tabIndex = i === index ? 0 : -1;
+    b.tabIndex = i === (index ?? 0) ? 0 : -1;
   });
 }
 
@@ -334,12 +304,9 @@ function changeLanguage(lang) {
   const selected = store.get('neuron');
   if (selected) network.mark(selected.layer, selected.neuron);
   backward.relabel();
-  cropper.relabel();
+  photoInput.relabel();
   if (app.note) showNote(app.note);
-  const example = store.get('example');
-  if (example != null && app.examples[example]) { // the gallery was drawn again: mark the example on show
-    $('gallery').querySelectorAll('button').forEach((b, i) => b.setAttribute('aria-checked', String(i === example)));
-  }
+  markGallery(store.get('example')); // the gallery was drawn again: mark the example on show
 }
 
 /** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected
@@ -361,12 +328,10 @@ async function restore() {
   return true;
 }
 
-/** A link to a photo's input: the link has what the network read, its crop and colours, not the photo. */
+/** A link to a photo's input: the link has what the network read, its crop and colours, not the photo
+ *  (photoInput.restore() sets the colours menu and says the crop). */
 function restorePhotoNote() {
-  const crop = store.get('crop');
-  const colours = store.get('invert');
-  if (colours === 'true' || colours === 'false') $('invert-select').value = colours;
-  showNote(() => (crop ? `${t('input.linkedPhoto')} ${describeBox(crop)}` : t('input.linkedPhoto')));
+  showNote(() => [t('input.linkedPhoto'), photoInput.restore()].filter(Boolean).join(' '));
 }
 
 /** Large type for a projector: every size in rem grows, the stage is drawn larger. */
