@@ -114,7 +114,7 @@ def test_crop_by_mouse_and_keyboard_and_keep_it_in_the_link(page, tmp_path):
     expect(page.locator("#crop-where")).to_contain_text("Not applied yet")
     page.keyboard.press("Enter")
     expect(page.locator("#crop-where")).to_have_text(
-        "Cropped to 0–50 % across and 0–100 % down (50 % × 100 % of the photo).")
+        "Box: 0–50 % across and 0–100 % down (50 % × 100 % of the photo).")
     expect(big_label(page)).to_have_text("1")
     for _ in range(25):  # moved right by half the photo: onto the 7
         page.keyboard.press("ArrowRight")

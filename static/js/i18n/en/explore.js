@@ -29,7 +29,7 @@ export default {
   'crop.keys': 'Keyboard: arrow keys move the box, Shift + arrow keys resize it, Enter applies it, Escape goes back to the whole photo.',
   'crop.apply': 'Use this box',
   'crop.reset': 'Whole photo',
-  'crop.where': 'Cropped to {x0}–{x1} % across and {y0}–{y1} % down ({w} % × {h} % of the photo).',
+  'crop.where': 'Box: {x0}–{x1} % across and {y0}–{y1} % down ({w} % × {h} % of the photo).',
   'crop.whole': 'The whole photo is read.',
   'crop.pending': 'Not applied yet: press Enter or “Use this box”.',
   'gallery.heading': 'Examples from the test set',

@@ -29,7 +29,7 @@ export default {
   'crop.keys': '键盘：方向键移动裁剪框，Shift + 方向键改变大小，Enter 应用，Esc 回到整张照片。',
   'crop.apply': '使用这个框',
   'crop.reset': '整张照片',
-  'crop.where': '已裁剪为横向 {x0}%–{x1}%、纵向 {y0}%–{y1}%（照片的 {w}% × {h}%）。',
+  'crop.where': '裁剪框：横向 {x0}%–{x1}%，纵向 {y0}%–{y1}%（照片的 {w}% × {h}%）。',
   'crop.whole': '读取整张照片。',
   'crop.pending': '尚未应用：按 Enter 或“使用这个框”。',
   'gallery.heading': '测试集中的例子',
