@@ -13,6 +13,7 @@ from screen_numbers import half_unit, numbers_in, parse
 
 def pick_example(page, index=0):
     page.locator("#gallery button").nth(index).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
 
 

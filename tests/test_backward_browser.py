@@ -49,6 +49,7 @@ def wrong_label(page):
 def test_the_numbers_on_screen_add_up(page, lang):
     open_app(page, f"?lang={lang}")
     page.click("#gallery button >> nth=0")
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#prep-strip li").first).to_be_visible()
     page.click("#bw-show")
     page.wait_for_selector("#bw-layers canvas")
@@ -97,6 +98,7 @@ def test_steps_lower_the_loss_and_continue_from_the_stepped_weights(page):
     open_app(page, "?lang=en")
     gallery_label = page.get_attribute("#gallery button >> nth=0", "data-label")
     page.click("#gallery button >> nth=0")
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#prep-strip li").first).to_be_visible()
     page.click("#bw-show")
     page.wait_for_selector("#bw-layers canvas")
@@ -126,6 +128,7 @@ def test_steps_lower_the_loss_and_continue_from_the_stepped_weights(page):
 def test_squared_error_and_a_too_large_learning_rate(page):
     open_app(page, "?lang=en&model=fashion")
     page.click("#gallery button >> nth=0")
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#prep-strip li").first).to_be_visible()
     page.click("#bw-show")
     page.wait_for_selector("#bw-layers canvas")
@@ -154,6 +157,7 @@ def test_panel_fits_and_the_arithmetic_comes_into_view(browser, server, lang, si
     try:
         open_app(page, f"?lang={lang}")
         page.click("#gallery button >> nth=0")
+        expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
         expect(page.locator("#prep-strip li").first).to_be_visible()
         page.click("#bw-show")
         page.wait_for_selector("#bw-layers canvas")
@@ -173,6 +177,7 @@ def test_panel_fits_and_the_arithmetic_comes_into_view(browser, server, lang, si
 def test_every_backward_animation_plays_on_the_player(page):
     open_app(page, "?lang=zh")
     page.click("#gallery button >> nth=1")
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#prep-strip li").first).to_be_visible()
     page.click("#bw-show")
     page.wait_for_selector("#bw-layers canvas")

@@ -116,6 +116,7 @@ def test_gallery_shows_right_and_wrong_examples(page):
 def test_hover_and_click_a_neuron_shows_its_arithmetic(page):
     open_app(page)
     page.locator("#gallery button").first.click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     conv2 = page.locator('section.layer[data-layer="conv2"] canvas').nth(3)
     conv2.scroll_into_view_if_needed()
@@ -148,6 +149,7 @@ def test_hover_and_click_a_neuron_shows_its_arithmetic(page):
 def test_pool_dense_and_softmax_details(page):
     open_app(page)
     page.locator("#gallery button").nth(5).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     page.locator('section.layer[data-layer="pool1"] canvas').first.click(position={"x": 40, "y": 40})
     expect(page.locator("#detail-body td.win")).to_have_count(1)
@@ -160,6 +162,7 @@ def test_pool_dense_and_softmax_details(page):
 def test_keyboard_reaches_a_neuron(page):
     open_app(page)
     page.locator("#gallery button").first.press("Enter")
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     canvas = page.locator('section.layer[data-layer="conv1"] canvas').first
     canvas.focus()
@@ -175,6 +178,7 @@ def test_switch_model_and_language(page):
     expect(page.locator('section.layer[data-layer="conv2_2"] canvas')).to_have_count(32)
     assert "model=fashion" in page.url
     page.locator("#gallery button").first.click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     page.select_option("#lang-select", "zh")
     expect(page.locator("#net-heading")).to_have_text("逐层查看网络")
@@ -213,6 +217,7 @@ def test_phone_layout_has_no_sideways_scroll(browser, server):
     page = new_page(browser, server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     open_app(page)
     page.locator("#gallery button").nth(4).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.context.close()
@@ -282,6 +287,7 @@ def test_focus_is_visible_everywhere(page):
 def test_chart_text_alternative_has_every_value(page):
     open_app(page)
     page.locator("#gallery button").first.click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     label = page.locator("#prob-chart").get_attribute("aria-label")
     assert label.startswith("Probability of each class:") and label.count("%") == 10
@@ -290,6 +296,7 @@ def test_chart_text_alternative_has_every_value(page):
 def test_errors_are_translated_and_the_old_prediction_cleared(page, tmp_path):
     open_app(page, "?lang=zh")
     page.locator("#gallery button").first.click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     bad = tmp_path / "notes.png"
     bad.write_bytes(b"this is not an image")
@@ -326,7 +333,9 @@ def test_warnings_are_said_above_the_answer_and_invert_is_sent(page, tmp_path):
     photo = tmp_path / "seven.png"
     photo.write_bytes(seven)
     page.select_option("#invert-select", "false")
-    page.set_input_files("#file-input", str(photo))
+    with page.expect_response("**/predict"):  # (the first example's answer has a warning too: routed)
+        page.set_input_files("#file-input", str(photo))
+    expect(page.locator("#status")).to_have_text("")
     expect(page.locator("#guess p.warning")).to_contain_text("does not look like the pictures the network was trained on")
     warning, big = page.locator("#guess p.warning").bounding_box(), big_label(page).bounding_box()
     assert warning["y"] < big["y"]  # said before the answer
@@ -338,6 +347,7 @@ def test_probability_chart_updates_within_5_ms(page):
     """The per-stroke chart is plain DOM bars: median update incl. style and layout <= 5 ms."""
     open_app(page)
     page.locator("#gallery button").first.click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
     times = page.evaluate("""async () => {
         const { renderChart } = await import('/static/js/views/prediction.js');

@@ -18,6 +18,7 @@ def open_at(browser, server, name, query="?lang=en"):
                     is_mobile=name in ("phone", "narrow"), has_touch=name in ("phone", "narrow"))
     open_app(page, query)
     page.locator("#gallery button").nth(1).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     return page
 

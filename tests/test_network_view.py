@@ -27,6 +27,7 @@ def open_at(browser, server, query, name="1366"):
                     is_mobile=name == "phone", has_touch=name == "phone")
     open_app(page, query)
     page.locator("#gallery button").nth(1).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     return page
 

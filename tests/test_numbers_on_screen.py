@@ -93,6 +93,7 @@ POSITIONS = [(0.5, 0.5), (0.2, 0.3), (0.8, 0.7)]
 def test_every_formula_on_screen_adds_up(page, model, example):
     open_app(page, f"?lang=en&model={model}")
     page.locator("#gallery button").nth(example).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     layers = page.evaluate("""async (m) => (await (await fetch('/api/models/' + m)).json()).layers.map((l) => [l.name, l.kind])""", model)
     for name, kind in layers:
@@ -128,6 +129,7 @@ def choose(page, layer, channel=None):
 def test_every_caption_adds_up(page, model):
     open_app(page, f"?lang=en&model={model}")
     page.locator("#gallery button").nth(2).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     layers = page.evaluate("""async (m) => (await (await fetch('/api/models/' + m)).json()).layers.map((l) => [l.name, l.kind])""", model)
     for name, kind in layers:

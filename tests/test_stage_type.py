@@ -19,6 +19,7 @@ def open_stage(browser, server, name, query):
                     is_mobile=phone, has_touch=phone)
     open_app(page, query)
     page.locator("#gallery button").nth(1).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     return page
 

@@ -32,6 +32,7 @@ def layers_of(page, model):
 def test_every_formula_of_every_kind_adds_up(page):
     open_app(page, "?lang=en&model=zoo")
     page.locator("#gallery button").nth(4).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     layers = layers_of(page, "zoo")
     assert {k for _, k in layers} >= {"conv", "tanh", "avgpool", "sigmoid", "relu", "maxpool", "dense", "softmax"}
@@ -48,6 +49,7 @@ def test_every_formula_of_every_kind_adds_up(page):
 def test_every_kind_animates_with_captions_free_of_e_notation(page):
     open_app(page, "?lang=zh&model=zoo")
     page.locator("#gallery button").nth(2).click()
+    expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(page.locator("#guess .big")).not_to_be_empty()
     for name, kind in layers_of(page, "zoo"):
         choose(page, name)

@@ -20,6 +20,11 @@ FASHION_FAINT = 0.25  # an item's brightest tenth is stretched up to 1 unless fa
 FAR = 3.5  # how many times the background's own typical variation a pixel must differ by to be the item
 RING = 3  # pixels of border used to learn the background
 FLOOR_SPREAD = (0.03, 0.008, 0.008)  # the smallest variation assumed: brightness, two chromaticities
+# Fashion-MNIST's background is exactly flat and grey-free: a floor that varies by more than
+# ~2 grey levels (plain paper under a phone's noise varies by < 1) or has a colour of its own
+# (wood, most carpets; warm light on white paper stays below 0.05) is one the network never saw
+TEXTURE = 0.008  # the floor's typical brightness variation, uneven light taken out, at work size
+COLOURED = 0.08  # the floor's chromaticity away from grey (r/(r+g+b) - 1/3, or the same for blue)
 
 
 class Item(NamedTuple):
@@ -27,7 +32,7 @@ class Item(NamedTuple):
     drawn: np.ndarray  # bool (H, W): the pixels that differ from the background (before filling)
     others: int  # other large blobs left out
     contrast: float  # how far the item is from its background, in brightness units
-    textured: bool  # the background has a visible texture (wood, carpet) or the frame was cut away
+    textured: bool  # the background has a visible texture or colour (wood, carpet), or a frame was cut away
 
 
 def work_rgba(img, shape):
@@ -105,7 +110,9 @@ def fashion_subject(img, gray):
     # brightness units: chromaticity differences count three times (they are small numbers)
     units = np.abs(f - centre[:, None, None]) * np.array([1, 3, 3][:len(f)])[:, None, None]
     contrast = float(np.percentile(units.max(axis=0)[mask], 90))
-    textured = bool(spread[0] > 0.04 or subject.frame_removed)
+    raw_spread = 1.4826 * np.median(deviation[0][ring])  # before FLOOR_SPREAD's lower bound
+    coloured = len(f) > 1 and float(np.abs(centre[1:]).max()) > COLOURED
+    textured = bool(raw_spread > TEXTURE or coloured or subject.frame_removed)
     return Item(mask, inside, subject.others, contrast, textured)
 
 

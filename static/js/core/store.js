@@ -2,6 +2,7 @@
 // (parse text -> value, format value -> text) and a default; the URL is synced here
 // and only here, so a link or a reload reopens what is on screen:
 // ?model=digits&lang=zh&input=…&layer=conv1&channel=2&focus=0&speed=10&step=40&neuron=conv2:3,4,5
+// (&crop=0.1,0.05,0.6,0.9&invert=true for a photo, &example=3 for a test-set example)
 
 /** Key types: each parses URL text (undefined = not valid) and formats a value (null = leave out). */
 export const types = {
@@ -13,6 +14,10 @@ export const types = {
   flag: { parse: (s) => (s === '1' ? true : s === '0' ? false : undefined), format: (v) => (v ? '1' : null) },
   /** One of a few words, e.g. oneOf(['unit', 'layer', 'global']). */
   oneOf: (words) => ({ parse: (s) => (words.includes(s) ? s : undefined), format: (v) => (words.includes(v) ? v : null) }),
+  box: { // a crop box [x0, y0, x1, y1], fractions of the photo: "0.1,0.05,0.6,0.9"
+    parse: (s) => parseBox(s) ?? undefined,
+    format: (v) => (v ? v.map((x) => String(Math.round(x * 1000) / 1000)).join(',') : null),
+  },
   neuron: {
     parse: (s) => parseNeuron(s) ?? undefined,
     format: (v) => (v ? formatNeuron(v.layer, v.neuron) : null),
@@ -104,4 +109,12 @@ export const formatNeuron = (layer, neuron) => `${layer}:${neuron.join(',')}`;
 export function parseNeuron(text) {
   const m = /^([\w.-]+):(\d+(?:,\d+){0,2})$/.exec(text || '');
   return m ? { layer: m[1], neuron: m[2].split(',').map(Number) } : null;
+}
+
+/** "0.1,0.05,0.6,0.9" -> [0.1, 0.05, 0.6, 0.9] with 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, else null. */
+export function parseBox(text) {
+  const parts = (text || '').split(',');
+  if (parts.length !== 4 || !parts.every((p) => /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/.test(p))) return null;
+  const [x0, y0, x1, y1] = parts.map(Number);
+  return x0 < x1 && y0 < y1 ? [x0, y0, x1, y1] : null;
 }

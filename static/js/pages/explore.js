@@ -9,16 +9,16 @@ import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { clearDetail, renderDetail, renderGradientDetail } from '../views/detail.js';
 import { mountDrawpad } from '../views/drawpad.js';
-import { renderGallery } from '../views/gallery.js';
+import { imagePixels, renderGallery } from '../views/gallery.js';
 import { mountNetwork } from '../views/network.js';
 import { PASSES, mountNetworkControls } from '../views/network-controls.js';
 import { SCALINGS } from '../lib/colors.js';
 import { showWeights } from '../views/weights.js';
 import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
-import { mountUpload } from '../views/upload.js';
+import { mountPhotoInput } from '../views/photo-input.js';
 import { mountBackward } from '../backward/view.js';
-import { errorText, megabytes } from '../core/errors.js';
+import { errorText } from '../core/errors.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_UPLOAD = Number(document.body.dataset.maxUpload); // the server's limit, from the page
@@ -37,10 +37,15 @@ const store = createStore({
   skip: { type: types.flag, initial: false }, // conv animations skip all-zero patches
   pass: { type: types.oneOf(PASSES), initial: 'forward' }, // the network view: values, or gradients (backward)
   scale: { type: types.oneOf(SCALINGS), initial: 'layer' }, // its colours: per map, per layer, or global
+  crop: { type: types.box, initial: null }, // a photo's crop box, fractions [x0, y0, x1, y1]
+  invert: { type: types.text, initial: null }, // a photo's colours: 'true' (swap them), 'false', null = automatic
+  example: { type: types.int, initial: null }, // the test-set example on show (its index in the gallery)
 }, browserUrl());
 
 const app = { models: [], model: null, architecture: null, examples: [], input: null, result: null, explanation: null, seq: 0, explainSeq: 0,
-  galleryLabel: null }; // the true class of the gallery image on show: how it learns' default right answer
+  galleryLabel: null, // the true class of the gallery image on show: how it learns' default right answer
+  note: null, // () => the text above the pad, or null
+  touched: false }; // has the learner given an input yet (the first one starts the animation)
 
 /** A class's name in the page's language, from the model file (class_names), else its own name. */
 function classLabel(i) {
@@ -83,27 +88,42 @@ const drawpad = mountDrawpad({
 }, {
   onStroke: (blob) => {
     performance.mark('cnnviz:stroke-sent');
+    forgetPhoto();
+    showNote(null);
+    store.set({ example: null });
+    markGallery(null);
     run({ blob, name: 'drawing.png' });
   },
-  onClear: () => clearResult(),
+  onClear: () => {
+    forgetPhoto();
+    showNote(null);
+    markGallery(null);
+    clearResult();
+  },
 });
 
-mountUpload({ input: $('file-input'), dropzone: $('dropzone') }, (file) => {
-  if (file.size > MAX_UPLOAD) { // the server would refuse it before reading it; say so at once
-    status(t('error.tooLarge', { size: megabytes(file.size), limit: megabytes(MAX_UPLOAD) }), true);
-    return;
-  }
-  run({ blob: file, name: file.name || 'photo', options: photoOptions() }, { showOnPad: true });
+const photoInput = mountPhotoInput({
+  input: $('file-input'), dropzone: $('dropzone'), invert: $('invert-select'),
+  cropper: { panel: $('cropper'), stage: $('crop-stage'), photo: $('crop-photo'), box: $('crop-box'),
+    where: $('crop-where'), apply: $('crop-apply'), reset: $('crop-reset') },
+}, {
+  store, status, maxUpload: MAX_UPLOAD,
+  onPhoto: () => {
+    store.set({ example: null });
+    showNote(null);
+    markGallery(null);
+  },
+  read: (input) => run(input, { showOnPad: true }),
 });
+const forgetPhoto = () => photoInput.forget();
 
-/** How to read a photo: invert its colours or not ("auto": the server decides). */
-function photoOptions() {
-  const v = $('invert-select').value;
-  return { invert: v === 'auto' ? 'auto' : v === 'true' };
+/** A line above the pad saying what it shows (an example, a photo from a link): say() gives
+ *  its text in the page's language (kept, to say it again in another); null hides it. */
+function showNote(say) {
+  app.note = say;
+  $('input-note').textContent = say ? say() : '';
+  $('input-note').hidden = !say;
 }
-$('invert-select').addEventListener('change', () => {
-  if (app.input?.blob && app.input.name !== 'drawing.png') run({ ...app.input, options: photoOptions() }, { showOnPad: true });
-});
 
 // How it learns (issue 12): the backward pass and one step, on what the page shows now.
 const backward = mountBackward($('backward'), {
@@ -131,14 +151,15 @@ store.subscribe((changed) => {
 });
 
 // ------------------------------------------------------------------ running
-async function run(input, { showOnPad = false, restoring = false } = {}) {
+async function run(input, { showOnPad = false, restoring = false, starter = false } = {}) {
   app.input = input;
   const seq = ++app.seq;
   status(t('loading'));
   try {
     const result = await api.predict(app.model.id, input);
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
-    const first = !app.result && !restoring;
+    const first = !app.touched && !restoring && !starter; // the learner's first input starts the animation
+    if (!starter) app.touched = true;
     app.result = result;
     status('');
     const { shape, data } = decodeArray(result.input);
@@ -148,7 +169,7 @@ async function run(input, { showOnPad = false, restoring = false } = {}) {
     backward.update();
     if (store.get('pass') === 'backward' && !backward.result()) backward.refresh();
     store.set({ input: encodePixels(data) });
-    stepper.setInput(input, { first });
+    stepper.setInput(input, { first, starter });
     if (store.get('neuron')) await explainNeuron();
   } catch (error) {
     if (seq !== app.seq) return;
@@ -238,7 +259,7 @@ function clearResult({ keepInput = false } = {}) {
   app.seq++;
   if (!keepInput) app.input = null;
   app.result = app.explanation = null;
-  store.set({ input: null, neuron: null, step: 0 });
+  store.set({ input: null, neuron: null, step: 0, ...(keepInput ? {} : { example: null }) });
   stepper.clear();
   status('');
   clearGuess($('guess'), $('prob-chart'));
@@ -252,13 +273,48 @@ function clearResult({ keepInput = false } = {}) {
 // ------------------------------------------------------------ models, language
 async function loadModel(id) {
   const input = app.input;
+  const example = store.get('example') != null; // an example of the old network gives way to one of the new
   app.model = app.models.find((m) => m.id === id) || app.models[0];
   [app.architecture, app.examples] = await Promise.all([
     api.getModel(app.model.id), api.getExamples(app.model.id).then((r) => r.examples)]);
   clearResult();
   store.set({ model: app.model.id });
   renderModel();
-  if (input) await run(input); // the same drawing or photo, refitted for the new network
+  if (example) await showExample(0, { starter: true });
+  else if (input) await run(input, { showOnPad: photoInput.active() }); // the same drawing or photo, refitted
+}
+
+/** Show the gallery's example `index` on the pad and read it. A starter (the page's first
+ *  view, before the learner has given anything) is replaced by the learner's first stroke. */
+async function showExample(index, { starter = false } = {}) {
+  const example = app.examples[index];
+  if (!example) return;
+  const img = new Image();
+  img.src = example.image;
+  await img.decode();
+  const pixels = imagePixels(img);
+  forgetPhoto();
+  drawpad.show(pixels, { replaceOnDraw: starter });
+  noteExample(index, { starter });
+  store.set({ example: index });
+  await run({ json: { pixels } }, { starter });
+}
+
+/** Say which example is on the pad, and mark it in the gallery. */
+function noteExample(index, { starter = false } = {}) {
+  const example = app.examples[index];
+  app.galleryLabel = example.label;
+  showNote(() => t(starter ? 'input.starter' : 'input.example', { label: classLabel(example.label) }));
+  markGallery(index);
+}
+
+/** Mark the gallery's example `index` as the one on show (null: none is). */
+function markGallery(index) {
+  const buttons = [...$('gallery').querySelectorAll('button')];
+  buttons.forEach((b, i) => {
+    b.setAttribute('aria-checked', String(i === index));
+    b.tabIndex = i === (index ?? 0) ? 0 : -1;
+  });
 }
 
 function renderModel() {
@@ -266,8 +322,11 @@ function renderModel() {
   network.setModel(app.architecture);
   stepper.setModel(app.architecture);
   renderGallery($('gallery'), app.examples, classLabel, (pixels, example) => {
+    const index = app.examples.indexOf(example);
+    forgetPhoto();
     drawpad.show(pixels);
-    app.galleryLabel = example.label;
+    noteExample(index);
+    store.set({ example: index });
     run({ json: { pixels } });
   });
   $('draw-hint').textContent = t(`draw.hint.${app.model.id}`) === `draw.hint.${app.model.id}` ? t('draw.hint') : t(`draw.hint.${app.model.id}`);
@@ -294,20 +353,34 @@ function changeLanguage(lang) {
   const selected = store.get('neuron');
   if (selected) network.mark(selected.layer, selected.neuron);
   backward.relabel();
+  photoInput.relabel();
+  if (app.note) showNote(app.note);
+  markGallery(store.get('example')); // the gallery was drawn again: mark the example on show
 }
 
-/** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected neuron. */
+/** Reopen what a shared link or a reload shows: the input on the pad, the stepper, the selected
+ *  neuron; what it is (an example, or a photo with its crop and colours). -> false if nothing to restore. */
 async function restore() {
   const [, h, w] = app.model.input_shape;
   const text = store.get('input');
   const pixels = text && decodePixels(text, h, w);
-  if (!pixels) return;
+  if (!pixels) return false;
   drawpad.show(pixels);
+  const example = store.get('example');
+  if (example != null && app.examples[example]) noteExample(example);
+  else if (store.get('crop') || store.get('invert')) restorePhotoNote();
   await run({ json: { pixels } }, { restoring: true });
   const selected = store.get('neuron');
-  if (!selected) return;
+  if (!selected) return true;
   network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
   $('detail').classList.add('open');
+  return true;
+}
+
+/** A link to a photo's input: the link has what the network read, its crop and colours, not the photo
+ *  (photoInput.restore() sets the colours menu and says the crop). */
+function restorePhotoNote() {
+  showNote(() => [t('input.linkedPhoto'), photoInput.restore()].filter(Boolean).join(' '));
 }
 
 /** Large type for a projector: every size in rem grows, the stage is drawn larger. */
@@ -334,9 +407,11 @@ async function init() {
     app.model = app.models.find((m) => m.id === store.get('model')) || app.models[0];
     fillSelects();
     const saved = store.snapshot(); // loadModel clears the input; a shared link restores it
+    store.set({ example: null });
     await loadModel(app.model.id);
-    store.set({ input: saved.input, neuron: saved.neuron, step: saved.step });
-    await restore();
+    store.set({ input: saved.input, neuron: saved.neuron, step: saved.step, example: saved.example, crop: saved.crop,
+      invert: saved.invert });
+    if (!(await restore())) await showExample(0, { starter: true }); // a first example: every view live at once
   } catch (error) {
     status(env.errorText(error), true);
   }

@@ -10,6 +10,7 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
   const history = [];
   let erasing = false;
   let drawing = null; // {x, y} of the last point while a stroke is under way
+  let replaceNext = false; // an example on show gives way to the learner's first stroke
 
   const wipe = () => {
     ctx.fillStyle = PAPER;
@@ -33,13 +34,18 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
   };
 
   const send = () => canvas.toBlob((blob) => blob && onStroke(blob), 'image/png');
+  const startStroke = () => { // undo goes back to before the stroke (to the example it replaced, too)
+    history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+    if (history.length > UNDO_LIMIT) history.shift();
+    if (replaceNext) wipe();
+    replaceNext = false;
+  };
 
   canvas.addEventListener('pointerdown', (e) => {
     if (e.button !== 0) return;
     e.preventDefault();
     canvas.setPointerCapture(e.pointerId);
-    history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
-    if (history.length > UNDO_LIMIT) history.shift();
+    startStroke();
     drawing = point(e);
     line(drawing, drawing);
   });
@@ -90,7 +96,7 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
       e.preventDefault();
       if (nib.down) lift();
       else {
-        history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+        startStroke();
         nib.down = true;
         line(nib, nib);
       }
@@ -127,8 +133,9 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
 
   return {
     clear: wipe,
-    /** Show what is being classified: rows of ink values in [0, 1] (1 = full ink), scaled to the pad. */
-    show(pixels) {
+    /** Show what is being classified: rows of ink values in [0, 1] (1 = full ink), scaled to the pad;
+     *  replaceOnDraw: the next stroke starts on a blank page (an example the learner replaces). */
+    show(pixels, { replaceOnDraw = false } = {}) {
       const h = pixels.length, w = pixels[0].length;
       const small = document.createElement('canvas');
       small.width = w;
@@ -144,6 +151,7 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
       history.length = 0;
+      replaceNext = replaceOnDraw;
     },
   };
 }

@@ -38,7 +38,7 @@ export function renderChart(chart, probabilities, labels, highlight) {
   const alt = [];
   probabilities.forEach((p, i) => {
     const row = chart.children[i];
-    row.classList.toggle('top', i === highlight);
+    row.classList.toggle('winner', i === highlight); // not 'top': the page header's class
     row.children[0].textContent = labels[i];
     row.children[1].firstChild.style.width = `${(100 * p).toFixed(2)}%`;
     row.children[2].textContent = percent(p);

@@ -193,11 +193,13 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       showEmpty();
     },
     /** A new input: reload the current animation at the stored step (or the strongest, the first time). */
-    setInput(next, { first = false } = {}) {
+    /** A new input; the learner's first one plays from the strongest neuron, the page's
+     *  starter example waits there (nothing moves before the learner does something). */
+    setInput(next, { first = false, starter = false } = {}) {
       input = next;
       const neuron = store.get('neuron');
       const here = neuron && neuron.layer === layer() ? neuron.neuron : null;
-      if (first && !here) return load({ start: 'strongest', autoplay: true });
+      if ((first || starter) && !here) return load({ start: 'strongest', autoplay: first });
       return load({ step: store.get('step') ?? 0 });
     },
     clear() {
