@@ -101,11 +101,13 @@ def prediction(model, probabilities):
     return {"prediction": top[0], "top": top, "probabilities": p.tolist()}
 
 
-def predict_response(model, prepared, steps, encoding="f16", overridden=()):
+def predict_response(model, prepared, steps, encoding="f16", overridden=(), input_id=None):
     """prepared: preprocess.Prepared; steps: the model's trace for prepared.tensor;
-    overridden: the parameters this request replaced (its "weights")."""
+    overridden: the parameters this request replaced (its "weights"); input_id: the input's
+    key, which /explain, /animate and /backward accept instead of the image."""
     return {
         "model": model.meta["id"],
+        "input_id": input_id,
         "weights": list(overridden),
         **prediction(model, steps[-1].output[0]),
         "encoding": encoding,
