@@ -3,14 +3,19 @@
   python -m cnnviz bench-stroke     # in-process (the WSGI app alone) and through `python app.py`
   python -m cnnviz bench-stroke --against ../main   # and that checkout's app.py, alternating rounds
 
-The page (static/js/pages/explore.js, views/stepper.js) sends, per stroke, the drawing
-pad's PNG to /predict, then the same PNG to /animate for the stepper's layer (conv1,
-channel 0), each as multipart with a fresh browser-style boundary and gzip accepted.
-A photo upload sends the same two requests with the photo. Each stroke is a new
-drawing; each photo request carries distinct bytes (a JPEG ignores bytes after its end).
+The page (static/js/pages/explore.js, views/stepper.js, core/api.js) sends, per stroke,
+the drawing pad's PNG to /predict (multipart with a fresh browser-style boundary,
+compression accepted), then {"input_id", "layer": "conv1", "channel": 0} as JSON to
+/animate for the stepper's layer: the id /predict answered with stands for the image.
+A server that answers without an id (an older checkout, for --against) gets the image
+again, as that checkout's page sent it. A photo upload sends the same two requests with
+the photo. Each stroke is a new drawing; each photo carries distinct bytes (a JPEG
+ignores bytes after its end).
 """
 import contextlib
+import gzip
 import io
+import json
 import random
 import secrets
 import statistics
@@ -62,27 +67,62 @@ def multipart(image, **fields):
 
 
 def stroke_requests(model, image):
-    """[(path, body, content type)] the page sends for one stroke (or one upload)."""
+    """[(path, body, content type)] the page sends for one stroke (or one upload); a body may be
+    a function of the previous answer (its JSON) giving (body, content type)."""
     base = f"/api/models/{model}"
-    return [(f"{base}/predict", *multipart(image)),
-            (f"{base}/animate", *multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL))]
+
+    def animate(predicted):
+        if predicted.get("input_id"):
+            return json.dumps({"input_id": predicted["input_id"], "layer": ANIMATED_LAYER,
+                               "channel": ANIMATED_CHANNEL}).encode(), "application/json"
+        return multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL)
+    return [(f"{base}/predict", *multipart(image)), (f"{base}/animate", animate, None)]
+
+
+def _answer(data, encoding):
+    """A response body as JSON, whatever compression the server chose."""
+    if encoding == "gzip":
+        data = gzip.decompress(data)
+    elif encoding == "br":
+        import brotli
+        data = brotli.decompress(data)
+    elif encoding == "zstd":
+        from flask_compress.compat import compression
+        data = compression.zstd.decompress(data)
+    return json.loads(data)
+
+
+def _bodies(requests):
+    """(path, body, content type) one by one; send the previous answer's (data, encoding) back in."""
+    answer = {}
+    for path, body, ctype in requests:
+        if callable(body):
+            body, ctype = body(answer)
+        data, encoding = yield path, body, ctype
+        answer = _answer(data, encoding)
 
 
 def _in_process(app, requests):
     """CPU seconds the WSGI app spends on these requests (the body fully read, gzipped)."""
     from werkzeug.test import EnvironBuilder
     cpu = 0.0
-    for path, body, ctype in requests:
+    bodies = _bodies(requests)
+    sent = next(bodies)
+    while True:
+        path, body, ctype = sent
         environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
                                  content_length=len(body),
                                  headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).get_environ()
         status = []
         t = time.thread_time()
-        out = b"".join(app(environ, lambda s, h, exc=None: status.append(s)))
+        out = b"".join(app(environ, lambda s, h, exc=None: status.append((s, dict(h)))))
         cpu += time.thread_time() - t
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{path}: {status[0]} {out[:200]!r}")
-    return cpu
+        if not status[0][0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0][0]} {out[:200]!r}")
+        try:
+            sent = bodies.send((out, status[0][1].get("Content-Encoding")))
+        except StopIteration:
+            return cpu
 
 
 def _server_cpu(pid):
@@ -93,12 +133,19 @@ def _server_cpu(pid):
 
 
 def _over_http(conn, requests):
-    for path, body, ctype in requests:
+    bodies = _bodies(requests)
+    sent = next(bodies)
+    while True:
+        path, body, ctype = sent
         conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip, deflate, br"})
         r = conn.getresponse()
         data = r.read()
         if r.status != 200:
             raise SystemExit(f"{path}: HTTP {r.status} {data[:200]!r}")
+        try:
+            sent = bodies.send((data, r.getheader("Content-Encoding")))
+        except StopIteration:
+            return
 
 
 def _summary(values):
@@ -127,7 +174,7 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     app = create_app()
     for png in drawings[:20]:  # warm-up
         _in_process(app, stroke_requests(model, png))
-    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate "
+    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate by input_id "
           f"{ANIMATED_LAYER}) on {model}, ms; {rounds} rounds")
     drawing_rounds, photo_rounds = [], []
     for r in range(rounds):
@@ -162,7 +209,9 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
               f"{_summary(drawing_rounds)}")
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
     if against:
-        (mine, _), (theirs, _) = results.values()
-        ratios = [a / b for a, b in zip(mine, theirs)]
-        print(f"  drawing, this checkout / {against}, round by round: {_summary(ratios)}")
+        (mine, mine_photo), (theirs, theirs_photo) = results.values()
+        print(f"  drawing, this checkout / {against}, round by round: "
+              f"{_summary([a / b for a, b in zip(mine, theirs)])}")
+        print(f"  photo, this checkout / {against}, round by round: "
+              f"{_summary([a / b for a, b in zip(mine_photo, theirs_photo)])}")
     return 0
