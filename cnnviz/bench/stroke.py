@@ -19,7 +19,9 @@ import json
 import random
 import secrets
 import statistics
+import struct
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,8 @@ ANIMATED_LAYER, ANIMATED_CHANNEL = "conv1", 0
 
 
 def canvas_png(seed, size=280):
-    """A drawing as the pad sends it: RGBA PNG, black strokes on white, anti-aliased."""
+    """A drawing as the canvas's toBlob wrote it (the page before grey PNGs): RGBA PNG, black strokes
+    on white, anti-aliased."""
     rng = random.Random(seed)
     big = Image.new("L", (size * 4, size * 4), 255)
     d = ImageDraw.Draw(big)
@@ -40,6 +43,22 @@ def canvas_png(seed, size=280):
     buf = io.BytesIO()
     big.resize((size, size), Image.Resampling.LANCZOS).convert("RGBA").save(buf, "PNG")
     return buf.getvalue()
+
+
+def pad_png(canvas):
+    """The drawing as the pad sends it now (static/js/lib/png.js): 8-bit grey PNG, rows unfiltered,
+    zlib at its default level, marked with decode.PAD_MARK."""
+    from ..teach.decode import PAD_MARK
+    grey = np.asarray(Image.open(io.BytesIO(canvas)).getchannel("R"))
+    h, w = grey.shape
+    rows = np.zeros((h, w + 1), np.uint8)
+    rows[:, 1:] = grey
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+            + chunk(b"tEXt", "\0".join(PAD_MARK).encode("latin-1")) + chunk(b"IDAT", zlib.compress(rows.tobytes()))
+            + chunk(b"IEND", b""))
 
 
 def photo_jpeg(width=4000, height=3000, seed=0):
@@ -164,7 +183,8 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     """against: another checkout (e.g. /work/main) whose `python app.py` runs beside this one's,
     the two measured in alternating rounds."""
     from ..web import create_app
-    drawings = [canvas_png(i) for i in range(strokes * rounds + 20)]
+    canvases = [canvas_png(i) for i in range(strokes * rounds + 20)]
+    drawings = [pad_png(c) for c in canvases]  # what this checkout's page sends
     photo = photo_jpeg()
     tails = iter(range(10**9))
 
@@ -176,17 +196,24 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
         _in_process(app, stroke_requests(model, png))
     print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate by input_id "
           f"{ANIMATED_LAYER}) on {model}, ms; {rounds} rounds")
-    drawing_rounds, photo_rounds = [], []
+    drawing_rounds, photo_rounds, canvas_rounds = [], [], []
     for r in range(rounds):
-        batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
-        drawing_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d)) for d in batch))
+        batch = slice(20 + r * strokes, 20 + (r + 1) * strokes)
+        drawing_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d))
+                                                      for d in drawings[batch]))
+        canvas_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d))
+                                                     for d in canvases[batch]))
         photo_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, photo_inputs()))
                                                     for _ in range(photos)))
-    print(f"  in-process, 280x280 drawing (median of {strokes} strokes per round): {_summary(drawing_rounds)}")
+    print(f"  in-process, 280x280 drawing, the pad's grey PNG (median of {strokes} strokes per round): "
+          f"{_summary(drawing_rounds)}")
+    print(f"  in-process, the same drawings as the canvas's RGBA PNG (the page before): {_summary(canvas_rounds)}")
     print(f"  in-process, 12-megapixel JPEG photo ({len(photo) // 1024} KB, median of {photos}): "
           f"{_summary(photo_rounds)}")
 
     servers = {"this checkout": None, **({f"{against}": against} if against else {})}
+    # this checkout gets the pad's grey PNG and /animate by id; another checkout the RGBA canvas and,
+    # if its /predict answers without an id, the image again (what that checkout's page sends)
     results = {name: ([], []) for name in servers}
     with contextlib.ExitStack() as stack:
         started = {}
@@ -196,8 +223,9 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
             for png in drawings[:20]:
                 _over_http(started[name][1], stroke_requests(model, png))
         for r in range(rounds):  # the checkouts alternate round by round: drift hits both alike
-            batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
             for name, (pid, conn) in started.items():
+                sent = drawings if servers[name] is None else canvases  # as each checkout's page sends
+                batch = sent[20 + r * strokes:20 + (r + 1) * strokes]
                 drawing_rounds, photo_rounds = results[name]
                 drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d) for d in batch]))
                 photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs())
