@@ -111,7 +111,7 @@ def _answer(data, encoding):
     return json.loads(data)
 
 
-def _bodies(requests):
+def stroke_bodies(requests):
     """(path, body, content type) one by one; send the previous answer's (data, encoding) back in."""
     answer = {}
     for path, body, ctype in requests:
@@ -125,7 +125,7 @@ def _in_process(app, requests):
     """CPU seconds the WSGI app spends on these requests (the body fully read, gzipped)."""
     from werkzeug.test import EnvironBuilder
     cpu = 0.0
-    bodies = _bodies(requests)
+    bodies = stroke_bodies(requests)
     sent = next(bodies)
     while True:
         path, body, ctype = sent
@@ -152,7 +152,7 @@ def _server_cpu(pid):
 
 
 def _over_http(conn, requests):
-    bodies = _bodies(requests)
+    bodies = stroke_bodies(requests)
     sent = next(bodies)
     while True:
         path, body, ctype = sent
