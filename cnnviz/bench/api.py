@@ -125,14 +125,17 @@ def bench_api(url=None, model="digits", requests=300):
 
 def _student(k, base, model, bodies, stop_at, think, record):
     """One student: a stroke (the page's requests, in order) every think[0]..think[1] s."""
-    from .stroke import stroke_requests
+    from .stroke import stroke_bodies, stroke_requests
     rng = random.Random(k)
     conn = _connection(base)
     time.sleep(rng.uniform(0, think[1] or 0.05))  # students do not all lift the pen at once
     while time.perf_counter() < stop_at:
         t0 = time.perf_counter()
         ok = True
-        for path, body, ctype in stroke_requests(model, bodies[rng.randrange(len(bodies))]):
+        requests = stroke_bodies(stroke_requests(model, bodies[rng.randrange(len(bodies))]))
+        sent = next(requests)
+        while ok:
+            path, body, ctype = sent
             t = time.perf_counter()
             try:
                 conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip"})
@@ -143,7 +146,11 @@ def _student(k, base, model, bodies, stop_at, think, record):
                 conn.close()
                 conn = _connection(base)
             record("request", status, time.perf_counter() - t, raw)
-            ok = ok and status == 200
+            ok = status == 200
+            try:  # the next request may carry what this one answered (the input's id)
+                sent = requests.send((raw, response.getheader("Content-Encoding"))) if ok else None
+            except StopIteration:
+                break
         if ok:
             record("stroke", 200, time.perf_counter() - t0, b"")
         if think[1]:
@@ -153,8 +160,8 @@ def _student(k, base, model, bodies, stop_at, think, record):
 
 def run_class(base, clients, seconds, think, model="digits"):
     """-> {"request": [latency s], "stroke": [latency s], "errors": [(status, body)]}."""
-    from .stroke import canvas_png
-    bodies = [canvas_png(i) for i in range(40)]
+    from .stroke import canvas_png, pad_png
+    bodies = [pad_png(canvas_png(i)) for i in range(40)]  # the drawing pad's grey PNGs
     results, lock = {"request": [], "stroke": [], "errors": []}, threading.Lock()
 
     def record(kind, status, elapsed, raw):

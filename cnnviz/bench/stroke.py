@@ -3,18 +3,25 @@
   python -m cnnviz bench-stroke     # in-process (the WSGI app alone) and through `python app.py`
   python -m cnnviz bench-stroke --against ../main   # and that checkout's app.py, alternating rounds
 
-The page (static/js/pages/explore.js, views/stepper.js) sends, per stroke, the drawing
-pad's PNG to /predict, then the same PNG to /animate for the stepper's layer (conv1,
-channel 0), each as multipart with a fresh browser-style boundary and gzip accepted.
-A photo upload sends the same two requests with the photo. Each stroke is a new
-drawing; each photo request carries distinct bytes (a JPEG ignores bytes after its end).
+The page (static/js/pages/explore.js, views/stepper.js, core/api.js) sends, per stroke,
+the drawing pad's PNG to /predict (multipart with a fresh browser-style boundary,
+compression accepted), then {"input_id", "layer": "conv1", "channel": 0} as JSON to
+/animate for the stepper's layer: the id /predict answered with stands for the image.
+A server that answers without an id (an older checkout, for --against) gets the image
+again, as that checkout's page sent it. A photo upload sends the same two requests with
+the photo. Each stroke is a new drawing; each photo carries distinct bytes (a JPEG
+ignores bytes after its end).
 """
 import contextlib
+import gzip
 import io
+import json
 import random
 import secrets
 import statistics
+import struct
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +33,8 @@ ANIMATED_LAYER, ANIMATED_CHANNEL = "conv1", 0
 
 
 def canvas_png(seed, size=280):
-    """A drawing as the pad sends it: RGBA PNG, black strokes on white, anti-aliased."""
+    """A drawing as the canvas's toBlob wrote it (the page before grey PNGs): RGBA PNG, black strokes
+    on white, anti-aliased."""
     rng = random.Random(seed)
     big = Image.new("L", (size * 4, size * 4), 255)
     d = ImageDraw.Draw(big)
@@ -35,6 +43,22 @@ def canvas_png(seed, size=280):
     buf = io.BytesIO()
     big.resize((size, size), Image.Resampling.LANCZOS).convert("RGBA").save(buf, "PNG")
     return buf.getvalue()
+
+
+def pad_png(canvas):
+    """The drawing as the pad sends it now (static/js/lib/png.js): 8-bit grey PNG, rows unfiltered,
+    zlib at its default level, marked with decode.PAD_MARK."""
+    from ..teach.decode import PAD_MARK
+    grey = np.asarray(Image.open(io.BytesIO(canvas)).getchannel("R"))
+    h, w = grey.shape
+    rows = np.zeros((h, w + 1), np.uint8)
+    rows[:, 1:] = grey
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+            + chunk(b"tEXt", "\0".join(PAD_MARK).encode("latin-1")) + chunk(b"IDAT", zlib.compress(rows.tobytes()))
+            + chunk(b"IEND", b""))
 
 
 def photo_jpeg(width=4000, height=3000, seed=0):
@@ -62,27 +86,62 @@ def multipart(image, **fields):
 
 
 def stroke_requests(model, image):
-    """[(path, body, content type)] the page sends for one stroke (or one upload)."""
+    """[(path, body, content type)] the page sends for one stroke (or one upload); a body may be
+    a function of the previous answer (its JSON) giving (body, content type)."""
     base = f"/api/models/{model}"
-    return [(f"{base}/predict", *multipart(image)),
-            (f"{base}/animate", *multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL))]
+
+    def animate(predicted):
+        if predicted.get("input_id"):
+            return json.dumps({"input_id": predicted["input_id"], "layer": ANIMATED_LAYER,
+                               "channel": ANIMATED_CHANNEL}).encode(), "application/json"
+        return multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL)
+    return [(f"{base}/predict", *multipart(image)), (f"{base}/animate", animate, None)]
+
+
+def _answer(data, encoding):
+    """A response body as JSON, whatever compression the server chose."""
+    if encoding == "gzip":
+        data = gzip.decompress(data)
+    elif encoding == "br":
+        import brotli
+        data = brotli.decompress(data)
+    elif encoding == "zstd":
+        from flask_compress.compat import compression
+        data = compression.zstd.decompress(data)
+    return json.loads(data)
+
+
+def stroke_bodies(requests):
+    """(path, body, content type) one by one; send the previous answer's (data, encoding) back in."""
+    answer = {}
+    for path, body, ctype in requests:
+        if callable(body):
+            body, ctype = body(answer)
+        data, encoding = yield path, body, ctype
+        answer = _answer(data, encoding)
 
 
 def _in_process(app, requests):
     """CPU seconds the WSGI app spends on these requests (the body fully read, gzipped)."""
     from werkzeug.test import EnvironBuilder
     cpu = 0.0
-    for path, body, ctype in requests:
+    bodies = stroke_bodies(requests)
+    sent = next(bodies)
+    while True:
+        path, body, ctype = sent
         environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
                                  content_length=len(body),
                                  headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).get_environ()
         status = []
         t = time.thread_time()
-        out = b"".join(app(environ, lambda s, h, exc=None: status.append(s)))
+        out = b"".join(app(environ, lambda s, h, exc=None: status.append((s, dict(h)))))
         cpu += time.thread_time() - t
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{path}: {status[0]} {out[:200]!r}")
-    return cpu
+        if not status[0][0].startswith("200"):
+            raise SystemExit(f"{path}: {status[0][0]} {out[:200]!r}")
+        try:
+            sent = bodies.send((out, status[0][1].get("Content-Encoding")))
+        except StopIteration:
+            return cpu
 
 
 def _server_cpu(pid):
@@ -93,12 +152,19 @@ def _server_cpu(pid):
 
 
 def _over_http(conn, requests):
-    for path, body, ctype in requests:
+    bodies = stroke_bodies(requests)
+    sent = next(bodies)
+    while True:
+        path, body, ctype = sent
         conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip, deflate, br"})
         r = conn.getresponse()
         data = r.read()
         if r.status != 200:
             raise SystemExit(f"{path}: HTTP {r.status} {data[:200]!r}")
+        try:
+            sent = bodies.send((data, r.getheader("Content-Encoding")))
+        except StopIteration:
+            return
 
 
 def _summary(values):
@@ -117,7 +183,8 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     """against: another checkout (e.g. /work/main) whose `python app.py` runs beside this one's,
     the two measured in alternating rounds."""
     from ..web import create_app
-    drawings = [canvas_png(i) for i in range(strokes * rounds + 20)]
+    canvases = [canvas_png(i) for i in range(strokes * rounds + 20)]
+    drawings = [pad_png(c) for c in canvases]  # what this checkout's page sends
     photo = photo_jpeg()
     tails = iter(range(10**9))
 
@@ -127,19 +194,26 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     app = create_app()
     for png in drawings[:20]:  # warm-up
         _in_process(app, stroke_requests(model, png))
-    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate "
+    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate by input_id "
           f"{ANIMATED_LAYER}) on {model}, ms; {rounds} rounds")
-    drawing_rounds, photo_rounds = [], []
+    drawing_rounds, photo_rounds, canvas_rounds = [], [], []
     for r in range(rounds):
-        batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
-        drawing_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d)) for d in batch))
+        batch = slice(20 + r * strokes, 20 + (r + 1) * strokes)
+        drawing_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d))
+                                                      for d in drawings[batch]))
+        canvas_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, d))
+                                                     for d in canvases[batch]))
         photo_rounds.append(1e3 * statistics.median(_in_process(app, stroke_requests(model, photo_inputs()))
                                                     for _ in range(photos)))
-    print(f"  in-process, 280x280 drawing (median of {strokes} strokes per round): {_summary(drawing_rounds)}")
+    print(f"  in-process, 280x280 drawing, the pad's grey PNG (median of {strokes} strokes per round): "
+          f"{_summary(drawing_rounds)}")
+    print(f"  in-process, the same drawings as the canvas's RGBA PNG (the page before): {_summary(canvas_rounds)}")
     print(f"  in-process, 12-megapixel JPEG photo ({len(photo) // 1024} KB, median of {photos}): "
           f"{_summary(photo_rounds)}")
 
     servers = {"this checkout": None, **({f"{against}": against} if against else {})}
+    # this checkout gets the pad's grey PNG and /animate by id; another checkout the RGBA canvas and,
+    # if its /predict answers without an id, the image again (what that checkout's page sends)
     results = {name: ([], []) for name in servers}
     with contextlib.ExitStack() as stack:
         started = {}
@@ -149,8 +223,9 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
             for png in drawings[:20]:
                 _over_http(started[name][1], stroke_requests(model, png))
         for r in range(rounds):  # the checkouts alternate round by round: drift hits both alike
-            batch = drawings[20 + r * strokes:20 + (r + 1) * strokes]
             for name, (pid, conn) in started.items():
+                sent = drawings if servers[name] is None else canvases  # as each checkout's page sends
+                batch = sent[20 + r * strokes:20 + (r + 1) * strokes]
                 drawing_rounds, photo_rounds = results[name]
                 drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d) for d in batch]))
                 photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs())
@@ -162,7 +237,9 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
               f"{_summary(drawing_rounds)}")
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
     if against:
-        (mine, _), (theirs, _) = results.values()
-        ratios = [a / b for a, b in zip(mine, theirs)]
-        print(f"  drawing, this checkout / {against}, round by round: {_summary(ratios)}")
+        (mine, mine_photo), (theirs, theirs_photo) = results.values()
+        print(f"  drawing, this checkout / {against}, round by round: "
+              f"{_summary([a / b for a, b in zip(mine, theirs)])}")
+        print(f"  photo, this checkout / {against}, round by round: "
+              f"{_summary([a / b for a, b in zip(mine_photo, theirs_photo)])}")
     return 0

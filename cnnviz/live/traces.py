@@ -40,6 +40,17 @@ class TraceCache:
         self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
         self.hits = self.misses = 0
 
+    def get(self, key):
+        """The cached Traced for key, or None."""
+        with self._lock:
+            traced = self._items.get(key)
+            if traced is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return traced
+
     def get_or_make(self, key, make):
         """The cached Traced for key, or make() (outside the lock; errors are not cached)."""
         with self._lock:

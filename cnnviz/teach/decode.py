@@ -31,6 +31,11 @@ GREY_LUMINANCE = (_GREY @ np.array([0.299, 0.587, 0.114]))[0]  # bit-equal to th
 GREY_LUMINANCE_32 = [float(v) for v in GREY_LUMINANCE.astype(np.float32)]  # a lookup table for Image.point
 
 
+# The page sends its drawing pad as an 8-bit grey PNG with this text chunk (static/js/views/drawpad.js):
+# handled exactly as the canvas's own opaque grey RGBA PNG (other grey images keep their recipe).
+PAD_MARK = ("Software", "cnnviz drawing pad")
+
+
 def decode_image(data):
     """Bytes -> a single-frame Pillow image, upright, fully loaded, at most ~4x WORK_SIZE.
 
@@ -130,8 +135,11 @@ def _reduce(img):
 
 
 def grey_canvas(img):
-    """A drawing pad's canvas -- RGBA, opaque, every pixel grey (R = G = B) -> its grey levels as
-    an 8-bit "L" image; any other image -> None. One pass over the pixels as 32-bit words."""
+    """A drawing pad's canvas -- RGBA, opaque, every pixel grey (R = G = B), or the page's grey PNG
+    of it (mode "L", marked with PAD_MARK) -> its grey levels as an 8-bit "L" image; any other
+    image -> None. One pass over the pixels as 32-bit words."""
+    if img.mode == "L":
+        return img if img.info.get(PAD_MARK[0]) == PAD_MARK[1] else None
     if img.mode != "RGBA":
         return None
     words = np.asarray(img).view("<u4")[..., 0]  # R | G << 8 | B << 16 | A << 24
@@ -167,6 +175,8 @@ def to_gray(img):
     if img.mode == "F":
         a = np.asarray(img, dtype=np.float64)
         return np.clip(a / max(1.0, float(np.nanmax(a))), 0, 1)
+    if grey_canvas(img) is not None and img.mode == "L":  # the pad's grey PNG: as its RGBA canvas
+        return GREY_LUMINANCE[np.asarray(img)]
     if img.mode == "P" or img.mode == "PA":
         img = img.convert("RGBA")
     if img.mode in ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX"):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from .decode import grey_canvas
 from .subject import fill_holes, max_filter, min_filter, opening, pick_subject
 
 FASHION_LIGHT = 0.15  # a border lighter than this is a floor or paper: the item is negated, as in FMNIST
@@ -40,6 +41,8 @@ def work_rgba(img, shape):
     h, w = shape
     if img.mode in ("RGB", "RGBA"):
         small = img.resize((w, h), Image.Resampling.BOX, reducing_gap=2.0)
+    elif grey_canvas(img) is not None:  # the drawing pad's grey PNG: as its RGBA canvas
+        small = img.convert("RGBA").resize((w, h), Image.Resampling.BOX, reducing_gap=2.0)
     elif img.mode in ("P", "PA", "CMYK", "YCbCr", "RGBX"):
         small = img.convert("RGBA").resize((w, h), Image.Resampling.BOX)
     else:

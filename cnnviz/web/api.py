@@ -10,7 +10,7 @@ from ..errors import CnnvizError, InputError
 from ..teach.animate import animate
 from ..teach.explain import explain, find_layer
 from . import serialize
-from .inputs import read_body, traced_input
+from .inputs import cached_input, read_body, traced_input
 from .weights import overrides
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -101,8 +101,10 @@ def predict(model_id):
     encoding = encoding_param()
     fields, image = read_body(request)
     custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
-    prepared, steps = traced_input(fields, image, model.with_params(custom) if custom else model, shared=not custom)
-    return serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom))
+    input_id, (prepared, steps) = cached_input(fields, image, model)
+    if custom:
+        steps = model.with_params(custom).trace(prepared.tensor)
+    return serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
 
 
 def with_weights(model, fields):
@@ -119,7 +121,7 @@ def _layer_request(model):
     layer = fields.get("layer")
     if not isinstance(layer, str):
         raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
-    prepared, steps = traced_input(fields, image, model, shared=model is shared)
+    prepared, steps = traced_input(fields, image, shared, learner=model)
     return model, fields, layer, prepared, steps
 
 

@@ -29,6 +29,7 @@ STATUS = {
     "class.unknown": 404,
     "class.forbidden": 403,
     "class.ended": 409,
+    "input.expired": 409,
     "class.no_exercise": 409,
     "class.full": 429,
     "class.rate": 429,

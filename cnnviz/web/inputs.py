@@ -10,12 +10,13 @@ import binascii
 import io
 import json
 import re
+from typing import NamedTuple
 
 import numpy as np
 from flask import Request, current_app
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
-from ..errors import InputError
+from ..errors import CnnvizError, InputError
 from ..live.traces import Traced, input_key
 from ..teach.decode import decode_image
 from ..teach.preprocess import crop_image, from_pixels, prepare
@@ -23,6 +24,7 @@ from ..teach.preprocess import crop_image, from_pixels, prepare
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12
 MIN_CROP = 0.01  # a crop box narrower than 1 % of the image is a slip, not a choice
+INPUT_ID = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex (live.traces.input_key)
 STEADY_BOUNDARY = "cnnviz-steady-boundary-7c1f0a9e4b2d4d1f8a36"
 
 
@@ -60,6 +62,12 @@ class SteadyBoundaryParser(FormDataParser):
 
 def _in_memory(**_):
     return io.BytesIO()
+
+
+class InputExpired(CnnvizError):
+    """An input_id the trace cache no longer holds (HTTP 409): send the image again."""
+
+    code = "input.expired"
 
 
 class CnnvizRequest(Request):
@@ -137,15 +145,38 @@ def decode_slot():
     return current_app.extensions["cnnviz.decode_slots"]
 
 
-def traced_input(fields, image_bytes, model, shared=True):
-    """The request's input for this model as live.traces.Traced (prepared input and trace).
+class Input(NamedTuple):
+    input_id: str  # the input's key in the trace cache: later requests may send it instead of the image
+    traced: Traced  # the prepared input and the shared model's trace
 
-    The same input sent again (the page's /predict, /animate and /explain of one stroke)
-    is found in the app's trace cache; a new image waits for a decoding slot. A model with
-    this request's own weights (shared=False) is traced afresh and never cached.
+
+def check_input_id(fields):
+    """fields["input_id"]: the 64 lowercase hex digits /predict answered with."""
+    value = fields["input_id"]
+    if not isinstance(value, str) or not INPUT_ID.fullmatch(value):
+        raise InputError("'input_id' must be the 64-character id that /predict answered with", "field.type",
+                         field="input_id")
+    return value
+
+
+def cached_input(fields, image_bytes, model):
+    """The request's input for the shared model, from the app's trace cache: -> Input.
+
+    The input comes as an image (upload or data URL), as "pixels", or by reference: the
+    "input_id" an earlier /predict answered with. A reference the cache no longer holds
+    (evicted, or another worker process) raises InputExpired (409 input.expired): the
+    client sends the image again. A new image waits for a decoding slot.
     Optional fields for images: "crop": [x0, y0, x1, y1] (fractions 0..1 of the upright
     image) and "invert": true (dark ink on light paper), false, or "auto" (the default).
     """
+    cache = current_app.extensions["cnnviz.traces"]
+    model_key = (model.meta["id"], id(model))
+    if image_bytes is None and "input_id" in fields and "image" not in fields and "pixels" not in fields:
+        input_id = check_input_id(fields)
+        traced = cache.get((model_key, input_id))
+        if traced is None:
+            raise InputExpired("this input is no longer held on the server: send the image again", "input.expired")
+        return Input(input_id, traced)
     recipe = model.meta.get("preprocess", "digit")
     if image_bytes is None and "image" in fields:
         image_bytes = decode_data_url(fields["image"])
@@ -165,17 +196,24 @@ def traced_input(fields, image_bytes, model, shared=True):
             return Traced(prepared, model.trace(prepared.tensor))
         raw = pixels
     else:
-        raise InputError("give the input as 'image' (a data URL) or 'pixels' (a 2-D array of values 0-1)",
-                         "input.missing")
-    if not shared:
-        return make()
-    cache = current_app.extensions["cnnviz.traces"]
-    return cache.get_or_make(input_key((model.meta["id"], id(model)), raw), make)
+        raise InputError("give the input as 'image' (a data URL), 'pixels' (a 2-D array of values 0-1) or "
+                         "'input_id' (from /predict)", "input.missing")
+    key = input_key(model_key, raw)
+    return Input(key[1], cache.get_or_make(key, make))
+
+
+def traced_input(fields, image_bytes, model, learner=None):
+    """The request's input as live.traces.Traced (prepared input and trace) for the shared
+    model, or for `learner` (the model with this request's own weights), traced afresh."""
+    traced = cached_input(fields, image_bytes, model).traced
+    if learner is None or learner is model:
+        return traced
+    return Traced(traced.prepared, learner.trace(traced.prepared.tensor))
 
 
 def prepared_input(fields, image_bytes, model):
     """The request's input for the shared model, preprocessed (from the trace cache when it is there)."""
-    return traced_input(fields, image_bytes, model).prepared
+    return cached_input(fields, image_bytes, model).traced.prepared
 
 
 def crop_field(fields):

@@ -14,6 +14,8 @@ OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
 def _default(value):
+    if hasattr(value, "tolist"):  # a NumPy array orjson does not write itself (0-d, strided, other dtypes)
+        return value.tolist()
     if hasattr(value, "__html__"):  # markupsafe.Markup, as Flask's own provider allows
         return str(value.__html__())
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -101,11 +101,13 @@ def prediction(model, probabilities):
     return {"prediction": top[0], "top": top, "probabilities": p.tolist()}
 
 
-def predict_response(model, prepared, steps, encoding="f16", overridden=()):
+def predict_response(model, prepared, steps, encoding="f16", overridden=(), input_id=None):
     """prepared: preprocess.Prepared; steps: the model's trace for prepared.tensor;
-    overridden: the parameters this request replaced (its "weights")."""
+    overridden: the parameters this request replaced (its "weights"); input_id: the input's
+    key, which /explain, /animate and /backward accept instead of the image."""
     return {
         "model": model.meta["id"],
+        "input_id": input_id,
         "weights": list(overridden),
         **prediction(model, steps[-1].output[0]),
         "encoding": encoding,
@@ -132,9 +134,22 @@ def plain(v):
     return v
 
 
+def wire(v):
+    """As plain(), but arrays of one or more dimensions stay arrays (float64, C order), which the
+    JSON encoder (orjson) writes to exactly the same text as their nested lists, without building
+    those lists: an animation holds tens of thousands of numbers."""
+    if isinstance(v, np.ndarray) and v.ndim and v.dtype.kind in "fiub":
+        return np.ascontiguousarray(v, np.float64 if v.dtype.kind == "f" else None)
+    if isinstance(v, dict):
+        return {k: wire(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [wire(x) for x in v]
+    return plain(v)
+
+
 def arithmetic_response(model, explanation):
     """An explanation or an animation: arrays as exact nested lists, numbers as numbers."""
-    return {"model": model.meta["id"], **{k: plain(v) for k, v in explanation.items()}}
+    return {"model": model.meta["id"], **{k: wire(v) for k, v in explanation.items()}}
 
 
 def _gradient_entry(name, g, encoding):

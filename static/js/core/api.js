@@ -24,9 +24,15 @@ export async function call(path, options = {}) {
   return body;
 }
 
-/** input: {blob, name} or {json}, with optional options (e.g. {invert, crop}) sent beside it. */
-export function post(path, input, fields = {}) {
-  const extra = { ...input.options, ...fields };
+// An input the server holds: /predict answers with the input's id (its key in the server's
+// small cache of prepared inputs), and the same input object's later requests to that model
+// (/explain, /animate, /backward ...) send {input_id} instead of the whole image. When the
+// server no longer holds it (evicted, or another worker process answered): 409 input.expired,
+// and the image is sent again, once.
+const held = new WeakMap(); // input object -> Map(model's URL prefix -> input_id)
+const modelPrefix = (path) => path.match(/^\/api\/models\/[^/]+\//)?.[0] ?? null;
+
+function send(path, input, extra) {
   if (input.blob) {
     const form = new FormData();
     form.append('image', input.blob, input.name || 'input.png');
@@ -37,6 +43,26 @@ export function post(path, input, fields = {}) {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ ...input.json, ...extra }),
   });
+}
+
+/** input: {blob, name} or {json}, with optional options (e.g. {invert, crop}) sent beside it. */
+export async function post(path, input, fields = {}) {
+  const prefix = modelPrefix(path);
+  const inputId = prefix && held.get(input)?.get(prefix);
+  if (inputId) {
+    try {
+      return await postJSON(path, { input_id: inputId, ...fields }); // crop and invert are in the id
+    } catch (e) {
+      if (e.code !== 'input.expired') throw e;
+      held.get(input).delete(prefix);
+    }
+  }
+  const body = await send(path, input, { ...input.options, ...fields });
+  if (prefix && typeof body.input_id === 'string' && input && typeof input === 'object') {
+    if (!held.has(input)) held.set(input, new Map());
+    held.get(input).set(prefix, body.input_id);
+  }
+  return body;
 }
 
 /** POST a JSON body; -> the JSON answer (or ApiError). */

@@ -1,5 +1,9 @@
 // The drawing pad: pen, eraser, undo, clear, pen size; mouse, pen and touch
-// through pointer events. Calls onStroke(blob) with a PNG when a stroke ends.
+// through pointer events. Calls onStroke(blob) with a PNG when a stroke ends: the canvas's
+// grey levels as an 8-bit grey PNG (a quarter of the RGBA canvas's bytes for the server to
+// decode), marked so the server treats it exactly as the canvas (cnnviz/teach/decode.py PAD_MARK).
+
+import { greyPng } from '../lib/png.js';
 
 const PAPER = '#ffffff';
 const INK = '#000000';
@@ -33,7 +37,17 @@ export function mountDrawpad({ canvas, pen, eraser, undo, clear, size }, { onStr
     ctx.stroke();
   };
 
-  const send = () => canvas.toBlob((blob) => blob && onStroke(blob), 'image/png');
+  const PAD_MARK = { Software: 'cnnviz drawing pad' };
+  const send = () => {
+    if (typeof CompressionStream === 'undefined') { // an older browser: the canvas's own RGBA PNG
+      canvas.toBlob((blob) => blob && onStroke(blob), 'image/png');
+      return;
+    }
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const grey = new Uint8Array(width * height);
+    for (let i = 0; i < grey.length; i++) grey[i] = data[4 * i]; // paper and ink are grey: R = G = B
+    greyPng(grey, width, height, PAD_MARK).then(onStroke);
+  };
   const startStroke = () => { // undo goes back to before the stroke (to the example it replaced, too)
     history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
     if (history.length > UNDO_LIMIT) history.shift();

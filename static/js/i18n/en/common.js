@@ -21,6 +21,7 @@ export default {
   'error.image.format': 'This kind of image ({format}) is not supported; use PNG, JPEG, GIF, BMP or WebP.',
   'error.image.not_image': 'This file is not an image we can read (PNG, JPEG, GIF, BMP or WebP).',
   'error.image.corrupt': 'The image is damaged or cut off. Try saving it again.',
+  'error.input.expired': 'The server no longer holds this picture. Send it again (draw or upload it once more).',
   'error.image.too_many_pixels': 'The image has too many pixels. Try a smaller photo.',
   'error.image.no_ink': 'No ink found in the image: draw or photograph a digit.',
   'error.image.nothing_found': 'Nothing found in the image: photograph the item on a plain background.',

@@ -21,6 +21,7 @@ export default {
   'error.image.format': '不支持这种图片格式（{format}）；请使用 PNG、JPEG、GIF、BMP 或 WebP。',
   'error.image.not_image': '这个文件不是能读取的图片（PNG、JPEG、GIF、BMP 或 WebP）。',
   'error.image.corrupt': '图片已损坏或不完整。请重新保存后再试。',
+  'error.input.expired': '服务器上已经没有这张图片了。请重新发送（再画一次或再上传一次）。',
   'error.image.too_many_pixels': '图片的像素太多。请换一张小一点的照片。',
   'error.image.no_ink': '图片中没有找到笔迹：请写一个数字或拍一张数字的照片。',
   'error.image.nothing_found': '图片中没有找到物体：请在纯色背景上拍摄。',

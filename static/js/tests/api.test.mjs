@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { animate, explain, predict } from '../core/api.js';
+
+/** A fake server: records each request as {path, kind: 'image'|'json', body}; answers with respond(). */
+function fakeServer(respond) {
+  const seen = [];
+  globalThis.fetch = async (path, options) => {
+    const kind = options.body instanceof FormData ? 'image' : 'json';
+    const body = kind === 'json' ? JSON.parse(options.body) : Object.fromEntries([...options.body.keys()].map((k) => [k, true]));
+    seen.push({ path, kind, body });
+    const [status, answer] = respond(path, kind, body);
+    return { ok: status < 400, status, statusText: String(status), json: async () => answer };
+  };
+  return seen;
+}
+
+test('after /predict, the same input goes to /animate and /explain by its id', async () => {
+  const seen = fakeServer((path) => [200, path.endsWith('predict') ? { input_id: 'a'.repeat(64) } : {}]);
+  const input = { blob: new Blob(['png']), name: 'drawing.png', options: { invert: 'auto' } };
+  await predict('digits', input);
+  await animate('digits', input, 'conv1', 0);
+  await explain('digits', input, 'fc3', [7]);
+  assert.deepEqual(seen.map((r) => r.kind), ['image', 'json', 'json']);
+  assert.deepEqual(seen[1].body, { input_id: 'a'.repeat(64), layer: 'conv1', channel: 0 });
+  await animate('fashion', input, 'conv1', 0); // another model: its own input, sent as the image
+  assert.equal(seen[3].kind, 'image');
+  const other = { blob: new Blob(['png2']) }; // another input object: the image
+  await animate('digits', other, 'conv1', 0);
+  assert.equal(seen[4].kind, 'image');
+});
+
+test('an input the server no longer holds is sent again as the image, once', async () => {
+  const seen = fakeServer((path, kind) => (kind === 'json'
+    ? [409, { error: 'gone', code: 'input.expired', params: {} }]
+    : [200, { input_id: 'b'.repeat(64) }]));
+  const input = { blob: new Blob(['png']) };
+  await predict('digits', input);
+  const answer = await animate('digits', input, 'conv1', 2);
+  assert.deepEqual(answer, { input_id: 'b'.repeat(64) });
+  assert.deepEqual(seen.map((r) => r.kind), ['image', 'json', 'image']);
+  assert.ok(seen[2].body.image && seen[2].body.layer);
+});
+
+test('other errors on a referenced input are thrown, not retried', async () => {
+  const seen = fakeServer((path, kind, body) => (body.input_id
+    ? [404, { error: 'no layer', code: 'layer.unknown', params: {} }]
+    : [200, { input_id: 'c'.repeat(64) }]));
+  const input = { json: { pixels: [[0]] } };
+  await predict('digits', input);
+  await assert.rejects(animate('digits', input, 'nope', 0), (e) => e.code === 'layer.unknown' && e.status === 404);
+  assert.equal(seen.length, 2);
+});

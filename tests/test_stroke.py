@@ -1,0 +1,91 @@
+"""A stroke's cheaper path gives exactly today's answers: animations and explanations written
+from arrays are the same bytes as from nested lists."""
+import numpy as np
+import orjson
+import pytest
+
+from cnnviz.web import serialize
+from cnnviz.web.json_provider import OPTIONS, _encode
+
+
+@pytest.mark.parametrize("model_id", ["digits", "fashion"])
+def test_arrays_are_written_as_the_same_bytes_as_their_lists(app, model_id):
+    from cnnviz.teach.animate import animate
+    from cnnviz.teach.explain import explain
+    model = app.extensions["cnnviz.models"].get(model_id)
+    x = np.random.default_rng(1).random(model.input_shape, np.float32)[None]
+    steps = model.trace(x)
+    for step in steps:
+        for detail in (animate(model, steps, step.name, 0, x, 0),
+                       explain(model, steps, step.name, [0] * (step.output.ndim - 1), x)):
+            as_lists = {"model": model_id, **{k: serialize.plain(v) for k, v in detail.items()}}
+            assert _encode(serialize.arithmetic_response(model, detail)) == orjson.dumps(as_lists, option=OPTIONS)
+
+
+def test_arrays_orjson_cannot_write_fall_back_to_lists():
+    strided = np.arange(6.0).reshape(2, 3).T
+    assert _encode({"a": strided, "b": np.array(2.5), "big": 10**30}) == b'{"a":[[0.0,3.0],[1.0,4.0],[2.0,5.0]],"b":2.5,"big":1000000000000000000000000000000}'
+
+
+def grey_png(rgba_png):
+    """The page's grey PNG of a drawing pad's RGBA canvas: its grey levels, marked as the pad's."""
+    import io
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+    from cnnviz.teach.decode import PAD_MARK
+    img = Image.open(io.BytesIO(rgba_png))
+    assert img.mode == "RGBA"
+    info = PngInfo()
+    info.add_text(*PAD_MARK)
+    buf = io.BytesIO()
+    img.getchannel("R").save(buf, "PNG", pnginfo=info)
+    return buf.getvalue()
+
+
+def _digests(model, png):
+    from cnnviz.teach.preprocess import decode_image, prepare
+    from drawings import digest
+    prepared = prepare(decode_image(png), model.input_shape, model.meta.get("preprocess", "digit"))
+    return ([digest(prepared.tensor)] + [(s.name, digest(s.image)) for s in prepared.steps]
+            + [digest(s.output) for s in model.trace(prepared.tensor)] + [prepared.warnings])
+
+
+def test_the_pads_grey_png_gives_exactly_what_its_rgba_canvas_gives(app):
+    """Every reference drawing that is a canvas (RGBA, opaque, grey), and a shaded one that takes the
+    photo recipe, sent as the page's grey PNG: the same steps, network input and trace, both models."""
+    import io
+    import json
+    from pathlib import Path
+    from PIL import Image, ImageDraw
+    from drawings import drawing, drawing_pngs
+    reference = json.loads((Path(__file__).parent / "data" / "drawings-reference.json").read_text())
+    shaded = Image.linear_gradient("L").resize((280, 280)).point(lambda v: 120 + v // 3)
+    ImageDraw.Draw(shaded).line([(90, 60), (150, 220)], fill=10, width=30)
+    buf = io.BytesIO()
+    shaded.convert("RGBA").save(buf, "PNG")
+    canvases = [(name, png) for name, png in drawing_pngs() if Image.open(io.BytesIO(png)).mode == "RGBA"]
+    assert len(canvases) == 14
+    for model_id in ("digits", "fashion"):
+        model = app.extensions["cnnviz.models"].get(model_id)
+        for name, png in canvases + [("shaded", buf.getvalue())]:
+            grey = grey_png(png)
+            assert _digests(model, grey) == _digests(model, png), (model_id, name)
+            if name != "shaded":  # and the reference itself
+                assert _digests(model, grey)[0] == reference[f"{model_id}/{name}/tensor"]
+    # an unmarked grey PNG keeps the grey-image recipe (the reference's "gray" drawing is one)
+    from cnnviz.teach.decode import grey_canvas
+    assert grey_canvas(drawing(21, "L")) is None
+
+
+def test_the_grey_png_through_predict_and_animate_answers_as_the_rgba_canvas(client):
+    from drawings import drawing_pngs
+    import io
+    name, png = drawing_pngs()[3]
+
+    def stroke(data):
+        predicted = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(data), "d.png")},
+                                content_type="multipart/form-data").get_json()
+        animated = client.post("/api/models/digits/animate", json={"input_id": predicted.pop("input_id"),
+                                                                   "layer": "conv1", "channel": 0}).get_json()
+        return predicted, animated
+    assert stroke(grey_png(png)) == stroke(png)

@@ -1,0 +1,51 @@
+"""The page's stroke in Chromium: the drawing goes to /predict as the pad's 8-bit grey PNG, the
+stepper's /animate sends only the input_id /predict answered with, and a miss (409 input.expired)
+is answered by sending the image again, with nothing shown to the learner."""
+import io
+import json
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from cnnviz.teach.decode import PAD_MARK
+from conftest import open_app
+from test_browser import big_label, draw
+
+
+def test_a_stroke_sends_the_grey_png_then_its_id_and_recovers_from_a_miss(page):
+    sent, answered = [], []
+    page.on("request", lambda r: sent.append(r) if "/api/models/digits/" in r.url else None)
+    page.on("response", lambda r: answered.append((r.url, r.status)) if "/api/models/digits/" in r.url else None)
+    expired = []
+
+    def first_reference_expires(route):
+        if b"input_id" in (route.request.post_data_buffer or b"")[:200] and not expired:
+            expired.append(route.request.post_data_json["input_id"])
+            route.fulfill(status=409, content_type="application/json",
+                          body=json.dumps({"error": "gone", "code": "input.expired", "params": {}}))
+        else:
+            route.continue_()
+    page.route("**/api/models/digits/animate", first_reference_expires)
+    open_app(page)
+    animated = lambda r: r.url.endswith("/animate") and r.status == 200  # noqa: E731
+    with page.expect_response(animated):
+        draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
+    expect(big_label(page)).to_have_text("7")
+    with page.expect_response(animated):
+        draw(page, [[(0.3, 0.5), (0.7, 0.5)]])  # a second stroke
+    predicts = [r for r in sent if r.url.endswith("/predict")]
+    animates = [r for r in sent if r.url.endswith("/animate")]
+    assert len(predicts) == 2
+    for r in predicts:  # the pad's grey PNG, marked as the pad's
+        body = r.post_data_buffer
+        png = body[body.index(b"\x89PNG"):body.index(b"IEND") + 8]
+        img = Image.open(io.BytesIO(png))
+        assert img.mode == "L" and img.size == (280, 280) and img.info[PAD_MARK[0]] == PAD_MARK[1]
+        assert 0 in img.getextrema() and 255 in img.getextrema()
+    kinds = ["id" if r.headers["content-type"] == "application/json" else "image" for r in animates]
+    assert kinds == ["id", "image", "id"]  # the miss, the image again, then the next stroke's id
+    assert animates[2].post_data_json["input_id"] != expired[0]
+    assert json.loads(animates[0].post_data)["layer"] == "conv1"
+    assert [s for u, s in answered if u.endswith("/animate")] == [409, 200, 200]
+    expect(page.locator("#status")).to_have_text("")
+    assert [e for e in page.errors if "409" not in e] == []  # Chromium logs the 409 itself
