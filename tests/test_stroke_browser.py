@@ -13,6 +13,9 @@ from test_browser import big_label, draw
 
 
 def test_a_stroke_sends_the_grey_png_then_its_id_and_recovers_from_a_miss(page):
+    open_app(page)  # the first example on show, its answer and animation loaded before we listen
+    expect(page.locator("#status")).to_have_text("")
+    expect(page.locator("#anim-status")).to_have_text("")
     sent, answered = [], []
     page.on("request", lambda r: sent.append(r) if "/api/models/digits/" in r.url else None)
     page.on("response", lambda r: answered.append((r.url, r.status)) if "/api/models/digits/" in r.url else None)
@@ -26,7 +29,6 @@ def test_a_stroke_sends_the_grey_png_then_its_id_and_recovers_from_a_miss(page):
         else:
             route.continue_()
     page.route("**/api/models/digits/animate", first_reference_expires)
-    open_app(page)
     animated = lambda r: r.url.endswith("/animate") and r.status == 200  # noqa: E731
     with page.expect_response(animated):
         draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
