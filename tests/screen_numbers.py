@@ -1,4 +1,5 @@
 """Reading numbers off the screen as a learner reads them, and checking that they add up."""
+import math
 import re
 
 MINUS = "\u2212"
@@ -55,3 +56,22 @@ def scientific(text):
     exponent = int(power.translate(SUPERSCRIPT_DIGITS) or 0)
     places = len(mantissa.split(".")[1]) if "." in mantissa else 0
     return float(mantissa) * 10 ** exponent, 0.5 * 10 ** (exponent - places)
+
+
+def gradient_checks(page, panel):
+    """Every sum and product in a gradient arithmetic panel (CSS selector `panel`), read off the screen:
+    a sum's terms add up to its total within the rounding of every number shown; a product's factors
+    multiply to its total within 1 % and the total's rounding. -> the checks as shown."""
+    checks = page.eval_on_selector_all(f"{panel} .sum-check, {panel} .product-check", """els => els.map(e => ({
+        kind: e.classList.contains('sum-check') ? 'sum' : 'product',
+        parts: [...e.querySelectorAll('.term, .factor')].map(s => s.textContent),
+        total: e.querySelector('.total').textContent }))""")
+    for c in checks:
+        parts = [scientific(p)[0] for p in c["parts"]]
+        total, total_half_unit = scientific(c["total"])
+        if c["kind"] == "sum":
+            slack = sum(scientific(p)[1] for p in c["parts"]) + total_half_unit
+            assert abs(sum(parts) - total) <= slack, c
+        else:
+            assert abs(math.prod(parts) - total) <= 1e-2 * abs(total) + total_half_unit, c
+    return checks

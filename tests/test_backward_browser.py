@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import new_page, open_app
-from screen_numbers import SCIENTIFIC, scientific
+from screen_numbers import SCIENTIFIC, gradient_checks, scientific
 
 def number(text):
     return scientific(text)[0]
@@ -20,18 +20,8 @@ def assert_adds_up(terms, total, what):
 
 
 def read_checks(page):
-    """Every .sum-check and .product-check in the gradient panel: terms/factors and total, as shown."""
-    checks = page.eval_on_selector_all("#bw-detail .sum-check, #bw-detail .product-check", """els => els.map(e => ({
-        kind: e.classList.contains('sum-check') ? 'sum' : 'product',
-        parts: [...e.querySelectorAll('.term, .factor')].map(s => s.textContent),
-        total: e.querySelector('.total').textContent }))""")
-    for c in checks:
-        parts, total = [number(p) for p in c["parts"]], number(c["total"])
-        if c["kind"] == "sum":
-            assert_adds_up(parts, total, c)
-        else:
-            assert math.isclose(math.prod(parts), total, rel_tol=2e-3, abs_tol=1e-12), c
-    return checks
+    """Every .sum-check and .product-check in the gradient panel adds up as shown."""
+    return gradient_checks(page, "#bw-detail")
 
 
 def click_map(page, selector, x=3, y=3):

@@ -5,7 +5,6 @@ same maps and the same arithmetic panel (every displayed sum and product adds up
 at the five screen sizes."""
 import base64
 import json
-import math
 import re
 import urllib.request
 from urllib.parse import parse_qs, urlparse
@@ -14,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import new_page, open_app
-from screen_numbers import scientific
+from screen_numbers import gradient_checks, scientific
 
 VIEWPORTS = {"phone": (390, 844, 1), "1024": (1024, 768, 1), "1366": (1366, 768, 1), "1080p": (1920, 1080, 1),
              "720p150": (853, 480, 1.5)}
@@ -162,26 +161,8 @@ def test_trained_weights_as_pictures(browser, server, lang):
     page.context.close()
 
 
-def half_unit(text):
-    """Half a unit in the last shown significant digit of a number like 0.0123, 4.37×10⁻⁴ or −2."""
-    return scientific(text)[1]
-
-
 def read_gradient_checks(page):
-    """Every sum and product in the arithmetic panel adds up within the displayed rounding."""
-    checks = page.eval_on_selector_all("#detail-body .sum-check, #detail-body .product-check", """els => els.map(e => ({
-        kind: e.classList.contains('sum-check') ? 'sum' : 'product',
-        parts: [...e.querySelectorAll('.term, .factor')].map(s => s.textContent),
-        total: e.querySelector('.total').textContent }))""")
-    for c in checks:
-        parts = [scientific(p)[0] for p in c["parts"]]
-        total = scientific(c["total"])[0]
-        if c["kind"] == "sum":
-            slack = sum(half_unit(p) for p in c["parts"]) + half_unit(c["total"])
-            assert abs(sum(parts) - total) <= slack, c
-        else:
-            assert math.isclose(math.prod(parts), total, rel_tol=1e-2, abs_tol=half_unit(c["total"])), c
-    return checks
+    return gradient_checks(page, "#detail-body")
 
 
 def click_neuron(page, layer, where=0.5):
