@@ -25,6 +25,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   let height = overviewHeight();
   let zoom = 1;
   let pass = 'forward'; // or 'backward': the gradients
+  let fittedFor = null; // the pass the layout was last fitted for (a new input then only repaints)
   let scaling = 'layer'; // 'unit' | 'layer' | 'global'
   const links = createLinks(container, tooltip);
   let resizing = null;
@@ -39,6 +40,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     const input = { name: 'input', kind: 'input', output_shape: model.input_shape, parameters: 0 };
     rows = [input, ...model.layers].map((layer, index) => ({ layer, index, canvases: [] }));
     selected = null;
+    fittedFor = null;
     container.replaceChildren(...rows.map(buildRow), links.element);
     toggles.replaceChildren(...rows.map(buildToggle));
     fit();
@@ -169,7 +171,16 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   }
   function showPass() {
     for (const row of rows) row.values = row[pass]?.values ?? null;
-    fit(); // lays out and paints every row (the legends take room too)
+    // A new input for a layout already fitted to this pass and screen: repaint the maps, keep the
+    // canvases (rebuilding and refitting them cost ~150 ms a stroke). Otherwise lay out afresh:
+    // fit() lays out and paints every row (the legends take room too).
+    if (fittedFor === pass && rows.every((row) => row.canvases?.length)) {
+      for (const row of rows) if (row.values) paintRow(row);
+      remark();
+    } else {
+      fit();
+      fittedFor = rows.every((row) => row.values) ? pass : null; // fitted with every legend filled in
+    }
   }
 
   function setScaling(which) {
