@@ -182,4 +182,7 @@ def test_every_backward_animation_plays_on_the_player(page):
         page.click("#bw-anim-canvas")
         page.keyboard.press("End")
         expect(page.locator("#bw-anim-counter")).to_have_text(f"{total} / {total}")
+        # every number drawn at least the stage's MIN_TEXT (18 of its 1000 logical px), as on the forward stage
+        smallest, width = page.eval_on_selector("#bw-anim-canvas", "c => [Number(c.dataset.minNumberPx), c.clientWidth]")
+        assert smallest >= 18 * width / 1000 - 0.01, (layer, smallest, width)
     assert not page.errors

@@ -5,7 +5,7 @@ import { t } from '../core/i18n.js';
 import { diverging, sequential } from '../lib/colors.js';
 import { vectorColumns } from '../lib/geometry.js';
 import { sig as fmt } from './format.js';
-import { COLORS, box, drawMap, mapImage, numberGrid, text } from '../lib/stage.js';
+import { COLORS, MIN_TEXT, box, drawMap, mapImage, numberGrid, text } from '../lib/stage.js';
 
 const limitOf = (rows) => Math.max(1e-30, ...rows.flat(Infinity).map(Math.abs));
 const signed = (values) => { const l = limitOf(values); return (v) => diverging(v, l); };
@@ -13,7 +13,7 @@ const positive = (values) => { const m = Math.max(1e-30, ...values.flat(Infinity
 const cellFor = (size, room) => Math.max(2, Math.min(24, Math.floor(room / size)));
 
 function labelled(ctx, title, image, x, y, cell) {
-  text(ctx, title, x, y - 10, { size: 15, weight: 600 });
+  text(ctx, title, x, y - 10, { size: MIN_TEXT, weight: 600 });
   drawMap(ctx, image, x, y, cell);
 }
 
@@ -36,10 +36,10 @@ const conv = {
     labelled(ctx, t('bw.anim.dout', { f: f.channel }), mapImage(f.dout, ho, wo, signed(f.dout)), 360, 60, co);
     box(ctx, 360 + ox * co, 60 + oy * co, co, co);
     const k = f.kernel;
-    text(ctx, t('bw.anim.accumulated'), 660, 50, { size: 15, weight: 600 });
-    const cw = Math.min(64, Math.floor(320 / k));
-    numberGrid(ctx, f.accumulated[step], 660, 60, cw, Math.min(40, cw), { color: signed(f.weight_gradient), size: 12 });
-    text(ctx, `${t('bw.anim.biasSoFar')} ${fmt(f.bias_running[step])}`, 660, 80 + k * Math.min(40, cw), { size: 15 });
+    text(ctx, t('bw.anim.accumulated'), 660, 50, { size: MIN_TEXT, weight: 600 });
+    const cw = Math.min(64, Math.floor(320 / k)), ch = Math.max(MIN_TEXT + 8, Math.min(40, cw)); // letters narrow to fit
+    numberGrid(ctx, f.accumulated[step], 660, 60, cw, ch, { color: signed(f.weight_gradient), size: MIN_TEXT });
+    text(ctx, `${t('bw.anim.biasSoFar')} ${fmt(f.bias_running[step])}`, 660, 84 + k * ch, { size: MIN_TEXT });
   },
   describe: (f, step) => {
     const wo = f.dout[0].length;
@@ -102,7 +102,7 @@ const elementwise = {
 const dense = {
   steps: (f) => f.largest.length,
   draw(ctx, f, step) {
-    text(ctx, t('bw.anim.denseHead', { i: f.channel, g: fmt(f.dout_unit) }), 20, 40, { size: 17, weight: 600 });
+    text(ctx, t('bw.anim.denseHead', { i: f.channel, g: fmt(f.dout_unit) }), 20, 40, { size: MIN_TEXT, weight: 600 });
     f.largest.slice(0, step + 1).forEach((j, r) => {
       text(ctx, `∂L/∂W[${f.channel}, ${j}] = ${fmt(f.dout_unit)} × ${fmt(f.input[j])} = ${fmt(f.weight_gradient[j])}`,
         40, 90 + r * 44, { size: 18, color: r === step ? COLORS.hot : COLORS.ink });
@@ -114,7 +114,7 @@ const dense = {
 const softmax = {
   steps: (f) => f.probabilities.length,
   draw(ctx, f, step) {
-    text(ctx, t('bw.anim.softmaxHead'), 20, 40, { size: 17, weight: 600 });
+    text(ctx, t('bw.anim.softmaxHead'), 20, 40, { size: MIN_TEXT, weight: 600 });
     f.probabilities.slice(0, step + 1).forEach((pk, k) => {
       text(ctx, `${k}: p = ${fmt(pk)}   ∂L/∂p = ${fmt(f.dout[k])}   ∂L/∂z = ${fmt(f.dx[k])}`, 40, 80 + k * 44,
         { size: 18, color: k === step ? COLORS.hot : COLORS.ink });
