@@ -17,7 +17,7 @@ export function renderGuess(container, result, classLabel) {
   const [first, second] = result.top;
   container.replaceChildren(...warnings(result),
     el('div', { className: 'top1' }, el('span', { className: 'big', textContent: classLabel(first.index) }),
-      el('span', { className: 'text', textContent: `${t('result.top', { label: classLabel(first.index) })} (${percent(first.probability)})` })),
+      el('span', { className: 'text', textContent: t('result.topShare', { top: t('result.top', { label: classLabel(first.index) }), p: percent(first.probability) }) })),
     el('p', { textContent: t('result.second', { label: classLabel(second.index), p: percent(second.probability) }) }),
     el('p', { className: 'hint', textContent: t('result.mustChoose', { n: result.probabilities.length }) }));
 }

@@ -54,6 +54,7 @@ export default {
   'result.heading': 'Prediction',
   'result.empty': 'Draw something, upload a photo or pick an example.',
   'result.top': 'The network says {label}',
+  'result.topShare': '{top} ({p})',
   'result.second': 'next most likely: {label} ({p})',
   'result.mustChoose': 'The network must choose one of its {n} classes, even for a scribble: a high percentage is not proof that the input really is that class.',
   'result.chart': 'Probability of each class',

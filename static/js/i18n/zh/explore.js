@@ -54,6 +54,7 @@ export default {
   'result.heading': '识别结果',
   'result.empty': '写一个数字、上传一张照片，或选一个例子。',
   'result.top': '网络认为是 {label}',
+  'result.topShare': '{top}（{p}）',
   'result.second': '其次可能是：{label}（{p}）',
   'result.mustChoose': '网络必须从它的 {n} 个类别中选一个，哪怕输入只是乱涂：百分比高并不能证明输入真的属于这一类。',
   'result.chart': '每个类别的概率',
