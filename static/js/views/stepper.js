@@ -67,7 +67,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   });
   els.channel.addEventListener('change', () => {
     store.set({ channel: Number(els.channel.value) });
-    load({ step: player.state().step });
+    load({ start: 'current' }); // the same positions: stay on the step the learner is on when it arrives
   });
   els.skip.checked = store.get('skip');
   els.skip.addEventListener('change', () => {
@@ -76,7 +76,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   });
   els.focus.addEventListener('change', () => {
     store.set({ focus: Number(els.focus.value) });
-    load({ step: player.state().step }); // the server sends that input channel's products
+    load({ start: 'current' }); // the server sends that input channel's products; the step stays
   });
   store.subscribe((changed) => {
     if (changed.includes('speed')) {
@@ -166,7 +166,8 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       rebuild = build;
       anim = build(layout);
       els.status.textContent = '';
-      const at = neuron ? anim.stepOf(neuron) : start === 'strongest' ? anim.strongest() : step;
+      const at = neuron ? anim.stepOf(neuron) : start === 'strongest' ? anim.strongest()
+        : start === 'current' ? Math.min(player.state().step, anim.steps - 1) : step;
       player.load(anim.steps, at);
       if (autoplay && !neuron && !reducedMotion()) player.play();
     } catch (error) {
