@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from cnnviz.web.serialize import dense
 from conftest import ROOT, open_app
 from screen_numbers import half_unit, parse
 from test_animation import choose, description, gallery_pixels, go_to, pick_example
@@ -55,12 +56,13 @@ def test_products_on_screen_are_the_engines(page, layer, channel, focus, steps):
     k, s, p = data["kernel"], data["stride"], data["padding"]
     x = np.pad(np.array(data["input"][focus], np.float32), p)
     w = np.array(data["weights"][focus], np.float32)
+    products = dense(data["products"]) if isinstance(data["products"], dict) else np.array(data["products"])
     for step in steps:
         drawn = drawn_frame(page, step)
         y0, x0 = map(int, re.search(r"row index (\d+), column index (\d+)", description(page)).groups())
         truth = x[y0 * s:y0 * s + k, x0 * s:x0 * s + k] * w  # float32 products, as the network multiplies
         # the server's products are exact (float64); the network's float32 ones round in the 7th digit
-        np.testing.assert_allclose(data["products"][y0][x0], truth, rtol=1e-6, atol=1e-30)
+        np.testing.assert_allclose(products[y0, x0], truth, rtol=1e-6, atol=1e-30)
         shown = products_on_screen(drawn, k)
         tolerance = half_unit([c for row in shown for c in row]) + 1e-9
         for r in range(k):

@@ -89,3 +89,54 @@ def test_the_grey_png_through_predict_and_animate_answers_as_the_rgba_canvas(cli
                                                                    "layer": "conv1", "channel": 0}).get_json()
         return predicted, animated
     assert stroke(grey_png(png)) == stroke(png)
+
+
+@pytest.mark.parametrize("model_id", ["digits", "fashion"])
+def test_animations_send_their_large_arrays_sparse_and_exact(app, model_id):
+    """Every layer's animation: the arrays sent sparse come back to the same float64 numbers, to the
+    bit (a zero's sign aside: 0 x a negative weight is 0), and everything else is as an explanation
+    writes it."""
+    from cnnviz.teach.animate import animate
+    model = app.extensions["cnnviz.models"].get(model_id)
+    x = np.random.default_rng(2).random(model.input_shape, np.float32)[None]
+    x[..., :10, :] = 0  # paper: zeros, which the sparse form leaves out
+    steps = model.trace(x)
+    sparse_seen = 0
+    for step in steps:
+        frames = animate(model, steps, step.name, 0, x, 0)
+        sent = orjson.loads(_encode(serialize.animation_response(model, frames)))
+        plain = orjson.loads(_encode(serialize.arithmetic_response(model, frames)))
+        for key, value in sent.items():
+            if isinstance(value, dict) and value.get("sparse"):
+                sparse_seen += 1
+                exact = np.asarray(frames[key], np.float64)
+                assert np.array_equal(serialize.dense(value), exact) and exact.size >= serialize.SPARSE_MIN
+            else:
+                assert value == plain[key], key
+    assert sparse_seen >= 1  # conv1's products
+
+
+def test_predict_answers_the_animations_asked_for_as_animate_would(client):
+    import io
+    import json
+    from drawings import drawing_pngs
+    png = drawing_pngs()[3][1]
+    asked = [{"layer": "conv1", "channel": 2, "focus": 0}, {"layer": "fc1", "channel": 7},
+             {"layer": "conv2", "channel": 99}, {"layer": "nope"}]
+    r = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png"),
+                                                        "animate": json.dumps(asked)})
+    assert r.status_code == 200
+    body = r.get_json()
+    first, dense_unit, bad_channel, bad_layer = body["animations"]
+    for got, a in ((first, asked[0]), (dense_unit, asked[1])):
+        alone = client.post("/api/models/digits/animate", json={"input_id": body["input_id"], **a}).get_json()
+        assert got == alone
+    alone = client.post("/api/models/digits/animate", json={"input_id": body["input_id"], **asked[2]})
+    assert bad_channel == {**alone.get_json(), "status": alone.status_code} and alone.status_code == 422
+    assert bad_layer["code"] == "layer.unknown" and bad_layer["status"] == 404
+    without = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png")}).get_json()
+    assert "animations" not in without
+    assert {k: v for k, v in body.items() if k != "animations"} == without
+    for bad in ([{"layer": "conv1"}] * 65, {"layer": "conv1"}, [{"layer": 3}], [{"layer": "conv1", "x": 1}], "conv1"):
+        r = client.post("/api/models/digits/predict", json={"input_id": body["input_id"], "animate": bad})
+        assert r.status_code == 400 and r.get_json()["code"] == "field.type", bad

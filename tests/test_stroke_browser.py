@@ -1,8 +1,10 @@
-"""The page's stroke in Chromium: the drawing goes to /predict as the pad's 8-bit grey PNG, the
-stepper's /animate sends only the input_id /predict answered with, and a miss (409 input.expired)
-is answered by sending the image again, with nothing shown to the learner."""
+"""The page's stroke in Chromium: one request, /predict with the drawing as the pad's 8-bit grey PNG
+and the stepper's animation asked for beside it; the stepper shows that animation without asking
+again. A later animation of the same drawing (another channel) sends only the input_id, and a miss
+(409 input.expired) is answered by sending the image again, with nothing shown to the learner."""
 import io
 import json
+import re
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -12,7 +14,11 @@ from conftest import open_app
 from test_browser import big_label, draw
 
 
-def test_a_stroke_sends_the_grey_png_then_its_id_and_recovers_from_a_miss(page):
+def predicted_with_animation(r):
+    return r.url.endswith("/predict") and r.status == 200
+
+
+def test_a_stroke_is_one_request_and_a_later_animation_recovers_from_a_miss(page):
     open_app(page)  # the first example on show, its answer and animation loaded before we listen
     expect(page.locator("#status")).to_have_text("")
     expect(page.locator("#anim-status")).to_have_text("")
@@ -29,25 +35,38 @@ def test_a_stroke_sends_the_grey_png_then_its_id_and_recovers_from_a_miss(page):
         else:
             route.continue_()
     page.route("**/api/models/digits/animate", first_reference_expires)
-    animated = lambda r: r.url.endswith("/animate") and r.status == 200  # noqa: E731
-    with page.expect_response(animated):
+    counter = page.locator("#anim-counter")
+    before = counter.text_content()
+    with page.expect_response(predicted_with_animation):
         draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
     expect(big_label(page)).to_have_text("7")
-    with page.expect_response(animated):
+    expect(page.locator("#anim-status")).to_have_text("")
+    with page.expect_response(predicted_with_animation) as second:
         draw(page, [[(0.3, 0.5), (0.7, 0.5)]])  # a second stroke
+    expect(page.locator("#anim-status")).to_have_text("")
+    assert re.search(r"\d", counter.text_content()) and before
     predicts = [r for r in sent if r.url.endswith("/predict")]
-    animates = [r for r in sent if r.url.endswith("/animate")]
-    assert len(predicts) == 2
-    for r in predicts:  # the pad's grey PNG, marked as the pad's
+    assert len(predicts) == 2 and [r for r in sent if r.url.endswith("/animate")] == []  # one request a stroke
+    for r in predicts:  # the pad's grey PNG, marked as the pad's, and the stepper's animation asked for
         body = r.post_data_buffer
         png = body[body.index(b"\x89PNG"):body.index(b"IEND") + 8]
         img = Image.open(io.BytesIO(png))
         assert img.mode == "L" and img.size == (280, 280) and img.info[PAD_MARK[0]] == PAD_MARK[1]
         assert 0 in img.getextrema() and 255 in img.getextrema()
+        asked = re.search(rb'name="animate"\r\n\r\n(.*?)\r\n', body).group(1)
+        assert json.loads(asked) == [{"layer": "conv1", "channel": 0, "focus": 0}]
+    answer = second.value.json()
+    assert answer["animations"][0]["layer"] == "conv1" and answer["animations"][0]["products"]["sparse"]
+
+    # another channel of the same drawing: by id; the miss, then the image again, once
+    with page.expect_response(lambda r: r.url.endswith("/animate") and r.status == 200):
+        page.select_option("#anim-channel", "3")
+    expect(page.locator("#anim-status")).to_have_text("")
+    animates = [r for r in sent if r.url.endswith("/animate")]
     kinds = ["id" if r.headers["content-type"] == "application/json" else "image" for r in animates]
-    assert kinds == ["id", "image", "id"]  # the miss, the image again, then the next stroke's id
-    assert animates[2].post_data_json["input_id"] != expired[0]
-    assert json.loads(animates[0].post_data)["layer"] == "conv1"
-    assert [s for u, s in answered if u.endswith("/animate")] == [409, 200, 200]
+    assert kinds == ["id", "image"]
+    assert animates[0].post_data_json["input_id"] == expired[0] == answer["input_id"]
+    assert animates[0].post_data_json["channel"] == 3
+    assert [s for u, s in answered if u.endswith("/animate")] == [409, 200]
     expect(page.locator("#status")).to_have_text("")
     assert [e for e in page.errors if "409" not in e] == []  # Chromium logs the 409 itself

@@ -125,7 +125,7 @@ def bench_api(url=None, model="digits", requests=300):
 
 def _student(k, base, model, bodies, stop_at, think, record):
     """One student: a stroke (the page's requests, in order) every think[0]..think[1] s."""
-    from .stroke import stroke_bodies, stroke_requests
+    from .stroke import ACCEPT_ENCODING, stroke_bodies, stroke_requests
     rng = random.Random(k)
     conn = _connection(base)
     time.sleep(rng.uniform(0, think[1] or 0.05))  # students do not all lift the pen at once
@@ -138,7 +138,7 @@ def _student(k, base, model, bodies, stop_at, think, record):
             path, body, ctype = sent
             t = time.perf_counter()
             try:
-                conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip"})
+                conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": ACCEPT_ENCODING})
                 response = conn.getresponse()
                 status, raw = response.status, response.read()
             except (OSError, http.client.HTTPException) as e:

@@ -4,13 +4,16 @@
   python -m cnnviz bench-stroke --against ../main   # and that checkout's app.py, alternating rounds
 
 The page (static/js/pages/explore.js, views/stepper.js, core/api.js) sends, per stroke,
-the drawing pad's PNG to /predict (multipart with a fresh browser-style boundary,
-compression accepted), then {"input_id", "layer": "conv1", "channel": 0} as JSON to
-/animate for the stepper's layer: the id /predict answered with stands for the image.
-A server that answers without an id (an older checkout, for --against) gets the image
-again, as that checkout's page sent it. A photo upload sends the same two requests with
-the photo. Each stroke is a new drawing; each photo carries distinct bytes (a JPEG
-ignores bytes after its end).
+one request: the drawing pad's PNG to /predict (multipart with a fresh browser-style
+boundary) with "animate": the stepper's layer (conv1, channel 0, input channel 0), whose
+animation comes back in the same answer. An older checkout (for --against) that answers
+without "animations" gets what its page sent next: {"input_id", "layer", "channel"} as
+JSON to /animate, or the image again if it answered without an id either. A photo upload
+sends the same request with the photo. Each stroke is a new drawing; each photo carries
+distinct bytes (a JPEG ignores bytes after its end).
+
+Compression: what Chromium accepts from a classroom server on the local network over plain
+http ("gzip, deflate": brotli and zstd only for https and localhost), so the server gzips.
 """
 import contextlib
 import gzip
@@ -96,29 +99,44 @@ def multipart(image, **fields):
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
+ACCEPT_ENCODING = "gzip, deflate"  # a browser's, to a server on the local network over http
+ASKED = json.dumps([{"layer": ANIMATED_LAYER, "channel": ANIMATED_CHANNEL, "focus": 0}])
+
+
 def stroke_requests(model, image):
     """[(path, body, content type)] the page sends for one stroke (or one upload); a body may be
-    a function of the previous answer (its JSON) giving (body, content type)."""
+    a function of the previous answer (its bytes, content encoding) giving (body, content type),
+    or None: nothing more to send."""
     base = f"/api/models/{model}"
 
     def animate(predicted):
-        input_id = _input_id(*predicted)
+        text = _decompressed(*predicted)
+        if ANSWERED.search(text):  # the animation came with the prediction
+            return None
+        input_id = _input_id(text)
         if input_id:
             return json.dumps({"input_id": input_id, "layer": ANIMATED_LAYER,
                                "channel": ANIMATED_CHANNEL}).encode(), "application/json"
         return multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL)
-    return [(f"{base}/predict", *multipart(image)), (f"{base}/animate", animate, None)]
+    return [(f"{base}/predict", *multipart(image, animate=ASKED)), (f"{base}/animate", animate, None)]
 
 
 INPUT_ID = re.compile(rb'"input_id":\s*"([0-9a-f]{1,128})"')
+ANSWERED = re.compile(rb'"animations":\s*\[')
 
 
-def _input_id(data, encoding):
-    """The input_id in a /predict answer, whatever compression the server chose; None from a server
-    without ids. Only this one field is read: a benchmark client that parsed every answer as JSON
-    would spend more CPU than the server it measures, on the same cores."""
+def _input_id(text):
+    """The input_id in a /predict answer; None from a server without ids. Only this one field
+    is read: a benchmark client that parsed every answer as JSON would spend more CPU than the
+    server it measures, on the same cores."""
+    m = INPUT_ID.search(text)
+    return m.group(1).decode() if m else None
+
+
+def _decompressed(data, encoding):
+    """An answer's bytes, whatever compression the server chose."""
     if data is None:
-        return None
+        return b""
     if encoding == "gzip":
         data = gzip.decompress(data)
     elif encoding == "br":
@@ -127,8 +145,7 @@ def _input_id(data, encoding):
     elif encoding == "zstd":
         from flask_compress.compat import compression
         data = compression.zstd.decompress(data)
-    m = INPUT_ID.search(data)
-    return m.group(1).decode() if m else None
+    return data
 
 
 def stroke_bodies(requests):
@@ -137,7 +154,10 @@ def stroke_bodies(requests):
     answer = (None, None)
     for path, body, ctype in requests:
         if callable(body):
-            body, ctype = body(answer)
+            made = body(answer)
+            if made is None:
+                return
+            body, ctype = made
         answer = yield path, body, ctype
 
 
@@ -151,7 +171,7 @@ def _in_process(app, requests):
         path, body, ctype = sent
         environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
                                  content_length=len(body),
-                                 headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).get_environ()
+                                 headers={"Accept-Encoding": ACCEPT_ENCODING}).get_environ()
         status = []
         t = time.thread_time()
         out = b"".join(app(environ, lambda s, h, exc=None: status.append((s, dict(h)))))
@@ -176,7 +196,7 @@ def _over_http(conn, requests):
     sent = next(bodies)
     while True:
         path, body, ctype = sent
-        conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": "gzip, deflate, br"})
+        conn.request("POST", path, body=body, headers={"Content-Type": ctype, "Accept-Encoding": ACCEPT_ENCODING})
         r = conn.getresponse()
         data = r.read()
         if r.status != 200:
@@ -215,8 +235,8 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     app = create_app()
     for png in drawings[:20]:  # warm-up
         _in_process(app, stroke_requests(model, png))
-    print(f"server CPU per stroke ({len(stroke_requests(model, b''))} requests: /predict, then /animate by input_id "
-          f"{ANIMATED_LAYER}) on {model}, ms; {rounds} rounds")
+    print(f"server CPU per stroke (the page's one request: /predict with the stepper's animation, {ANIMATED_LAYER}; "
+          f"Accept-Encoding: {ACCEPT_ENCODING}) on {model}, ms; {rounds} rounds")
     drawing_rounds, photo_rounds, canvas_rounds, shrunk_rounds = [], [], [], []
     for r in range(rounds):
         batch = slice(20 + r * strokes, 20 + (r + 1) * strokes)

@@ -3,9 +3,8 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
-from flask_compress import Compress
 
-from . import assets, errors
+from . import assets, compression, errors
 from .inputs import CnnvizRequest
 from .json_provider import OrjsonProvider
 from ..engine.model import models_dir
@@ -43,13 +42,13 @@ def create_app(test_config=None):
         MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES,
         COMPRESS_MIMETYPES=["application/json", "text/html", "text/css", "text/javascript",
                             "application/javascript", "image/svg+xml"],
-        # zstd 1 and brotli 0 take a fifth of gzip 1's time for a smaller response; browsers offer
-        # them over HTTPS (and localhost) only, so a classroom on plain http gets gzip
+        # zstd 1 and brotli 0 are fast for a smaller response; browsers offer them over HTTPS (and
+        # localhost) only, so a classroom on plain http gets gzip (by ISA-L: web/compression.py)
         COMPRESS_ALGORITHM=["zstd", "br", "gzip"],
         COMPRESS_ZSTD_LEVEL=1,
         COMPRESS_BR_LEVEL=0,
         COMPRESS_MIN_SIZE=1024,
-        COMPRESS_LEVEL=1,  # float16 base64 barely compresses further; level 1 costs half the time
+        COMPRESS_LEVEL=1,  # float16 base64 barely compresses further
         DECODE_SLOTS=3,  # images decoded at once per process; more wait up to DECODE_WAIT s, then 503
         DECODE_WAIT=1.0,
         TRACE_CACHE_SIZE=64,  # prepared inputs and traces kept for the next request of the same stroke
@@ -63,7 +62,7 @@ def create_app(test_config=None):
     app.extensions["cnnviz.kv"] = huey_for(config_from_env()).storage
     app.extensions["cnnviz.traces"] = TraceCache(app.config["TRACE_CACHE_SIZE"])
     app.extensions["cnnviz.decode_slots"] = DecodeSlots(app.config["DECODE_SLOTS"], app.config["DECODE_WAIT"])
-    Compress(app)
+    compression.install(app)
     assets.install(app)
 
     from . import api, backward, classes, exercises, jobs, lab, pages, present

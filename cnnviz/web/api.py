@@ -10,6 +10,7 @@ from ..errors import CnnvizError, InputError
 from ..teach.animate import animate
 from ..teach.explain import explain, find_layer
 from . import serialize
+from .errors import body as error_body, status_of
 from .inputs import cached_input, read_body, traced_input
 from .weights import overrides
 
@@ -101,10 +102,42 @@ def predict(model_id):
     encoding = encoding_param()
     fields, image = read_body(request)
     custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
+    wanted = animation_requests(fields)
     input_id, (prepared, steps) = cached_input(fields, image, model)
+    learner = model.with_params(custom) if custom else model
     if custom:
-        steps = model.with_params(custom).trace(prepared.tensor)
-    return serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
+        steps = learner.trace(prepared.tensor)
+    body = serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
+    if wanted is not None:
+        body["animations"] = [_animation(learner, steps, prepared.tensor, *spec) for spec in wanted]
+    return body
+
+
+MAX_ANIMATIONS = 64
+
+
+def animation_requests(fields):
+    """/predict's optional "animate": [{"layer", "channel", "focus"}, ...], the animations the page
+    will show for this input, answered in the same response (one request per stroke, not two):
+    -> [(layer, channel, focus)] or None. Each entry's values are checked as /animate checks them."""
+    wanted = fields.get("animate")
+    if wanted is None:
+        return None
+    if not isinstance(wanted, list) or len(wanted) > MAX_ANIMATIONS or not all(
+            isinstance(a, dict) and isinstance(a.get("layer"), str) and set(a) <= {"layer", "channel", "focus"}
+            for a in wanted):
+        raise InputError(f"'animate' must be a list of at most {MAX_ANIMATIONS} objects "
+                         "{\"layer\": name, \"channel\": number, \"focus\": number}", "field.type", field="animate")
+    return [(a["layer"], a.get("channel", 0), a.get("focus", 0)) for a in wanted]
+
+
+def _animation(model, steps, tensor, layer, channel, focus):
+    """One animation as /animate answers it; a problem with it (an unknown layer, a channel out of
+    range) is that entry's error body, as /animate would have sent it: the prediction still stands."""
+    try:
+        return serialize.animation_response(model, animate(model, steps, layer, channel, tensor, focus))
+    except CnnvizError as e:
+        return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}
 
 
 def with_weights(model, fields):
@@ -138,7 +171,7 @@ def animate_layer(model_id):
     model = model_or_404(model_id)
     model, fields, layer, prepared, steps = _layer_request(model)
     frames = animate(model, steps, layer, fields.get("channel", 0), prepared.tensor, fields.get("focus", 0))
-    return serialize.arithmetic_response(model, frames)
+    return serialize.animation_response(model, frames)
 
 
 @bp.get("/models/<model_id>/params/<layer>")

@@ -1,5 +1,6 @@
 // Talking to the server. An input is either a file (an upload or the drawing,
 // sent as multipart) or a JSON body ({pixels} for gallery images).
+import { expandSparse } from '../lib/f16.js';
 
 /** An error from the server: its English message, HTTP status, stable code and params
  *  (the page translates code + params with its catalog key error.<code>). */
@@ -74,9 +75,32 @@ export const getJSON = (path) => call(path);
 export const listModels = () => call('/api/models');
 export const getModel = (id) => call(`/api/models/${encodeURIComponent(id)}`);
 export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/examples`);
-export const predict = (id, input) => post(`/api/models/${encodeURIComponent(id)}/predict`, input);
+/** The animations a /predict answered with, for later animate() calls of the same input:
+ *  input object -> Map(key of model, layer, channel, focus -> the animation or its error). */
+const prefetched = new WeakMap();
+const animationKey = (id, layer, channel, focus) => JSON.stringify([id, layer, channel, focus ?? null]);
+
+/** animations: [{layer, channel, focus}] the page will animate for this input: the server answers
+ *  them in the same response (one request per stroke), and animate() then finds them here. */
+export async function predict(id, input, animations = []) {
+  const wanted = animations.map(({ layer, channel, focus }) => (focus == null ? { layer, channel } : { layer, channel, focus }));
+  const body = await post(`/api/models/${encodeURIComponent(id)}/predict`, input, wanted.length ? { animate: wanted } : {});
+  if (wanted.length && Array.isArray(body.animations) && input && typeof input === 'object') {
+    const found = new Map(animations.map((a, i) => [animationKey(id, a.layer, a.channel, a.focus), body.animations[i]]));
+    prefetched.set(input, found);
+  }
+  delete body.animations;
+  return body;
+}
 export const explain = (id, input, layer, neuron) =>
   post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });
 /** focus: the input channel whose products a conv animation shows (conv only; default 0). */
-export const animate = (id, input, layer, channel, focus) =>
-  post(`/api/models/${encodeURIComponent(id)}/animate`, input, focus == null ? { layer, channel } : { layer, channel, focus });
+export async function animate(id, input, layer, channel, focus) {
+  const ready = input && typeof input === 'object' ? prefetched.get(input)?.get(animationKey(id, layer, channel, focus)) : null;
+  if (ready) {
+    if (ready.code && ready.error) throw new ApiError(ready.error, ready.status, ready.code, ready.params ?? {});
+    return expandSparse(ready);
+  }
+  const body = await post(`/api/models/${encodeURIComponent(id)}/animate`, input, focus == null ? { layer, channel } : { layer, channel, focus });
+  return expandSparse(body);
+}

@@ -35,3 +35,29 @@ export function decodeArray(encoded) {
   for (let i = 0; i < data.length; i++) data[i] = halfToFloat(view.getUint16(2 * i, true)) * scale;
   return { shape: encoded.shape, data };
 }
+
+/** A sparse exact array ({shape, dtype: "float64", sparse: true, nonzero, values}: one bit per
+ *  number, 1 = not zero, highest bit first; the non-zero numbers as little-endian float64)
+ *  -> nested lists of exactly the numbers the server computed. */
+export function decodeSparse(encoded) {
+  const bits = base64Bytes(encoded.nonzero);
+  const bytes = base64Bytes(encoded.values);
+  const values = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = encoded.shape.reduce((a, b) => a * b, 1);
+  const flat = new Float64Array(size);
+  for (let i = 0, k = 0; i < size; i++) {
+    if (bits[i >> 3] & (0x80 >> (i & 7))) flat[i] = values.getFloat64(8 * k++, true);
+  }
+  let at = 0;
+  const nest = (depth) => (depth === encoded.shape.length ? flat[at++]
+    : Array.from({ length: encoded.shape[depth] }, () => nest(depth + 1)));
+  return nest(0);
+}
+
+/** A response with its sparse arrays (decodeSparse) turned into nested lists, in place. */
+export function expandSparse(body) {
+  for (const [k, v] of Object.entries(body)) {
+    if (v && typeof v === 'object' && v.sparse === true) body[k] = decodeSparse(v);
+  }
+  return body;
+}

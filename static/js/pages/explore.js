@@ -156,7 +156,7 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
   const seq = ++app.seq;
   status(t('loading'));
   try {
-    const result = await api.predict(app.model.id, input);
+    const result = await api.predict(app.model.id, input, stepper.wanted());
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
     const first = !app.touched && !restoring && !starter; // the learner's first input starts the animation
     if (!starter) app.touched = true;

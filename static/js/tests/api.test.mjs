@@ -52,3 +52,27 @@ test('other errors on a referenced input are thrown, not retried', async () => {
   await assert.rejects(animate('digits', input, 'nope', 0), (e) => e.code === 'layer.unknown' && e.status === 404);
   assert.equal(seen.length, 2);
 });
+
+test('the animation asked for with /predict comes from its answer: one request per stroke', async () => {
+  const products = { shape: [1, 2, 2], dtype: 'float64', sparse: true, nonzero: 'kA==', values: '' };
+  const view = new DataView(new ArrayBuffer(16));
+  view.setFloat64(0, 0.1 * 3, true); // numbers no float32 holds: they must come back to the bit
+  view.setFloat64(8, -2.5e-300, true);
+  products.values = Buffer.from(view.buffer).toString('base64'); // bits 1001: the first and the last
+  const seen = fakeServer((path) => [200, path.endsWith('predict')
+    ? { input_id: 'c'.repeat(64), animations: [{ layer: 'conv1', products },
+      { error: 'no such channel', code: 'channel.invalid', params: { max: 5 }, status: 422 }] }
+    : { layer: 'asked' }]);
+  const input = { blob: new Blob(['png']) };
+  const result = await predict('digits', input, [{ layer: 'conv1', channel: 0, focus: 0 }, { layer: 'conv1', channel: 9, focus: 0 }]);
+  assert.equal(result.animations, undefined);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].kind, 'image');
+  assert.ok(seen[0].body.animate); // sent beside the image
+  const first = await animate('digits', input, 'conv1', 0, 0);
+  assert.deepEqual(first.products, [[[0.1 * 3, 0], [0, -2.5e-300]]]);
+  await assert.rejects(animate('digits', input, 'conv1', 9, 0), (e) => e.code === 'channel.invalid' && e.status === 422);
+  assert.equal(seen.length, 1, 'no request for what /predict answered');
+  assert.equal((await animate('digits', input, 'conv1', 1, 0)).layer, 'asked'); // anything else is asked for
+  assert.deepEqual(seen[1].body, { input_id: 'c'.repeat(64), layer: 'conv1', channel: 1, focus: 0 });
+});

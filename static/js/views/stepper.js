@@ -133,10 +133,13 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
     els.counter.textContent = '';
   }
 
-  /** Fetch one layer's animation data -> a builder of its animation for a layout ('wide' or 'tall').
-   *  focus: the input channel a conv animation shows (conv layers only; the whole pass shows channel 0). */
+  /** What fetchAnimation will be asked for one layer: focus only for a conv (the whole pass shows channel 0). */
+  const request = (name, channel, focus = null) => ({ layer: name, channel, focus: spec(name).kind === 'conv' ? focus ?? 0 : null });
+
+  /** Fetch one layer's animation data -> a builder of its animation for a layout ('wide' or 'tall'). */
   async function builderOf(name, channel, focus = null) {
-    const data = await fetchAnimation(name, channel, spec(name).kind === 'conv' ? focus ?? 0 : null);
+    const r = request(name, channel, focus);
+    const data = await fetchAnimation(r.layer, r.channel, r.focus);
     const kind = kindOf(spec(name).kind);
     const options = { classLabel: env.classLabelFor(name), skipZero: store.get('skip') };
     return (lay) => kind.animation(data, { ...options, layout: lay });
@@ -176,6 +179,12 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   }
 
   return {
+    /** The animation the next input will show ([{layer, channel, focus}], none for the whole pass,
+     *  whose channels follow the answer): the page asks for it with the prediction. */
+    wanted() {
+      const name = layer();
+      return architecture && name !== WHOLE && spec(name) ? [request(name, store.get('channel'), store.get('focus'))] : [];
+    },
     /** A new model resets the stepper; the same model again (a language change) only relabels it. */
     setModel(arch) {
       const same = architecture && architecture.id === arch.id;
