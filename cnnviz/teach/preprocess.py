@@ -178,8 +178,9 @@ def _digit(gray, steps, notices):
     steps.append(Step("flattened", flat))
     if flat.max() < NO_INK:
         raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
-    level = max(0.04, 4 * _noise_level(flat), FAINT_INK * flat.max())
-    lines = ruled_lines(flat, max(0.04, 4 * _noise_level(flat)))  # faint lines too
+    noise = max(0.04, 4 * _noise_level(flat))
+    level = max(noise, FAINT_INK * flat.max())
+    lines = ruled_lines(flat, noise)  # faint lines too
     if lines.any():
         flat = np.where(lines, np.clip(flat - np.median(flat[lines]), 0, 1), flat)
         steps.append(Step("unruled", flat))
