@@ -9,38 +9,50 @@ import numpy as np
 from PIL import Image
 
 from ..errors import ImageError
-from . import preprocess as p
-from .subject import fill_holes, opening, pick_subject
+from . import blobs, preprocess as p
+from .subject import fill_holes, opening, other_blobs
 
 PAPER_SHARE = 0.5  # at least this share of the picture is exactly the paper's tone
 
 
-def is_clean_drawing(gray):
-    """gray (H, W) in [0, 1] before inversion -> True for a drawing on pure white or pure black paper."""
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = float(np.median(border))
+def paper_tone(gray):
+    """gray (H, W) -> the median of its border (both end rows and columns): a drawing's paper."""
+    return float(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
+
+
+def is_clean_drawing(gray, paper=None):
+    """gray (H, W) in [0, 1] before inversion -> True for a drawing on pure white or pure black paper
+    (paper: paper_tone(gray) when known)."""
+    paper = paper_tone(gray) if paper is None else paper
     if min(paper, 1 - paper) > 1 / 255:  # paper that is not pure white or black: a photo
         return False
-    return float((np.abs(gray - paper) <= 2 / 255).mean()) >= PAPER_SHARE
+    near = np.subtract(gray, paper)
+    near = np.abs(near, out=near) <= 2 / 255
+    return np.count_nonzero(near) / near.size >= PAPER_SHARE
 
 
-def recipe(gray, steps, kind, notices):
-    """The original recipes on a clean drawing; appends the steps (and a warning for a scribble of
-    several blobs, which does not change the output); -> the 28x28 image in [0, 1]."""
-    h, w = gray.shape
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
-    if np.median(border) > 0.5:  # ink bright on dark, as MNIST
+def recipe(gray, steps, kind, notices, paper=None):
+    """The original recipes on a clean drawing (paper: paper_tone(gray) when known); appends the steps
+    (and a warning for a scribble of several blobs, which does not change the output); -> the 28x28
+    image in [0, 1]."""
+    if min(gray.shape) == 1:  # a single row or column: the median of all of it
+        paper = float(np.median(gray))
+    elif paper is None:
+        paper = paper_tone(gray)
+    if paper > 0.5:  # ink bright on dark, as MNIST
         gray = 1 - gray
         steps.append(p.Step("inverted", gray))
     if kind == "digit":
         clean = remove_shading(gray)
         steps.append(p.Step("cleaned", clean))
-        box = p._ink_box(clean)
+        ink = clean > 0.1
+        ink_runs = blobs.runs(ink)
+        box = ink_runs.box()  # p._ink_box(clean)
         if box is None:
             raise ImageError("no ink found in the image: draw or photograph a digit", "image.no_ink")
-        blobs = pick_subject(clean, clean > 0.1, seed=0.3)
-        if blobs.others:
-            notices.append(p.Notice("input.several_blobs", {"count": blobs.others + 1}))
+        others = other_blobs(clean, ink, seed=0.3, runs=ink_runs)  # pick_subject(clean, ink, seed=0.3).others
+        if others:
+            notices.append(p.Notice("input.several_blobs", {"count": others + 1}))
         crop = clean[box[0]:box[1], box[2]:box[3]]
         steps.append(p.Step("cropped", crop))
         fitted = p._fit(crop, 20)
@@ -79,10 +91,12 @@ def remove_shading(x):
         # Pillow's MinFilter then MaxFilter (edges repeated), as separable passes: the same values
         background = Image.fromarray(opening(np.asarray(small), k), "F")
         background = background.resize((w, h), Image.Resampling.BILINEAR)
-        x = np.clip(x - np.asarray(background, dtype=np.float64), 0, 1)
+        x = np.subtract(x, np.asarray(background, dtype=np.float64))  # a new array, worked in place
+        np.clip(x, 0, 1, out=x)
     top = x.max()
     if top <= 0.05:
         return np.zeros_like(x)
-    x = x / top
-    x[x < 0.2] = 0  # faint specks and paper grain
-    return np.clip((x - 0.2) / 0.8, 0, 1) * (x > 0)
+    x = np.divide(x, top, out=x if min(h, w) >= 16 else None)
+    x -= 0.2  # below a fifth of the strongest ink: faint specks and paper grain, cleared by the clip
+    x /= 0.8
+    return np.clip(x, 0, 1, out=x)

@@ -147,8 +147,9 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
     gray = work_gray(img, canvas)
     steps.append(Step("grayscale", gray))
     notices = []
-    if invert == "auto" and drawing.is_clean_drawing(gray):  # pad strokes: the original recipes, exact
-        placed = drawing.recipe(gray, steps, recipe, notices)
+    paper = drawing.paper_tone(gray) if invert == "auto" else None
+    if invert == "auto" and drawing.is_clean_drawing(gray, paper):  # pad strokes: the original recipes, exact
+        placed = drawing.recipe(gray, steps, recipe, notices, paper)
     else:
         gray, inverted = ink_bright(gray, invert, *((0.5, "all") if recipe == "digit" else (FASHION_LIGHT, "border")))
         if inverted:

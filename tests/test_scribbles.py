@@ -1,0 +1,72 @@
+"""The drawing path's cheaper steps change nothing: 328 varied pad drawings (several blobs, dots, thin
+lines, strokes off the border, white on black, grey ink, other sizes, empty pads) give every step,
+the network input and every notice bit for bit as main did (tests/data/scribbles-reference.json),
+and the run-based blob count agrees with pick_subject on random masks."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scribbles import outcome, scribbles
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "scribbles-reference.json").read_text())
+
+
+@pytest.mark.parametrize("model_id", ["digits", "fashion"])
+def test_scribbles_prepare_exactly_as_before(app, model_id):
+    model = app.extensions["cnnviz.models"].get(model_id)
+    recipe = model.meta.get("preprocess", "digit")
+    drawings = scribbles()
+    assert len(drawings) == len(REFERENCE) // 2
+    changed = [name for name, png in drawings
+               if outcome(png, model.input_shape, recipe) != REFERENCE[f"{model_id}/{name}"]]
+    assert not changed, f"{len(changed)} drawings differ, e.g. {changed[:5]}"
+
+
+def test_the_reference_holds_what_the_count_must_keep():
+    """Several blobs, one blob, the empty pad's error: the reference exercises each."""
+    values = list(REFERENCE.values())
+    assert values.count("error image.no_ink") == 2 and len(set(values)) > 600
+
+
+def _blobby(rng, h, w):
+    """Random ink x (H, W) in [0, 1] with a few blobs of different strength, some on the border."""
+    x = np.zeros((h, w))
+    for _ in range(rng.integers(1, 7)):
+        cy, cx = rng.integers(0, h), rng.integers(0, w)
+        ry, rx = rng.integers(1, max(2, h // 3)), rng.integers(1, max(2, w // 3))
+        ys, xs = np.ogrid[:h, :w]
+        inside = ((ys - cy) / ry) ** 2 + ((xs - cx) / rx) ** 2 <= 1
+        x = np.maximum(x, inside * rng.uniform(0.15, 1.0) * rng.uniform(0.5, 1.0, (h, w)))
+    return x
+
+
+def test_other_blobs_counts_as_pick_subject():
+    from cnnviz.teach.subject import other_blobs, pick_subject
+    rng = np.random.default_rng(3)
+    seen = set()
+    for _ in range(400):
+        h, w = rng.integers(8, 90, 2)
+        x = _blobby(rng, h, w)
+        mask = x > 0.1
+        seed = float(rng.choice([0.0, 0.3, 0.6]))
+        expected = pick_subject(x, mask, seed=seed).others
+        assert other_blobs(x, mask, seed=seed) == expected, (h, w, seed)
+        seen.add(expected)
+    assert {0, 1, 2} <= seen
+
+
+@pytest.mark.parametrize("small", [0, 10 ** 9])
+def test_both_union_finds_label_as_a_flood_fill(monkeypatch, small):
+    """blobs.components' loop (few runs) and its NumPy passes (many) number components alike."""
+    from cnnviz.teach import blobs
+    from test_identity import _flood_labels
+    monkeypatch.setattr(blobs, "SMALL", small)
+    rng = np.random.default_rng(2)
+    for _ in range(120):
+        h, w = rng.integers(1, 40, 2)
+        mask = rng.random((h, w)) < rng.random()
+        ids, n = blobs.label(mask)
+        expected, count = _flood_labels(mask)
+        assert n == count and np.array_equal(ids, expected), (h, w)
