@@ -11,6 +11,7 @@ by how it differs from the floor (``fashion``), negated as Fashion-MNIST's
 product photos are, fitted into 28x28 on black. Inputs unlike the training
 data get warnings (``Notice``) instead of a silent confident answer.
 """
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -119,13 +120,22 @@ def center_of_mass_shift(x):
     if total <= 0:
         return x
     n = x.shape[0]
-    ys, xs = np.indices(x.shape)
+    ys, xs = _grid(x.shape)
     dy = int(round((n - 1) / 2 - (ys * x).sum() / total))
     dx = int(round((n - 1) / 2 - (xs * x).sum() / total))
-    rows, cols = np.nonzero(x > 0)  # never push ink off the canvas
-    dy = int(np.clip(dy, -rows.min(), n - 1 - rows.max()))
-    dx = int(np.clip(dx, -cols.min(), n - 1 - cols.max()))
-    return np.roll(np.roll(x, dy, axis=0), dx, axis=1)
+    on = x > 0  # never push ink off the canvas
+    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    dy = min(max(dy, -int(rows[0])), n - 1 - int(rows[-1]))
+    dx = min(max(dx, -int(cols[0])), n - 1 - int(cols[-1]))
+    return np.roll(x, (dy, dx), axis=(0, 1))
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(shape):
+    """np.indices(shape): each pixel's row and column (read-only, shared)."""
+    grid = np.indices(shape)
+    grid.flags.writeable = False
+    return grid[0], grid[1]
 
 
 def crop_image(img, box):
@@ -143,8 +153,9 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
     invert: True (dark ink on light paper), False (bright on dark), or "auto".
     """
     canvas = decode.grey_canvas(img)  # a drawing pad's canvas, or None
-    steps = [Step("original", small_rgb(img, canvas))]
-    gray = work_gray(img, canvas)
+    ink = decode.find_ink(canvas) if canvas is not None else None  # where it is not paper
+    steps = [Step("original", small_rgb(img, canvas, ink=ink))]
+    gray = work_gray(img, canvas, ink=ink)
     steps.append(Step("grayscale", gray))
     notices = []
     paper = drawing.paper_tone(gray) if invert == "auto" else None
