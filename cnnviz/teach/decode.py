@@ -8,10 +8,8 @@ canvas (opaque RGBA, R = G = B) is recognised once (``grey_canvas``) and handled
 8-bit grey image it is: the same numbers, a quarter of the pixel work.
 """
 import io
-import math
 import struct
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
@@ -151,12 +149,11 @@ def grey_canvas(img):
     return img.getchannel("R")
 
 
-def work_gray(img, canvas=..., limit=WORK_SIZE, ink=None):
+def work_gray(img, canvas=..., limit=WORK_SIZE):
     """Pillow image -> float (H, W) luminance in [0, 1], shrunk (BOX) so its longer side is at most limit.
 
     Equal, bit for bit, to shrinking to_gray(img); a drawing pad's canvas (grey_canvas(img),
-    given when known) takes its grey levels through a float32 lookup table into the resize, where
-    it holds ink (find_ink(canvas), given when known).
+    given when known) takes its grey levels through a float32 lookup table into the resize.
     """
     canvas = grey_canvas(img) if canvas is ... else canvas
     w, h = img.size
@@ -164,63 +161,9 @@ def work_gray(img, canvas=..., limit=WORK_SIZE, ink=None):
     if scale >= 1:
         return GREY_LUMINANCE[np.asarray(canvas)] if canvas is not None else to_gray(img)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    if canvas is not None:
-        return box_resize(canvas, size, GREY_LUMINANCE_32, ink).astype(np.float64)
-    small = Image.fromarray(to_gray(img).astype(np.float32), "F")
+    small = canvas.point(GREY_LUMINANCE_32, "F") if canvas is not None else \
+        Image.fromarray(to_gray(img).astype(np.float32), "F")
     return np.asarray(small.resize(size, Image.Resampling.BOX), dtype=np.float64)
-
-
-class Ink(NamedTuple):
-    """Where a drawing pad's canvas is not its paper: a pure white (255) or black (0) page."""
-    paper: int
-    box: tuple  # (left, top, right, bottom) of every other pixel, as Image.getbbox; None: a blank page
-
-
-def find_ink(canvas):
-    """An "L" canvas -> Ink, or None when its corner is neither pure white nor pure black. Rows are
-    compared eight pixels at a time (as 64-bit words) when the width allows."""
-    paper = canvas.getpixel((0, 0))
-    if paper not in (0, 255):
-        return None
-    a = np.asarray(canvas)
-    if a.shape[1] % 8 == 0:
-        words = a.view(np.uint64)
-        reduce = np.bitwise_and.reduce if paper else np.bitwise_or.reduce  # a byte not the paper's survives
-        rows = np.flatnonzero(reduce(words, axis=1) != words.dtype.type(0x0101010101010101 * paper))
-        columns = lambda: np.flatnonzero(reduce(words[rows[0]:rows[-1] + 1], axis=0).view(np.uint8) != paper)
-    else:
-        ink = a != paper
-        rows = np.flatnonzero(ink.any(axis=1))
-        columns = lambda: np.flatnonzero(ink.any(axis=0))
-    if rows.size == 0:
-        return Ink(paper, None)
-    cols = columns()
-    return Ink(paper, (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
-
-
-def box_resize(canvas, size, lut=None, ink=None):
-    """An "L" canvas -> np.asarray((canvas.point(lut, "F") if lut else canvas).resize(size, BOX)), the same
-    numbers for less work on a drawing (ink: find_ink(canvas) when known). A row or column all of the
-    paper's tone resamples to that tone (its weights sum to one), so only the rows holding ink are
-    resampled across (a crop of them: the same weights), and only the columns they reach are
-    resampled down."""
-    ink = find_ink(canvas) if ink is None else ink
-    if ink is None:
-        return np.asarray((canvas.point(lut, "F") if lut else canvas).resize(size, Image.Resampling.BOX))
-    (w, h), (width, height) = size, canvas.size
-    mode, fill = ("F", lut[ink.paper]) if lut else ("L", ink.paper)
-    if ink.box is None:
-        return np.asarray(Image.new(mode, size, fill))
-    left, top, right, bottom = ink.box
-    strip = canvas.crop((0, top, width, bottom))
-    across = (strip.point(lut, "F") if lut else strip).resize((w, bottom - top), Image.Resampling.BOX)
-    scale = width / w  # output column x reads input columns within [x * scale - 1, (x + 1) * scale + 1)
-    first, last = max(0, math.floor(left / scale) - 2), min(w, math.ceil(right / scale) + 2)
-    middle = Image.new(mode, (last - first, height), fill)
-    middle.paste(across.crop((first, 0, last, bottom - top)), (0, top))
-    out = Image.new(mode, size, fill)
-    out.paste(middle.resize((last - first, h), Image.Resampling.BOX), (first, 0))
-    return np.asarray(out)
 
 
 def to_gray(img):
@@ -256,19 +199,15 @@ def to_gray(img):
     return gray * alpha + backdrop * (1 - alpha)
 
 
-def small_rgb(img, canvas=..., size=96, ink=None):
-    """The original upload as a small uint8 RGB thumbnail, for the strip of steps (canvas: grey_canvas(img),
-    ink: find_ink(canvas), when known)."""
+def small_rgb(img, canvas=..., size=96):
+    """The original upload as a small uint8 RGB thumbnail, for the strip of steps (canvas: grey_canvas(img)
+    when known; then its three channels are views of one grey array)."""
     canvas = grey_canvas(img) if canvas is ... else canvas
     if canvas is not None:  # the same numbers as resizing its three equal channels
-        width, height = canvas.size
-        if width == height and size < width < 4 * size:  # what thumbnail does: one resize, no reduce
-            grey = box_resize(canvas, (size, size), ink=ink)
-        else:
-            thumb = canvas.copy()
-            thumb.thumbnail((size, size), Image.Resampling.BOX)
-            grey = np.asarray(thumb)
-        return np.stack((grey, grey, grey), axis=-1)
+        thumb = canvas.copy()
+        thumb.thumbnail((size, size), Image.Resampling.BOX)
+        grey = np.asarray(thumb)
+        return np.broadcast_to(grey[..., None], grey.shape + (3,))  # read-only, its channels one array
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))

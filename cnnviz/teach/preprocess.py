@@ -153,9 +153,8 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
     invert: True (dark ink on light paper), False (bright on dark), or "auto".
     """
     canvas = decode.grey_canvas(img)  # a drawing pad's canvas, or None
-    ink = decode.find_ink(canvas) if canvas is not None else None  # where it is not paper
-    steps = [Step("original", small_rgb(img, canvas, ink=ink))]
-    gray = work_gray(img, canvas, ink=ink)
+    steps = [Step("original", small_rgb(img, canvas))]
+    gray = work_gray(img, canvas)
     steps.append(Step("grayscale", gray))
     notices = []
     paper = drawing.paper_tone(gray) if invert == "auto" else None
