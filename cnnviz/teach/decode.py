@@ -204,9 +204,13 @@ def small_rgb(img, canvas=..., size=96):
     when known; then its three channels are views of one grey array)."""
     canvas = grey_canvas(img) if canvas is ... else canvas
     if canvas is not None:  # the same numbers as resizing its three equal channels
-        thumb = canvas.copy()
-        thumb.thumbnail((size, size), Image.Resampling.BOX)
-        grey = np.asarray(thumb)
+        width, height = canvas.size
+        if width == height and size < width < 4 * size:  # all that thumbnail would do: one resize
+            grey = np.asarray(canvas.resize((size, size), Image.Resampling.BOX))
+        else:
+            thumb = canvas.copy()
+            thumb.thumbnail((size, size), Image.Resampling.BOX)
+            grey = np.asarray(thumb)
         return np.broadcast_to(grey[..., None], grey.shape + (3,))  # read-only, its channels one array
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):

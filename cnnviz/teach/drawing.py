@@ -99,9 +99,9 @@ def remove_shading(x):
         if eroded.any():
             background = Image.fromarray(max_filter(eroded, k), "F").resize((w, h), Image.Resampling.BILINEAR)
             x = np.subtract(x, np.asarray(background, dtype=np.float64))  # a new array, worked in place
+            np.clip(x, 0, 1, out=x)
         else:  # no ink as wide as the window (strokes, not shading): the background is zero
-            x = x.copy()
-        np.clip(x, 0, 1, out=x)
+            x = np.clip(x, 0, 1)
     top = x.max()
     if top <= 0.05:
         return np.zeros_like(x)
