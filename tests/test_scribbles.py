@@ -70,3 +70,40 @@ def test_both_union_finds_label_as_a_flood_fill(monkeypatch, small):
         ids, n = blobs.label(mask)
         expected, count = _flood_labels(mask)
         assert n == count and np.array_equal(ids, expected), (h, w)
+
+
+def test_thumbnails_average_as_pillows_reduce():
+    """8-bit steps: Pillow's reduce bytes exactly (a grey step seen as three channels too); float steps
+    in [0, 1]: its shape and, averaged before rounding, every pixel within one level of it."""
+    import base64
+    from PIL import Image
+    from cnnviz.web.serialize import thumbnail, thumbnails
+    rng = np.random.default_rng(4)
+
+    def pillow(image, max_side=64):
+        if image.dtype != np.uint8:
+            image = np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)
+        factor = -(-max(image.shape[:2]) // max_side)
+        return np.asarray(Image.fromarray(np.ascontiguousarray(image)).reduce(factor)) if factor > 1 else image
+
+    def pixels(sent):
+        return np.frombuffer(base64.b64decode(sent["data"]), np.uint8).reshape(sent["shape"])
+    images = []
+    for _ in range(300):
+        h, w = (int(v) for v in rng.integers(1, 200, 2))
+        kind = rng.integers(0, 4)
+        if kind == 0:
+            images.append(rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        elif kind == 1:
+            grey = rng.integers(0, 256, (h, w), dtype=np.uint8)
+            images.append(np.broadcast_to(grey[..., None], (h, w, 3)))
+        else:
+            x = rng.random((h, w)) * (rng.random((h, w)) < 0.6)
+            images.append(x.astype(np.float32) if kind == 3 else x)
+    for image, sent in zip(images, thumbnails(images)):
+        expected = pillow(image)
+        assert sent == thumbnail(image) and sent["shape"] == list(expected.shape), image.shape
+        if image.dtype == np.uint8 or max(image.shape) <= 64:
+            assert np.array_equal(pixels(sent), expected), image.shape
+        else:
+            assert np.abs(pixels(sent).astype(int) - expected).max() <= 1, image.shape

@@ -51,10 +51,12 @@ def components(r):
     # the runs of the row above touching run b are one stretch of them: those that stop at or
     # after b's start and start at or before b's stop (a corner counts). Keys order runs by row
     # then column, so one search finds each stretch's ends.
-    stride = r.shape[1] + 1
-    above = (r.row - 1) * stride
-    first = np.searchsorted(r.row * stride + r.stop, above + r.start, side="left")
-    last = np.searchsorted(r.row * stride + r.start, above + r.stop, side="right")
+    key = r.row * (r.shape[1] + 1)
+    above = key - (r.shape[1] + 1)
+    first = np.searchsorted(key + r.stop, above + r.start, side="left")
+    last = np.searchsorted(key + r.start, above + r.stop, side="right")
+    if np.count_nonzero(first == last) == 1:  # only the first run has none above: rows down, every
+        return np.zeros(count, np.int64), 1  # run hangs from one above it, so all are one blob
     root = _roots_loop(first.tolist(), last.tolist()) if count <= SMALL else _roots_numpy(first, last)
     # every root is its component's first run, so roots in increasing order number them
     is_root = root == np.arange(count)
