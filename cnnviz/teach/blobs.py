@@ -34,10 +34,9 @@ def runs(mask):
     h, w = mask.shape
     padded = np.zeros((h, w + 2), np.int8)  # a clear pixel on both sides of every row
     padded[:, 1:-1] = mask
-    change = np.diff(padded.ravel())  # +1 where a run starts, -1 one past its end
-    starts, stops = np.flatnonzero(change == 1), np.flatnonzero(change == -1)
-    row, start = np.divmod(starts, w + 2)
-    return Runs(row, start, stops - row * (w + 2), (h, w))
+    change = np.flatnonzero(np.diff(padded.ravel()))  # where a run starts, then one past its end, ...
+    row, start = np.divmod(change[0::2], w + 2)
+    return Runs(row, start, change[1::2] - row * (w + 2), (h, w))
 
 
 SMALL = 200  # runs: up to this many, a loop over them beats NumPy's fixed cost per pass
