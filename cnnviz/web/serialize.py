@@ -44,38 +44,44 @@ def thumbnail(image, max_side=64):
 
 def thumbnails(images, max_side=64):
     """[image, ...] -> [thumbnail(image), ...]. A float image is averaged before it becomes 8-bit (a
-    pixel may differ by one level from rounding each pixel first), and all of them become 8-bit in
-    one pass: a few NumPy calls for a stroke's steps, not a few per step."""
+    pixel may differ by one level from rounding each pixel first), and all of them are rounded to
+    8 bits together, in one buffer: a few NumPy calls per stroke, not a few per step. An RGB image
+    whose channels are one grey array (decode.small_rgb of a pad's canvas) is sent as grey."""
     pixels, floats = [None] * len(images), []
     for i, image in enumerate(images):
         factor = -(-max(image.shape[:2]) // max_side)
         if image.dtype != np.uint8:
-            floats.append((i, _block_sums(image, factor) if factor > 1 else image, 255 / factor ** 2))
-        elif image.ndim == 3 and image.strides[2] == 0:  # grey seen as channels (decode.small_rgb)
-            grey = _reduce_bytes(image[..., 0], factor) if factor > 1 else image[..., 0]
-            pixels[i] = grey.shape + image.shape[2:], np.repeat(grey.ravel(), image.shape[2]).tobytes()
+            floats.append((i, image, factor, (-(-image.shape[0] // factor), -(-image.shape[1] // factor))))
+        elif image.ndim == 3 and image.strides[2] == 0:  # one grey array seen as channels (the pad's
+            grey = _reduce_bytes(image[..., 0], factor) if factor > 1 else image[..., 0]  # original): sent as grey
+            pixels[i] = grey.shape, grey.tobytes()
         else:
             reduced = _reduce_bytes(image, factor) if factor > 1 else image
             pixels[i] = reduced.shape, reduced.tobytes()
     if floats:
-        sizes = [a.size for _, a, _ in floats]
-        levels = np.concatenate([a.ravel() for _, a, _ in floats])  # float64
-        levels *= np.repeat([scale for _, _, scale in floats], sizes)
+        ends = np.cumsum([h * w for *_, (h, w) in floats]).tolist()
+        levels = np.empty(ends[-1])  # every float image's pixels, 0..255
+        for (i, image, factor, shape), start, end in zip(floats, [0] + ends, ends):
+            out = levels[start:end].reshape(shape)
+            if factor > 1:
+                _block_sums(image, factor, out)
+                out *= 255 / factor ** 2
+            else:
+                np.multiply(image, 255, out=out)
         levels = np.clip(np.rint(levels, out=levels), 0, 255, out=levels).astype(np.uint8)
-        start = 0
-        for (i, a, _), size in zip(floats, sizes):
-            pixels[i] = a.shape, levels[start:start + size].tobytes()
-            start += size
+        for (i, *_, shape), start, end in zip(floats, [0] + ends, ends):
+            pixels[i] = shape, levels[start:end].tobytes()
     return [{"shape": list(shape), "dtype": "uint8", "data": base64.b64encode(data).decode()}
             for shape, data in pixels]
 
 
-def _block_sums(image, factor):
-    """float (H, W) -> the sum over each factor x factor block; blocks cut by the edge (Pillow's reduce
-    averages what they hold) are scaled up to a whole block's sum. Strided slices added: NumPy's
-    sum over the axes of a reshaped view is several times slower."""
+def _block_sums(image, factor, out):
+    """float (H, W) -> out (ceil(H / factor), ceil(W / factor)) filled with the sum over each factor x
+    factor block; blocks cut by the edge (Pillow's reduce averages what they hold) are scaled up to a
+    whole block's sum. Strided slices added: NumPy's sum over the axes of a reshaped view is several
+    times slower."""
     h, w = image.shape
-    rows, cols = -(-h // factor), -(-w // factor)
+    rows, cols = out.shape
     whole = rows * factor == h and cols * factor == w
     if not whole:
         padded = np.zeros((rows * factor, cols * factor))
@@ -84,13 +90,12 @@ def _block_sums(image, factor):
     sums = image[0::factor] + image[1::factor]
     for i in range(2, factor):
         sums += image[i::factor]
-    across = sums[:, 0::factor] + sums[:, 1::factor]
+    np.add(sums[:, 0::factor], sums[:, 1::factor], out=out)
     for i in range(2, factor):
-        across += sums[:, i::factor]
+        out += sums[:, i::factor]
     if not whole:
-        across *= factor * factor / np.outer(np.diff(np.arange(0, h + factor, factor).clip(max=h)),
-                                             np.diff(np.arange(0, w + factor, factor).clip(max=w)))
-    return across
+        out *= factor * factor / np.outer(np.diff(np.arange(0, h + factor, factor).clip(max=h)),
+                                          np.diff(np.arange(0, w + factor, factor).clip(max=w)))
 
 
 def _reduce_bytes(image, factor):
