@@ -109,3 +109,22 @@ def test_thumbnails_average_as_pillows_reduce():
             assert np.array_equal(pixels(sent), expected), image.shape
         else:
             assert np.abs(pixels(sent).astype(int) - expected).max() <= 1, image.shape
+
+
+def test_wide_ink_known_without_shrinking_as_after():
+    """drawing._no_wide_ink (4 x 4 blocks with any ink) says what the shrunk copy's erosion says."""
+    from PIL import Image
+    from cnnviz.teach.drawing import _no_wide_ink
+    from cnnviz.teach.subject import min_filter
+    rng = np.random.default_rng(5)
+    seen = set()
+    for i in range(600):
+        h, w = (128, int(rng.choice([128, 64, 100]))) if i % 2 else (int(rng.choice([128, 64, 124])), 128)
+        x = _blobby(rng, h, w) * (rng.random((h, w)) < rng.random())
+        scale = 32 / max(h, w)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        k = max(3, (min(size) // 4) | 1)
+        small = np.asarray(Image.fromarray(x.astype(np.float32), "F").resize(size, Image.Resampling.BOX))
+        assert _no_wide_ink(x, size, k) == (not min_filter(small, k).any()), (h, w)
+        seen.add(_no_wide_ink(x, size, k))
+    assert seen == {True, False}
