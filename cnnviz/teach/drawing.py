@@ -93,8 +93,11 @@ def remove_shading(x):
         # odd, and wide (a quarter of the image): a digit that fills the frame has thick
         # strokes, and an opening narrower than them would hollow them out
         k = max(3, (min(size) // 4) | 1)
-        eroded = None if _no_wide_ink(x, size, k) else \
-            min_filter(np.asarray(Image.fromarray(x.astype(np.float32), "F").resize(size, Image.Resampling.BOX)), k)
+        if _no_wide_ink(x, size, k):
+            eroded = None
+        else:
+            small = Image.fromarray(x.astype(np.float32), "F").resize(size, Image.Resampling.BOX)
+            eroded = min_filter(np.asarray(small), k)
         if eroded is not None and eroded.any():
             # Pillow's MinFilter then MaxFilter (edges repeated), as separable passes: the same values
             background = Image.fromarray(max_filter(eroded, k), "F").resize((w, h), Image.Resampling.BILINEAR)
@@ -113,8 +116,9 @@ def remove_shading(x):
 
 def _no_wide_ink(x, size, k):
     """True when the copy of x (H, W) >= 0 shrunk to size has no k x k window all inked, so the
-    opening is zero -- known without shrinking when size is a quarter of x: a copy's pixel (a
-    4 x 4 block's mean) is inked when any of the block's pixels is. Otherwise False: shrink and see."""
+    opening is zero -- known without shrinking when size is a quarter of x: a copy's pixel (a 4 x 4
+    block's mean) is inked when any of the block's pixels is (x's ink, 1 - a float32 grey or a
+    float32 grey, is never too faint for float32). Otherwise False: shrink and see."""
     h, w = x.shape
     if size != (w // 4, h // 4) or max(h, w) != 128 or h % 4 or w % 4:
         return False
