@@ -128,3 +128,30 @@ def test_wide_ink_known_without_shrinking_as_after():
         assert _no_wide_ink(x, size, k) == (not min_filter(small, k).any()), (h, w)
         seen.add(_no_wide_ink(x, size, k))
     assert seen == {True, False}
+
+
+def test_paper_tone_and_centre_of_mass_as_numpy_writes_them():
+    """The shared helpers photos use too: paper_tone is np.median of the border; center_of_mass_shift
+    is the np.indices / np.roll formulation, bit for bit."""
+    from cnnviz.teach.drawing import paper_tone
+    from cnnviz.teach.preprocess import center_of_mass_shift
+    rng = np.random.default_rng(6)
+
+    def shift(x):
+        n = x.shape[0]
+        ys, xs = np.indices(x.shape)
+        dy = int(round((n - 1) / 2 - (ys * x).sum() / x.sum()))
+        dx = int(round((n - 1) / 2 - (xs * x).sum() / x.sum()))
+        rows, cols = np.nonzero(x > 0)
+        dy = int(np.clip(dy, -rows.min(), n - 1 - rows.max()))
+        dx = int(np.clip(dx, -cols.min(), n - 1 - cols.max()))
+        return np.roll(np.roll(x, dy, axis=0), dx, axis=1)
+    for _ in range(500):
+        h, w = (int(v) for v in rng.integers(2, 40, 2))
+        gray = rng.random((h, w)) if rng.random() < 0.5 else rng.integers(0, 3, (h, w)) / 2
+        assert paper_tone(gray) == float(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
+        x = np.zeros((28, 28))
+        t, l = (int(v) for v in rng.integers(0, 20, 2))
+        x[t:t + 8, l:l + 8] = rng.random((8, 8)) * (rng.random((8, 8)) < 0.6)
+        if x.sum() > 0:
+            assert center_of_mass_shift(x).tobytes() == shift(x).tobytes()
