@@ -32,9 +32,10 @@ class Runs(NamedTuple):
 def runs(mask):
     """bool (H, W) -> Runs: where each row's stretches of set pixels start and stop."""
     h, w = mask.shape
-    padded = np.zeros((h, w + 2), np.int8)  # a clear pixel on both sides of every row
+    padded = np.zeros((h, w + 2), bool)  # a clear pixel on both sides of every row
     padded[:, 1:-1] = mask
-    change = np.flatnonzero(np.diff(padded.ravel()))  # where a run starts, then one past its end, ...
+    flat = padded.ravel()
+    change = np.flatnonzero(flat[1:] != flat[:-1])  # where a run starts, then one past its end, ...
     row, start = np.divmod(change[0::2], w + 2)
     return Runs(row, start, change[1::2] - row * (w + 2), (h, w))
 
