@@ -102,8 +102,10 @@ def _fit(x, box):
     h, w = x.shape
     scale = box / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    img = Image.fromarray(x.astype(np.float32), "F")
-    return np.clip(np.asarray(img.resize(size, Image.Resampling.LANCZOS), dtype=np.float64), 0, 1)
+    # float32 bytes in and out: what fromarray and asarray do, without their array-interface detour
+    img = Image.frombytes("F", (w, h), x.astype(np.float32).tobytes())
+    fitted = np.frombuffer(img.resize(size, Image.Resampling.LANCZOS).tobytes(), np.float32)
+    return np.clip(fitted.reshape(size[1], size[0]), 0, 1, dtype=np.float64)
 
 
 def _paste_centered(x, size):
