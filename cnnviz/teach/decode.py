@@ -201,12 +201,17 @@ def to_gray(img):
 
 def small_rgb(img, canvas=..., size=96):
     """The original upload as a small uint8 RGB thumbnail, for the strip of steps (canvas: grey_canvas(img)
-    when known)."""
+    when known; then its three channels are views of one grey array)."""
     canvas = grey_canvas(img) if canvas is ... else canvas
     if canvas is not None:  # the same numbers as resizing its three equal channels
-        thumb = canvas.copy()
-        thumb.thumbnail((size, size), Image.Resampling.BOX)
-        return np.repeat(np.asarray(thumb)[..., None], 3, axis=2)
+        width, height = canvas.size
+        if width == height and size < width < 4 * size:  # all that thumbnail would do: one resize
+            grey = np.asarray(canvas.resize((size, size), Image.Resampling.BOX))
+        else:
+            thumb = canvas.copy()
+            thumb.thumbnail((size, size), Image.Resampling.BOX)
+            grey = np.asarray(thumb)
+        return np.broadcast_to(grey[..., None], grey.shape + (3,))  # read-only, its channels one array
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))

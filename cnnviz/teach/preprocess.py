@@ -11,6 +11,7 @@ by how it differs from the floor (``fashion``), negated as Fashion-MNIST's
 product photos are, fitted into 28x28 on black. Inputs unlike the training
 data get warnings (``Notice``) instead of a silent confident answer.
 """
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -101,8 +102,10 @@ def _fit(x, box):
     h, w = x.shape
     scale = box / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    img = Image.fromarray(x.astype(np.float32), "F")
-    return np.clip(np.asarray(img.resize(size, Image.Resampling.LANCZOS), dtype=np.float64), 0, 1)
+    # float32 bytes in and out: what fromarray and asarray do, without their array-interface detour
+    img = Image.frombytes("F", (w, h), x.astype(np.float32).tobytes())
+    fitted = np.frombuffer(img.resize(size, Image.Resampling.LANCZOS).tobytes(), np.float32)
+    return np.clip(fitted.reshape(size[1], size[0]), 0, 1, dtype=np.float64)
 
 
 def _paste_centered(x, size):
@@ -119,13 +122,22 @@ def center_of_mass_shift(x):
     if total <= 0:
         return x
     n = x.shape[0]
-    ys, xs = np.indices(x.shape)
+    ys, xs = _grid(x.shape)
     dy = int(round((n - 1) / 2 - (ys * x).sum() / total))
     dx = int(round((n - 1) / 2 - (xs * x).sum() / total))
-    rows, cols = np.nonzero(x > 0)  # never push ink off the canvas
-    dy = int(np.clip(dy, -rows.min(), n - 1 - rows.max()))
-    dx = int(np.clip(dx, -cols.min(), n - 1 - cols.max()))
-    return np.roll(np.roll(x, dy, axis=0), dx, axis=1)
+    on = x > 0  # never push ink off the canvas
+    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    dy = min(max(dy, -int(rows[0])), n - 1 - int(rows[-1]))
+    dx = min(max(dx, -int(cols[0])), n - 1 - int(cols[-1]))
+    return np.roll(x, (dy, dx), axis=(0, 1))
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(shape):
+    """np.indices(shape): each pixel's row and column (read-only, shared)."""
+    grid = np.indices(shape)
+    grid.flags.writeable = False
+    return grid[0], grid[1]
 
 
 def crop_image(img, box):
@@ -147,8 +159,9 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
     gray = work_gray(img, canvas)
     steps.append(Step("grayscale", gray))
     notices = []
-    if invert == "auto" and drawing.is_clean_drawing(gray):  # pad strokes: the original recipes, exact
-        placed = drawing.recipe(gray, steps, recipe, notices)
+    paper = drawing.paper_tone(gray) if invert == "auto" else None
+    if invert == "auto" and drawing.is_clean_drawing(gray, paper):  # pad strokes: the original recipes, exact
+        placed = drawing.recipe(gray, steps, recipe, notices, paper)
     else:
         gray, inverted = ink_bright(gray, invert, *((0.5, "all") if recipe == "digit" else (FASHION_LIGHT, "border")))
         if inverted:

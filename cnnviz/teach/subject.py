@@ -1,13 +1,16 @@
 """Finding the subject of a photo at work size (at most 128x128), in NumPy.
 
 Helpers for ``preprocess``: grey morphology with square windows, connected
-components (runs joined row to row with a union-find), long thin straight lines
+components (``blobs``: runs joined row to row with a union-find), long thin straight lines
 (ruled paper), and the choice of the subject: the component with the most ink
 near the centre, not the frame (a table beyond the page's edge, a shadow's edge).
 """
 from typing import NamedTuple
 
 import numpy as np
+
+from . import blobs
+from .blobs import label
 
 
 # ------------------------------------------------------------ morphology
@@ -43,49 +46,6 @@ def opening(x, k):
 
 
 # ---------------------------------------------------- connected components
-def label(mask):
-    """bool (H, W) -> (int32 labels (H, W), 0 = background, 1..n; n). 8-connected.
-
-    Union-find in NumPy over the runs of each row (a drawing has a few hundred): every
-    pair of runs touching across rows hooks the larger of its two roots under the
-    smaller, then every run jumps to its root; repeated until nothing changes. A
-    component's root is its first run in reading order, so labels are numbered in the
-    order their first pixels are read.
-    """
-    h, w = mask.shape
-    starts = mask.copy()
-    starts[:, 1:] &= ~mask[:, :-1]  # a run starts where the pixel on its left is off
-    runs = int(starts.sum())
-    if runs == 0:
-        return np.zeros((h, w), np.int32), 0
-    run_of = np.cumsum(starts.ravel()) - 1  # each pixel's run, in reading order (on the mask)
-    index = np.arange(h * w).reshape(h, w)
-    pairs = [(index[:-1], index[1:], mask[:-1] & mask[1:]),
-             (index[:-1, :-1], index[1:, 1:], mask[:-1, :-1] & mask[1:, 1:]),
-             (index[:-1, 1:], index[1:, :-1], mask[:-1, 1:] & mask[1:, :-1])]
-    a = run_of[np.concatenate([p[both] for p, _, both in pairs])]
-    b = run_of[np.concatenate([q[both] for _, q, both in pairs])]
-    pairs = np.unique(a * runs + b)  # touching runs, each pair once
-    a, b = pairs // runs, pairs % runs
-    parent = np.arange(runs)
-    while True:
-        ra, rb = parent[a], parent[b]
-        differ = ra != rb
-        if not differ.any():
-            break
-        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
-        while True:  # jump to the roots
-            up = parent[parent]
-            if np.array_equal(up, parent):
-                break
-            parent = up
-    _, component = np.unique(parent, return_inverse=True)
-    ids = np.zeros(h * w, np.int32)
-    on = mask.ravel()
-    ids[on] = component.ravel()[run_of[on]] + 1
-    return ids.reshape(h, w), int(component.max()) + 1
-
-
 def fill_holes(mask):
     """bool (H, W): mask plus every region of background not connected to the border."""
     labels, _ = label(~mask)
@@ -217,7 +177,44 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
         comps = [c for c in comps if c.index in reaching]
     if not comps:
         return Subject(mask, 0, False)
-    score = [c.mass * _centrality(c.box, x.shape) * (0.01 if c.frame else 1) for c in comps]
+    keep, others, frame_removed = _choose(comps, x.shape, join, blob)
+    return Subject(np.isin(labels, keep), others, frame_removed)
+
+
+def other_blobs(x, mask, join=0.2, blob=0.3, seed=0.0, runs=None):
+    """pick_subject(x, mask, join, blob, seed).others -- the blobs left out of the subject -- found
+    on the mask's runs (blobs.runs(mask), given when known), without a label image: a drawing of one
+    blob costs a union-find over its runs only. The same components, masses (summed in the same
+    order), boxes and choice."""
+    r = blobs.runs(mask) if runs is None else runs
+    component, n = blobs.components(r)
+    if n < 2:
+        return 0
+    pixel = component[r.pixels()]
+    ink = x[mask]  # in reading order, as pixel
+    reaching = np.bincount(pixel[ink >= seed], minlength=n) > 0 if seed > 0 else np.ones(n, bool)
+    if reaching.sum() < 2:
+        return 0
+    mass = np.bincount(pixel, weights=ink, minlength=n)
+    top, left = np.full(n, r.shape[0]), np.full(n, r.shape[1])
+    bottom, right = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    np.minimum.at(top, component, r.row)
+    np.maximum.at(bottom, component, r.row + 1)
+    np.minimum.at(left, component, r.start)
+    np.maximum.at(right, component, r.stop)
+    h, w = r.shape
+    comps = []
+    for i in np.flatnonzero(reaching).tolist():
+        box = int(top[i]), int(bottom[i]), int(left[i]), int(right[i])
+        touches = box[0] == 0 or box[2] == 0 or box[1] == h or box[3] == w
+        long = box[1] - box[0] >= 0.5 * h or box[3] - box[2] >= 0.5 * w
+        comps.append(Component(i + 1, float(mass[i]), box, touches, touches and long))
+    return _choose(comps, x.shape, join, blob)[1]
+
+
+def _choose(comps, shape, join, blob):
+    """[Component, ...] (at least one) -> (indices kept, others left out, frame_removed)."""
+    score = [c.mass * _centrality(c.box, shape) * (0.01 if c.frame else 1) for c in comps]
     main = comps[int(np.argmax(score))]
     t, b, l, r = main.box
     margin = join * max(b - t, r - l)
@@ -234,4 +231,4 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
             keep.append(c.index)
         elif c.mass >= blob * main.mass:
             others += 1
-    return Subject(np.isin(labels, keep), others, frame_removed)
+    return keep, others, frame_removed
