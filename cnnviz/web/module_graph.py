@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'";]*?(?:\bfrom\s*)?['"](\.{1,2}/[^'"]+)['"]""", re.M)
+IMPORT = re.compile(r"""^\s*(?:import\s*|(?:import|export)\b[^'";]*?\bfrom\s*)['"](\.{1,2}/[^'"]+)['"]""", re.M)
 
 
 def imports(source):
