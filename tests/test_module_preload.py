@@ -1,5 +1,6 @@
 """Every page lists its whole ES module graph as <link rel="modulepreload"> (cnnviz/web/module_graph.py):
-the browser fetches the modules at once instead of a waterfall six or seven imports deep."""
+the browser fetches the modules at once instead of a waterfall six or seven imports deep. The Explore
+page also preloads its first request (the list of networks)."""
 import re
 
 import pytest
@@ -39,6 +40,9 @@ def test_a_page_preloads_its_modules_once_and_each_is_served(client, page):
 
 
 def test_the_modules_the_browser_loads_are_exactly_those_preloaded(page):
+    lists, warnings = [], []
+    page.on("request", lambda r: lists.append(r.url) if r.url.endswith("/api/models") else None)
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     open_app(page)
     html = page.content()
     preloads, entries = set(PRELOAD.findall(html)), set(ENTRY.findall(html))
@@ -46,3 +50,5 @@ def test_the_modules_the_browser_loads_are_exactly_those_preloaded(page):
                                   .filter((p) => p.endsWith('.js'))"""))
     assert loaded == preloads | entries  # none missed (a waterfall), none preloaded in vain
     assert page.errors == []  # the page's Content-Security-Policy lets the preloads in
+    assert len(lists) == 1  # the list of networks, preloaded by the page's head, is fetched once
+    assert not [w for w in warnings if "preload" in w.lower()]  # each preload is used
