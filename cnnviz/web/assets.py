@@ -18,6 +18,8 @@ from pathlib import Path
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from .module_graph import module_graph
+
 STATIC_HEADERS = {"X-Content-Type-Options": "nosniff", "Cross-Origin-Resource-Policy": "same-origin"}
 
 
@@ -50,7 +52,8 @@ def compressed_copy(folder, version):
 
 
 def install(app):
-    """Serve app.static_folder under /static/<version>/ and add the Jinja global asset(path)."""
+    """Serve app.static_folder under /static/<version>/ and add the Jinja globals asset(path) and
+    module_graph(*entries) (the modules to preload)."""
     version = folder_version(app.static_folder)
     prefix = f"/static/{version}/"
     root = compressed_copy(app.static_folder, version)
@@ -62,5 +65,6 @@ def install(app):
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(root), prefix=prefix, allow_all_origins=False,
                               immutable_file_test=lambda path, url: True, add_headers_function=add_headers)
     app.jinja_env.globals["asset"] = lambda path: prefix + path
+    app.jinja_env.globals["module_graph"] = lambda *entries: module_graph(app.static_folder, *entries)
     app.config["STATIC_VERSION"] = version
     return version

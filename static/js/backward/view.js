@@ -4,7 +4,7 @@
 // Self-contained: mount it into any <section> with a function that says what the page shows now.
 // The server computes every number; the learner's stepped weights live here and are sent back.
 import { call, post } from '../core/api.js';
-import { t } from '../core/i18n.js';
+import { language, t } from '../core/i18n.js';
 import { percent } from '../lib/grid.js';
 import { sig as fmt } from './format.js';
 import { el, renderGradient, renderLoss, squaredError } from './arithmetic.js';
@@ -27,8 +27,10 @@ export function mountBackward(section, { current, classLabel }) {
   let player = null;
   const listeners = new Set(); // the network view's backward pass hears every new /backward result
 
+  let builtIn = null; // the language the panel was built in
   /** (Re)build the panel in the page's current language; the learner's weights and steps are kept. */
   function build() {
+    builtIn = language();
     section.classList.add('panel', 'backward-panel');
     section.setAttribute('aria-labelledby', 'bw-heading');
     section.replaceChildren(
@@ -179,9 +181,11 @@ export function mountBackward(section, { current, classLabel }) {
       : forgot ? t('bw.step.forgot') : last.after.loss === last.before.loss ? t('bw.step.same') : t('bw.step.down');
   }
 
+  let karnExample = null; // the request, made once (the panel is built again in another language)
   async function loadKarn() {
     try {
-      const k = await call('/api/backward/example');
+      karnExample ??= call('/api/backward/example');
+      const k = await karnExample;
       $.karn.replaceChildren(el('p', { className: 'hint', textContent: t('bw.karn.what') }),
         ...squaredError(k, (i) => t('bw.karn.class', { i: i + 1 })));
     } catch (error) {
@@ -234,6 +238,7 @@ export function mountBackward(section, { current, classLabel }) {
     },
     /** The page's language changed: rebuild the text, keep the learner's weights and steps. */
     relabel() {
+      if (language() === builtIn) return; // built in this language already (a page mounts it before it knows)
       const label = $.label.value;
       const loss = $.loss.value;
       build();

@@ -77,11 +77,20 @@ function same(a, b) {
   return a === b || (a && b && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
-/** The browser's URL as the store's mirror. */
+/** The browser's URL as the store's mirror. Written once per task (after its last change: each
+ *  history.replaceState costs a few ms, and a page's first load sets the store a dozen times). */
 export function browserUrl() {
+  let pending = null;
+  const write = () => {
+    history.replaceState(null, '', `${location.pathname}${pending ? `?${pending}` : ''}${location.hash}`);
+    pending = null;
+  };
   return {
     search: globalThis.location?.search ?? '',
-    writeUrl: (q) => history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`),
+    writeUrl: (q) => {
+      if (pending === null) queueMicrotask(write);
+      pending = q;
+    },
   };
 }
 

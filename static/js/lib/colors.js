@@ -14,7 +14,7 @@ function interpolate(stops, t) {
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
   const a = stops[i], b = stops[i + 1];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f));
+  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
 const POSITIVE = PUOR.slice(5); // white ... dark orange

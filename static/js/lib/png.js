@@ -24,9 +24,19 @@ function chunk(type, data) {
   return out;
 }
 
+/** bytes -> the zlib stream PNG's IDAT holds (CompressionStream's 'deflate' is zlib: RFC 1950).
+ *  Written and read through the streams' own promises, not a Blob's stream or a Response: those
+ *  hop through tasks, and after a stroke the browser draws a frame first (10–15 ms, not 1–2). */
 async function zlib(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const deflate = new CompressionStream('deflate');
+  const writer = deflate.writable.getWriter();
+  Promise.all([writer.write(bytes), writer.close()]).catch(() => {}); // a failure ends the read below too
+  const reader = deflate.readable.getReader();
+  const parts = [];
+  for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
 }
 
 /** grey: Uint8Array of width x height levels, row by row; text: {keyword: Latin-1 text} as tEXt

@@ -28,7 +28,7 @@ export function setupCanvas(canvas, w, h) {
   }
   canvas.style.aspectRatio = `${w} / ${h}`;
   delete canvas.dataset.minNumberPx; // a new frame: text() notes its smallest number again
-  if (canvas.isConnected) cssScale.set(canvas, canvas.clientWidth / w);
+  if (canvas.isConnected) onScreen.set(canvas, { width: w, scale: null });
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.imageSmoothingEnabled = false;
@@ -104,12 +104,15 @@ export function paragraph(ctx, str, x, y, maxWidth, { lineHeight = 24, ...style 
 /** The smallest size (CSS px, as the learner sees it) of any text with a digit drawn on an on-screen
  *  canvas since its last setupCanvas, as data-min-number-px: what the layout tests measure. An export's
  *  offscreen canvas is not set up by setupCanvas, so it is not noted. */
-const cssScale = new WeakMap(); // on-screen canvas -> CSS px per logical px, set by setupCanvas
+const onScreen = new WeakMap(); // on-screen canvas -> {width: logical px, scale: CSS px per logical px}
 
 function noteNumberSize(ctx, str, size) {
-  const scale = cssScale.get(ctx.canvas);
-  if (!scale || !/\d/.test(str)) return;
-  const px = size * scale;
+  const stage = onScreen.get(ctx.canvas);
+  if (!stage || !/\d/.test(str)) return;
+  // measured at the first number drawn, not in setupCanvas: a stage set up and not drawn on (the
+  // page's first load, a panel below the fold) then costs no layout of the page
+  stage.scale ??= ctx.canvas.clientWidth / stage.width;
+  const px = size * stage.scale;
   if (!(Number(ctx.canvas.dataset.minNumberPx) <= px)) ctx.canvas.dataset.minNumberPx = px.toFixed(2);
 }
 

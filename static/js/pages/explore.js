@@ -277,6 +277,9 @@ async function loadModel(id) {
   app.model = app.models.find((m) => m.id === id) || app.models[0];
   [app.architecture, app.examples] = await Promise.all([
     api.getModel(app.model.id), api.getExamples(app.model.id).then((r) => r.examples)]);
+  // The first example is the page's starter (and follows a change of network): decoded before the
+  // model is drawn, its /predict is sent in the same task, while the browser draws the new model.
+  if ((example || !input) && app.examples.length) await examplePixels(app.examples[0]);
   clearResult();
   store.set({ model: app.model.id });
   renderModel();
@@ -289,15 +292,23 @@ async function loadModel(id) {
 async function showExample(index, { starter = false } = {}) {
   const example = app.examples[index];
   if (!example) return;
-  const img = new Image();
-  img.src = example.image;
-  await img.decode();
-  const pixels = imagePixels(img);
+  const pixels = await examplePixels(example);
   forgetPhoto();
   drawpad.show(pixels, { replaceOnDraw: starter });
   noteExample(index, { starter });
   store.set({ example: index });
   await run({ json: { pixels } }, { starter });
+}
+
+/** An example's pixels (rows of grey values in [0, 1]), decoded once. */
+const decoded = new WeakMap(); // example -> Promise of its pixels
+function examplePixels(example) {
+  if (!decoded.has(example)) {
+    const img = new Image();
+    img.src = example.image;
+    decoded.set(example, img.decode().then(() => imagePixels(img)));
+  }
+  return decoded.get(example);
 }
 
 /** Say which example is on the pad, and mark it in the gallery. */

@@ -10,7 +10,7 @@ import { INK_GRADIENT, legendGradient, rangeOf, scaleFor, unionRange } from '../
 import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
 import { cellAt, overviewLayout } from '../lib/geometry.js';
-import { gray, paint } from '../lib/grid.js';
+import { count, gray, paint } from '../lib/grid.js';
 import { exact, fmt } from '../lib/numbers.js';
 import { sig } from '../backward/format.js';
 import { createLinks } from './network-links.js';
@@ -29,10 +29,13 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   let scaling = 'layer'; // 'unit' | 'layer' | 'global'
   const links = createLinks(container, tooltip);
   let resizing = null;
-  addEventListener('resize', () => { // refit the overview to the new window
+  let bracket = null; // the last fit's {lo, hi}: lo fitted, hi did not
+  let fittedScreen = null; // the window and type size the layout was fitted for
+  const screenNow = () => `${innerWidth}x${innerHeight}@${getComputedStyle(document.documentElement).fontSize}`;
+  addEventListener('resize', () => { // refit the overview to the new window or type size
     clearTimeout(resizing);
     resizing = setTimeout(() => {
-      fit();
+      if (screenNow() !== fittedScreen) fit();
     }, 200);
   });
 
@@ -51,7 +54,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     const shape = layer.output_shape;
     const title = el('h3', { textContent: layer.name === 'input' ? t('net.input') : layer.name,
       title: `${t(`kind.${layer.kind}`)}: ${t(`lesson.${layer.kind}`)}` });
-    const meta = el('span', { className: 'meta', title: layer.parameters ? t('net.params', { n: layer.parameters.toLocaleString() }) : t('net.noParams'),
+    const meta = el('span', { className: 'meta', title: layer.parameters ? t('net.params', { n: count(layer.parameters) }) : t('net.noParams'),
       textContent: shape.length === 3 ? `${shape[0]}×\u200b${shape[1]}×${shape[2]}` : `${shape[0]}` });
     row.legend = el('span', { className: 'legend' });
     row.maps = el('div', { className: 'maps' });
@@ -61,19 +64,18 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     return row.el;
   }
 
+  /** Make a row's canvases (one per map) and their labels; sizeMaps() gives them their size. */
   function buildMaps(row) {
     const shape = row.layer.output_shape;
     const lay = overviewLayout(shape, height);
-    row.layout = lay;
-    row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
+    row.layout = lay; // sizeMaps() sets it for the height fitted
     row.canvases = [];
     row.cursor = [];
+    row.labels = [];
     row.maps.replaceChildren();
     const labels = lay.vector && classLabelFor(row.layer.name);
     for (let c = 0; c < lay.maps; c++) {
-      const canvas = el('canvas', { tabIndex: 0, width: lay.cols, height: lay.rows });
-      canvas.style.width = `${lay.cols * lay.cell}px`;
-      canvas.style.height = `${lay.rows * lay.cell}px`;
+      const canvas = el('canvas', { tabIndex: 0 });
       canvas.dataset.channel = c;
       canvas.setAttribute('aria-label', lay.vector ? t('net.vectorLabel', { layer: row.layer.name, n: shape[0] })
         : t('net.mapLabel', { layer: row.layer.name, c }));
@@ -92,14 +94,28 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       if (labels) {
         figure.classList.add('labelled');
         const names = el('div', { className: 'vector-labels' });
-        names.style.gridTemplateRows = `repeat(${lay.rows}, ${lay.cell}px)`;
         for (let i = 0; i < lay.size; i++) names.append(el('span', { textContent: labels(i) }));
         figure.append(names);
+        row.labels.push(names);
       }
       row.canvases.push(canvas);
       row.maps.append(figure);
     }
-    if (row.values) paintRow(row);
+  }
+
+  /** Size a row's canvases for the overview `height` (CSS px); a canvas whose grid of values
+   *  changes shape is cleared (the caller paints). */
+  function sizeMaps(row) {
+    const lay = overviewLayout(row.layer.output_shape, height);
+    row.layout = lay;
+    row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
+    for (const canvas of row.canvases) {
+      if (canvas.width !== lay.cols) canvas.width = lay.cols;
+      if (canvas.height !== lay.rows) canvas.height = lay.rows;
+      canvas.style.width = `${lay.cols * lay.cell}px`;
+      canvas.style.height = `${lay.rows * lay.cell}px`;
+    }
+    for (const names of row.labels) names.style.gridTemplateRows = `repeat(${lay.rows}, ${lay.cell}px)`;
   }
 
   function buildToggle(row) {
@@ -114,26 +130,41 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** Lay every layer out so the whole network fits the screen: the columns wrap into bands
    *  when they are wider than the view, and the maps take the largest size (found by
-   *  bisection) at which every band fits the viewport's height. zoom: the learner's factor. */
+   *  bisection) at which every band fits the viewport's height. zoom: the learner's factor.
+   *  A trial only resizes the canvases (one layout pass, 1–5 ms); the maps are painted once, at
+   *  the end. The last fit's answer is tried first: a new result (its legends) rarely moves it. */
   function fit() {
+    if (!rows.length) return; // no model yet
     const panel = container.closest('.panel') ?? container;
     const above = container.getBoundingClientRect().top - panel.getBoundingClientRect().top;
     const room = Math.max(200, innerHeight - above - 28); // the panel's heading and the maps in one screen
-    const build = (h) => {
+    for (const row of rows) {
+      if (!row.canvases.length) buildMaps(row);
+      if (row.values) showMapRange(row, row.legendMap ?? 0); // the legends take room too
+    }
+    const fits = (h) => {
       height = h;
-      for (const row of rows) buildMaps(row);
+      for (const row of rows) sizeMaps(row);
       return container.scrollHeight <= room;
     };
     const tallest = overviewHeight() * zoom;
-    if (!build(tallest) && zoom <= 1) {
+    if (!fits(tallest) && zoom <= 1) {
       let [lo, hi] = [60, tallest];
-      for (let i = 0; i < 6; i++) {
-        const mid = (lo + hi) / 2;
-        if (build(mid)) lo = mid; else hi = mid;
+      const close = (tallest - lo) / 64; // as close as six halvings of [60, tallest] come
+      if (bracket && bracket.lo >= lo && bracket.hi <= hi) { // the last fit's answer, checked: two trials if still right
+        if (fits(bracket.hi)) lo = bracket.hi; else hi = bracket.hi;
+        if (hi === bracket.hi) { if (fits(bracket.lo)) lo = bracket.lo; else hi = bracket.lo; }
       }
-      build(lo);
+      while (hi - lo > close * 1.001) {
+        const mid = (lo + hi) / 2;
+        if (fits(mid)) lo = mid; else hi = mid;
+      }
+      if (height !== lo) fits(lo);
+      bracket = { lo, hi };
     }
+    for (const row of rows) if (row.values) paintMaps(row);
     remark();
+    fittedScreen = screenNow();
   }
 
   function rezoom(factor) {
@@ -208,6 +239,11 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   }
 
   function paintRow(row) {
+    paintMaps(row);
+    showMapRange(row, row.legendMap ?? 0);
+  }
+
+  function paintMaps(row) {
     const { layout: lay } = row;
     row.canvases.forEach((canvas, c) => {
       const scale = scaleOf(row, c);
@@ -216,7 +252,6 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
         canvas.parentElement.title = `${t('net.mapLabel', { layer: row.layer.name, c })}: ${exact(scale.min)} … ${exact(scale.max)}`;
       }
     });
-    showMapRange(row, row.legendMap ?? 0);
   }
 
   /** The legend of a row: what the colours mean and the range used (map c's own, in unit scaling). */
