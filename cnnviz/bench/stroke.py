@@ -257,9 +257,12 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
           f"{_summary(shrunk_rounds)}")
 
     servers = {"this checkout": None, **({f"{against}": against} if against else {})}
-    # this checkout gets the pad's grey PNG and /animate by id; another checkout the RGBA canvas and,
-    # if its /predict answers without an id, the image again (what that checkout's page sends)
-    results = {name: ([], []) for name in servers}
+    # each checkout gets what its page sends: the pad's grey PNG where it knows the pad's mark, else
+    # the RGBA canvas; then, if its /predict answered without the animation, /animate by id, or the
+    # image again if it answered without an id either
+    pad = {name: root is None or "PAD_MARK" in (Path(root) / "cnnviz/teach/decode.py").read_text()
+           for name, root in servers.items()}
+    results = {name: ([], [], []) for name in servers}
     with contextlib.ExitStack() as stack:
         started = {}
         for name, root in servers.items():
@@ -269,20 +272,23 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
                 _over_http(started[name][1], stroke_requests(model, png))
         for r in range(rounds):  # the checkouts alternate round by round: drift hits both alike
             for name, (pid, conn) in started.items():
-                sent = drawings if servers[name] is None else canvases  # as each checkout's page sends
+                sent = drawings if pad[name] else canvases  # as each checkout's page sends
                 batch = sent[20 + r * strokes:20 + (r + 1) * strokes]
-                drawing_rounds, photo_rounds = results[name]
+                drawing_rounds, photo_rounds, shrunk_rounds = results[name]
                 drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d) for d in batch]))
                 photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs())
                                                             for _ in range(photos * 3)]))
+                shrunk_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs(shrunk))
+                                                             for _ in range(photos * 3)]))
         for _, conn in started.values():
             conn.close()
-    for name, (drawing_rounds, photo_rounds) in results.items():
+    for name, (drawing_rounds, photo_rounds, shrunk_rounds) in results.items():
         print(f"  python app.py process ({name}), drawing (mean of {strokes} strokes per round): "
               f"{_summary(drawing_rounds)}")
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
+        print(f"  python app.py process ({name}), the photo as the page sends it: {_summary(shrunk_rounds)}")
     if against:
-        (mine, mine_photo), (theirs, theirs_photo) = results.values()
+        (mine, mine_photo, _), (theirs, theirs_photo, _) = results.values()
         print(f"  drawing, this checkout / {against}, round by round: "
               f"{_summary([a / b for a, b in zip(mine, theirs)])}")
         print(f"  photo, this checkout / {against}, round by round: "
