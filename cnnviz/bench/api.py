@@ -186,10 +186,11 @@ def _p(latencies, q):
 
 
 def classroom(url=None, clients=60, seconds=30.0, think=(0.5, 1.0), model="digits", sweep=None, workers=1):
-    """clients threads, each drawing a stroke every think[0]..think[1] s as the page does
-    (POST /predict, then /animate of the same drawing); with sweep, the class sizes to try."""
+    """clients threads, each drawing a stroke every think[0]..think[1] s as the page does (one POST
+    /predict with the stepper's animation asked for beside the drawing); with sweep, the class sizes
+    to try."""
     where = f"python app.py --workers {workers}"
-    print(f"classroom: each student sends a stroke (/predict then /animate, as the page does) every "
+    print(f"classroom: each student sends a stroke (one /predict with its animation, as the page sends it) every "
           f"{think[0]}-{think[1]} s, for {seconds:.0f} s, against {where} on {os.cpu_count()} cores")
     failed = 0
     with Server(url, workers=workers) as base:
