@@ -113,7 +113,7 @@ def predict(model_id):
     return body
 
 
-MAX_ANIMATIONS = 64
+MAX_ANIMATIONS = 16  # the page asks for one; a whole pass, layer by layer, would be about a dozen
 
 
 def animation_requests(fields):
