@@ -140,3 +140,25 @@ def test_predict_answers_the_animations_asked_for_as_animate_would(client):
     for bad in ([{"layer": "conv1"}] * 17, {"layer": "conv1"}, [{"layer": 3}], [{"layer": "conv1", "x": 1}], "conv1"):
         r = client.post("/api/models/digits/predict", json={"input_id": body["input_id"], "animate": bad})
         assert r.status_code == 400 and r.get_json()["code"] == "field.type", bad
+
+
+def test_the_image_as_the_body_answers_as_multipart(client):
+    """/predict with the image itself as the body (Content-Type image/...) and its fields in the query:
+    the same answer as the same image and fields in a form; an empty body is refused."""
+    import io
+    import json
+    from urllib.parse import urlencode
+    from drawings import drawing_pngs
+    png = drawing_pngs()[5][1]
+    fields = {"invert": "auto", "crop": json.dumps([0.05, 0.05, 0.95, 0.95]),
+              "animate": json.dumps([{"layer": "conv1", "channel": 1, "focus": 0}])}
+    form = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png"), **fields})
+    raw = client.post(f"/api/models/digits/predict?{urlencode(fields)}", data=png, content_type="image/png")
+    assert raw.status_code == form.status_code == 200 and raw.get_json() == form.get_json()
+    listed = client.post(f"/api/models/digits/predict?encoding=list&{urlencode(fields)}", data=png,
+                         content_type="image/png").get_json()
+    assert listed["encoding"] == "list" and listed["animations"][0]["channel"] == 1
+    empty = client.post("/api/models/digits/predict", data=b"", content_type="image/png")
+    assert empty.status_code == 400 and empty.get_json()["code"] == "request.empty"
+    garbage = client.post("/api/models/digits/predict", data=b"not a picture", content_type="image/jpeg")
+    assert garbage.status_code == 415 and garbage.get_json()["code"] == "image.not_image"

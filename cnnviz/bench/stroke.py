@@ -4,10 +4,11 @@
   python -m cnnviz bench-stroke --against ../main   # and that checkout's app.py, alternating rounds
 
 The page (static/js/pages/explore.js, views/stepper.js, core/api.js) sends, per stroke,
-one request: the drawing pad's PNG to /predict (multipart with a fresh browser-style
-boundary) with "animate": the stepper's layer (conv1, channel 0, input channel 0), whose
-animation comes back in the same answer. An older checkout (for --against) that answers
-without "animations" gets what its page sent next: {"input_id", "layer", "channel"} as
+one request: the drawing pad's PNG to /predict as the request's body, with "animate" in the
+query: the stepper's layer (conv1, channel 0, input channel 0), whose animation comes back in
+the same answer. An older checkout (for --against) gets a multipart form (with a fresh
+browser-style boundary) unless it reads an image body, and if it answers without
+"animations", what its page sent next: {"input_id", "layer", "channel"} as
 JSON to /animate, or the image again if it answered without an id either. A photo upload
 sends the same request with the photo. Each stroke is a new drawing; each photo carries
 distinct bytes (a JPEG ignores bytes after its end).
@@ -27,6 +28,7 @@ import struct
 import time
 import zlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -103,11 +105,14 @@ ACCEPT_ENCODING = "gzip, deflate"  # a browser's, to a server on the local netwo
 ASKED = json.dumps([{"layer": ANIMATED_LAYER, "channel": ANIMATED_CHANNEL, "focus": 0}])
 
 
-def stroke_requests(model, image):
+def stroke_requests(model, image, raw=True):
     """[(path, body, content type)] the page sends for one stroke (or one upload); a body may be
     a function of the previous answer (its bytes, content encoding) giving (body, content type),
-    or None: nothing more to send."""
+    or None: nothing more to send. raw: the image itself is the body, its fields in the query (the
+    page now); else a multipart form (older checkouts' pages)."""
     base = f"/api/models/{model}"
+    first = ((f"{base}/predict?{urlencode({'animate': ASKED})}", image, image_type(image)) if raw
+             else (f"{base}/predict", *multipart(image, animate=ASKED)))
 
     def animate(predicted):
         text = _decompressed(*predicted)
@@ -118,7 +123,12 @@ def stroke_requests(model, image):
             return json.dumps({"input_id": input_id, "layer": ANIMATED_LAYER,
                                "channel": ANIMATED_CHANNEL}).encode(), "application/json"
         return multipart(image, layer=ANIMATED_LAYER, channel=ANIMATED_CHANNEL)
-    return [(f"{base}/predict", *multipart(image, animate=ASKED)), (f"{base}/animate", animate, None)]
+    return [first, (f"{base}/animate", animate, None)]
+
+
+def image_type(image):
+    """The Content-Type a browser gives the blob: image/png or image/jpeg."""
+    return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
 
 
 INPUT_ID = re.compile(rb'"input_id":\s*"([0-9a-f]{1,128})"')
@@ -262,6 +272,8 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     # image again if it answered without an id either
     pad = {name: root is None or "PAD_MARK" in (Path(root) / "cnnviz/teach/decode.py").read_text()
            for name, root in servers.items()}
+    raw = {name: root is None or 'startswith("image/")' in (Path(root) / "cnnviz/web/inputs.py").read_text()
+           for name, root in servers.items()}  # reads the image as the body
     results = {name: ([], [], []) for name in servers}
     with contextlib.ExitStack() as stack:
         started = {}
@@ -269,16 +281,16 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
             base = stack.enter_context(Server(root=root))
             started[name] = (Server.last_pid, _connection(base))
             for png in drawings[:20]:
-                _over_http(started[name][1], stroke_requests(model, png))
+                _over_http(started[name][1], stroke_requests(model, png, raw[name]))
         for r in range(rounds):  # the checkouts alternate round by round: drift hits both alike
             for name, (pid, conn) in started.items():
                 sent = drawings if pad[name] else canvases  # as each checkout's page sends
                 batch = sent[20 + r * strokes:20 + (r + 1) * strokes]
                 drawing_rounds, photo_rounds, shrunk_rounds = results[name]
-                drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d) for d in batch]))
-                photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs())
+                drawing_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, d, raw[name]) for d in batch]))
+                photo_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs(), raw[name])
                                                             for _ in range(photos * 3)]))
-                shrunk_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs(shrunk))
+                shrunk_rounds.append(_per_stroke(pid, conn, [stroke_requests(model, photo_inputs(shrunk), raw[name])
                                                              for _ in range(photos * 3)]))
         for _, conn in started.values():
             conn.close()

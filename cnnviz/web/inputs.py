@@ -104,8 +104,15 @@ def _field(value):
 
 
 def read_body(request):
-    """-> (fields: dict, image_bytes or None). Accepts multipart/form-data or JSON."""
+    """-> (fields: dict, image_bytes or None). Accepts multipart/form-data, JSON, or the image
+    itself as the body (Content-Type image/..., its other fields in the query string, as text
+    the way multipart sends them: werkzeug's multipart parser spends 0.8 ms on a 70 KB photo)."""
     mimetype = request.mimetype
+    if mimetype.startswith("image/"):
+        image = request.get_data(cache=False)
+        if not image:
+            raise InputError("the request body is empty: send the image", "request.empty")
+        return {k: _field(v) for k, v in request.args.items() if k != "encoding"}, image
     if mimetype == "multipart/form-data":
         upload = request.files.get("image")
         if upload is None:
@@ -123,8 +130,8 @@ def read_body(request):
     if not request.content_length:
         raise InputError("the request body is empty: send an image (multipart field 'image') or JSON",
                          "request.empty")
-    raise InputError("send multipart/form-data with an 'image' file, or application/json",
-                     "request.content_type")
+    raise InputError("send multipart/form-data with an 'image' file, the image itself (image/png, "
+                     "image/jpeg, ...), or application/json", "request.content_type")
 
 
 def whole_number(fields, name, default=None, low=0, high=None):

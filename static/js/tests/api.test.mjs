@@ -7,8 +7,10 @@ import { animate, explain, predict } from '../core/api.js';
 function fakeServer(respond) {
   const seen = [];
   globalThis.fetch = async (path, options) => {
-    const kind = options.body instanceof FormData ? 'image' : 'json';
-    const body = kind === 'json' ? JSON.parse(options.body) : Object.fromEntries([...options.body.keys()].map((k) => [k, true]));
+    const kind = options.body instanceof FormData ? 'image' : options.body instanceof Blob ? 'raw' : 'json';
+    const body = kind === 'json' ? JSON.parse(options.body)
+      : kind === 'raw' ? { type: options.headers['Content-Type'], size: options.body.size }
+        : Object.fromEntries([...options.body.keys()].map((k) => [k, true]));
     seen.push({ path, kind, body });
     const [status, answer] = respond(path, kind, body);
     return { ok: status < 400, status, statusText: String(status), json: async () => answer };
@@ -75,4 +77,21 @@ test('the animation asked for with /predict comes from its answer: one request p
   assert.equal(seen.length, 1, 'no request for what /predict answered');
   assert.equal((await animate('digits', input, 'conv1', 1, 0)).layer, 'asked'); // anything else is asked for
   assert.deepEqual(seen[1].body, { input_id: 'c'.repeat(64), layer: 'conv1', channel: 1, focus: 0 });
+});
+
+test('a stroke image goes to /predict as the body itself, its fields in the query; later requests as before', async () => {
+  const seen = fakeServer((path) => [200, path.includes('predict') ? { input_id: 'd'.repeat(64), animations: [{ layer: 'conv1' }] } : {}]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }), options: { invert: 'auto', crop: [0.1, 0.2, 0.6, 0.9] } };
+  await predict('digits', input, [{ layer: 'conv1', channel: 0, focus: 0 }]);
+  assert.equal(seen[0].kind, 'raw');
+  assert.deepEqual(seen[0].body, { type: 'image/png', size: 3 });
+  const query = new URL(seen[0].path, 'http://x').searchParams;
+  assert.equal(query.get('invert'), 'auto');
+  assert.deepEqual(JSON.parse(query.get('crop')), [0.1, 0.2, 0.6, 0.9]);
+  assert.deepEqual(JSON.parse(query.get('animate')), [{ layer: 'conv1', channel: 0, focus: 0 }]);
+  await explain('digits', input, 'fc3', [7]); // by id, as JSON
+  assert.equal(seen[1].kind, 'json');
+  const untyped = { blob: new Blob(['?']) }; // a file the browser could not type: multipart, as before
+  await predict('digits', untyped);
+  assert.equal(seen[2].kind, 'image');
 });
