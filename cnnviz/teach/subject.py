@@ -125,33 +125,38 @@ class Subject(NamedTuple):
 
 
 def components(x, mask):
-    """The components of mask (8-connected), each with the ink of x it holds."""
-    labels, n = label(mask)
-    h, w = mask.shape
+    """The components of mask (8-connected), each with the ink of x it holds: -> (int32 labels
+    (H, W), 0 = background, 1..n; [Component, ...])."""
+    r = blobs.runs(mask)
+    pixel, found = _measured(x, mask, r, blobs.components(r))
+    labels = np.zeros(mask.size, np.int32)
+    labels[np.flatnonzero(mask)] = pixel + 1
+    return labels.reshape(mask.shape), found
+
+
+def _measured(x, mask, r, numbered):
+    """The components of mask on its runs r, numbered = blobs.components(r): -> (each set pixel's
+    component 0..n-1, in reading order; [Component] with index = component + 1). Masses are summed
+    pixel by pixel in reading order."""
+    component, n = numbered
     if n == 0:
-        return labels, []
-    mass = np.bincount(labels.ravel(), weights=x.ravel(), minlength=n + 1)
+        return np.zeros(0, np.int64), []
+    pixel = component[r.pixels()]
+    mass = np.bincount(pixel, weights=x[mask], minlength=n)
+    top, left = np.full(n, r.shape[0]), np.full(n, r.shape[1])
+    bottom, right = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    np.minimum.at(top, component, r.row)
+    np.maximum.at(bottom, component, r.row + 1)
+    np.minimum.at(left, component, r.start)
+    np.maximum.at(right, component, r.stop)
+    h, w = r.shape
     found = []
-    for i, (rs, cs) in enumerate(_slices(labels, n), start=1):
-        top, bottom, left, right = rs.start, rs.stop, cs.start, cs.stop
-        touches = top == 0 or left == 0 or bottom == h or right == w
-        long = bottom - top >= 0.5 * h or right - left >= 0.5 * w
-        found.append(Component(i, float(mass[i]), (top, bottom, left, right), touches,
-                               touches and long))
-    return labels, found
-
-
-def _slices(labels, n):
-    """Bounding box of each label 1..n as (row slice, column slice)."""
-    h, w = labels.shape
-    inside = np.flatnonzero(labels)  # the labelled pixels only: the background is most of the image
-    flat = labels.ravel()[inside]
-    order = np.argsort(flat, kind="stable")
-    bounds = np.searchsorted(flat[order], np.arange(1, n + 2))
     for i in range(n):
-        idx = inside[order[bounds[i]:bounds[i + 1]]]
-        r, c = idx // w, idx % w
-        yield slice(int(r.min()), int(r.max()) + 1), slice(int(c.min()), int(c.max()) + 1)
+        box = int(top[i]), int(bottom[i]), int(left[i]), int(right[i])
+        touches = box[0] == 0 or box[2] == 0 or box[1] == h or box[3] == w
+        long = box[1] - box[0] >= 0.5 * h or box[3] - box[2] >= 0.5 * w
+        found.append(Component(i + 1, float(mass[i]), box, touches, touches and long))
+    return pixel, found
 
 
 def _centrality(box, shape):
@@ -183,33 +188,17 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
 
 def other_blobs(x, mask, join=0.2, blob=0.3, seed=0.0, runs=None):
     """pick_subject(x, mask, join, blob, seed).others -- the blobs left out of the subject -- found
-    on the mask's runs (blobs.runs(mask), given when known), without a label image: a drawing of one
-    blob costs a union-find over its runs only. The same components, masses (summed in the same
-    order), boxes and choice."""
+    on the mask's runs (blobs.runs(mask), given when known) without a label image: a drawing of one
+    blob costs a union-find over its runs only."""
     r = blobs.runs(mask) if runs is None else runs
-    component, n = blobs.components(r)
-    if n < 2:
+    numbered = blobs.components(r)
+    if numbered[1] < 2:
         return 0
-    pixel = component[r.pixels()]
-    ink = x[mask]  # in reading order, as pixel
-    reaching = np.bincount(pixel[ink >= seed], minlength=n) > 0 if seed > 0 else np.ones(n, bool)
-    if reaching.sum() < 2:
-        return 0
-    mass = np.bincount(pixel, weights=ink, minlength=n)
-    top, left = np.full(n, r.shape[0]), np.full(n, r.shape[1])
-    bottom, right = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    np.minimum.at(top, component, r.row)
-    np.maximum.at(bottom, component, r.row + 1)
-    np.minimum.at(left, component, r.start)
-    np.maximum.at(right, component, r.stop)
-    h, w = r.shape
-    comps = []
-    for i in np.flatnonzero(reaching).tolist():
-        box = int(top[i]), int(bottom[i]), int(left[i]), int(right[i])
-        touches = box[0] == 0 or box[2] == 0 or box[1] == h or box[3] == w
-        long = box[1] - box[0] >= 0.5 * h or box[3] - box[2] >= 0.5 * w
-        comps.append(Component(i + 1, float(mass[i]), box, touches, touches and long))
-    return _choose(comps, x.shape, join, blob)[1]
+    pixel, comps = _measured(x, mask, r, numbered)
+    if seed > 0:  # components whose peak reaches the seed
+        reaching = set((np.unique(pixel[x[mask] >= seed]) + 1).tolist())
+        comps = [c for c in comps if c.index in reaching]
+    return _choose(comps, x.shape, join, blob)[1] if len(comps) > 1 else 0
 
 
 def _choose(comps, shape, join, blob):
