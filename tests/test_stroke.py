@@ -162,3 +162,67 @@ def test_the_image_as_the_body_answers_as_multipart(client):
     assert empty.status_code == 400 and empty.get_json()["code"] == "request.empty"
     garbage = client.post("/api/models/digits/predict", data=b"not a picture", content_type="image/jpeg")
     assert garbage.status_code == 415 and garbage.get_json()["code"] == "image.not_image"
+
+
+def _strongest_as_the_page_picks(layer, count):
+    """static/js/kinds/index.js strongestOf, written again: the index of the first largest number the
+    page decoded (f16 base64 or lists), divided by the numbers per channel."""
+    import base64
+    if not count:
+        return 0
+    out = layer["output"]
+    values = (np.frombuffer(base64.b64decode(out["data"]), "<f2").astype(np.float64) if isinstance(out, dict)
+              else np.asarray(out, np.float64).ravel())
+    best = 0
+    for i in range(1, values.size):
+        if values[i] > values[best]:
+            best = i
+    return best // (values.size // count)
+
+
+@pytest.mark.parametrize("model_id", ["digits", "fashion"])
+def test_the_whole_pass_is_asked_for_with_the_prediction(client, model_id):
+    """The whole forward pass (every layer, each at its strongest channel, as the page picks it from the
+    answer's layer outputs) comes with /predict: each animation is /animate's for the channel the
+    page picks, and says which it was."""
+    import io
+    import json
+    from drawings import drawing_pngs
+    architecture = client.get(f"/api/models/{model_id}").get_json()
+    for png in (drawing_pngs()[i][1] for i in (1, 4)):
+        asked = [{"layer": l["name"], "channel": "strongest", **({"focus": 0} if l["kind"] == "conv" else {})}
+                 for l in architecture["layers"]]
+        body = client.post(f"/api/models/{model_id}/predict", data={"image": (io.BytesIO(png), "d.png"),
+                                                                    "animate": json.dumps(asked)}).get_json()
+        assert len(body["animations"]) == len(asked) == len(body["layers"]) >= 10
+        picked = []
+        for a, got, layer in zip(asked, body["animations"], body["layers"]):
+            count = layer["shape"][0] if len(layer["shape"]) == 3 or layer["kind"] == "dense" else 0
+            channel = _strongest_as_the_page_picks(layer, count)
+            picked.append(channel)
+            alone = client.post(f"/api/models/{model_id}/animate",
+                                json={"input_id": body["input_id"], **a, "channel": channel}).get_json()
+            assert got == alone, a["layer"]
+            assert got.get("channel", 0) == channel
+        assert any(picked), picked  # not every layer's first channel
+
+
+def test_strongest_is_read_from_the_numbers_sent(client):
+    """Two conv1 maps whose largest values differ in float32 but not in float16: the page, reading
+    float16, takes the first; with encoding=list (float32 numbers) the larger one."""
+    import io
+    import json
+    from drawings import drawing_pngs
+    png = drawing_pngs()[2][1]
+    bias = [0.0] * 6
+    bias[2], bias[4] = 1.0001, 1.0002  # both 1.0 in float16
+    weights = {"conv1.weight": np.zeros((6, 1, 5, 5)).tolist(), "conv1.bias": bias}
+    for encoding, expected in (("f16", 2), ("list", 4)):
+        body = client.post(f"/api/models/digits/predict?encoding={encoding}",
+                           data={"image": (io.BytesIO(png), "d.png"), "weights": json.dumps(weights),
+                                 "animate": json.dumps([{"layer": "conv1", "channel": "strongest"}])}).get_json()
+        assert body["weights"] == ["conv1.bias", "conv1.weight"]
+        assert body["animations"][0]["channel"] == expected == _strongest_as_the_page_picks(body["layers"][0], 6)
+    r = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png"),
+                                                        "animate": json.dumps([{"layer": "conv1", "channel": "most"}])})
+    assert r.status_code == 200 and r.get_json()["animations"][0]["code"] == "channel.invalid"

@@ -77,3 +77,28 @@ def test_a_stroke_is_one_request_and_a_later_animation_recovers_from_a_miss(page
     assert [s for u, s in answered if u.endswith("/animate")] == [409, 200]
     expect(page.locator("#status")).to_have_text("")
     assert [e for e in page.errors if "409" not in e] == []  # Chromium logs the 409 itself
+
+
+def test_a_stroke_while_the_whole_pass_shows_is_one_request(page):
+    """The whole forward pass shows every layer at its strongest channel, which only the answer knows:
+    the stroke asks for each layer's "strongest" with the prediction, and the stepper finds all
+    thirteen animations in that one answer (the channels the page picks are the ones the server said)."""
+    open_app(page)
+    expect(page.locator("#status")).to_have_text("")
+    page.select_option("#anim-layer", "*")
+    expect(page.locator("#anim-status")).to_have_text("")
+    sent = []
+    page.on("request", lambda r: sent.append(r) if "/api/models/digits/" in r.url else None)
+    with page.expect_response(predicted_with_animation) as answered:
+        draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
+    expect(big_label(page)).to_have_text("7")
+    expect(page.locator("#anim-status")).to_have_text("")
+    expect(page.locator("#anim-counter")).to_contain_text("step ")
+    assert [urlparse(r.url).path.rsplit("/", 1)[1] for r in sent] == ["predict"]  # no /animate at all
+    asked = json.loads(parse_qs(urlparse(sent[0].url).query)["animate"][0])
+    layers = page.evaluate("async () => (await (await fetch('/api/models/digits')).json()).layers")
+    assert [a["layer"] for a in asked] == [l["name"] for l in layers]
+    assert {a["channel"] for a in asked} == {"strongest"}
+    answer = answered.value.json()
+    assert [a["layer"] for a in answer["animations"]] == [l["name"] for l in layers]
+    assert all("error" not in a for a in answer["animations"])

@@ -126,6 +126,39 @@ def stroke_requests(model, image, raw=True):
     return [first, (f"{base}/animate", animate, None)]
 
 
+def whole_pass_requests(model, image, layers, together=True):
+    """The page's stroke while its stepper shows the whole forward pass (layers: the model's, as
+    /api/models/<id> lists them). together: one /predict asking for every layer's "strongest" channel
+    (the page now); else as the page did before: /predict, then one /animate by id per layer at the
+    channel the answer's layer outputs show strongest."""
+    base = f"/api/models/{model}"
+    asked = [{"layer": l["name"], "channel": "strongest", **({"focus": 0} if l["kind"] == "conv" else {})}
+             for l in layers]
+    if together:
+        return [(f"{base}/predict?{urlencode({'animate': json.dumps(asked)})}", image, image_type(image))]
+    predicted = {}
+
+    def by_id(i, a):
+        def body(previous):
+            if i == 0:  # the first /animate is sent once the prediction is in
+                predicted.update(json.loads(_decompressed(*previous)))
+            channel = _strongest(predicted["layers"][i])
+            return json.dumps({"input_id": predicted["input_id"], **a, "channel": channel}).encode(), "application/json"
+        return body
+    return [(f"{base}/predict", image, image_type(image))] + [(f"{base}/animate", by_id(i, a), None)
+                                                              for i, a in enumerate(asked)]
+
+
+def _strongest(layer):
+    """The channel (or unit) the page picks in a /predict answer's layer: its first largest value."""
+    import base64
+    shape = layer["shape"]
+    if not (len(shape) == 3 or layer["kind"] == "dense"):
+        return 0
+    values = np.frombuffer(base64.b64decode(layer["output"]["data"]), "<f2")
+    return int(np.argmax(values)) // (values.size // shape[0])
+
+
 def image_type(image):
     """The Content-Type a browser gives the blob: image/png or image/jpeg."""
     return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
@@ -265,6 +298,16 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
           f"{_summary(photo_rounds)}")
     print(f"  in-process, the same photo as the page sends it (shrunk to 1024 px, JPEG 0.9, {len(shrunk) // 1024} KB): "
           f"{_summary(shrunk_rounds)}")
+    layers = app.test_client().get(f"/api/models/{model}").get_json()["layers"]
+    whole = {True: [], False: []}
+    for r in range(rounds):  # the two ways alternate round by round
+        batch = drawings[20 + r * strokes:20 + r * strokes + strokes // 4]
+        for together in whole:
+            whole[together].append(1e3 * statistics.median(
+                _in_process(app, whole_pass_requests(model, d, layers, together)) for d in batch))
+    print(f"  in-process, drawing while the stepper shows the whole pass ({len(layers)} animations, median of "
+          f"{strokes // 4}): one request {_summary(whole[True])}; "
+          f"as the page sent it before (/predict and {len(layers)} /animate by id) {_summary(whole[False])}")
 
     servers = {"this checkout": None, **({f"{against}": against} if against else {})}
     # each checkout gets what its page sends: the pad's grey PNG where it knows the pad's mark, else

@@ -5,8 +5,12 @@ output channel (or one dense unit), the layer's input and output and the
 arithmetic of every step, computed by the layer's kind module with the same
 functions as its explanation, so the two agree to the bit.
 """
+import numpy as np
+
 from ..errors import NeuronError
 from .explain import find_layer, layer_input
+
+STRONGEST = "strongest"  # a channel asked for by what it holds: the layer's largest output value
 
 
 def layer_request(model, steps, layer_name, channel, network_input):
@@ -36,3 +40,15 @@ def animate(model, steps, layer_name, channel, network_input, focus=0):
     if layer.kind == "dense" and index and steps[index - 1].kind == "flatten":
         result["unflattened_shape"] = list(steps[index - 1].input_shape[1:])  # inputs drawn as their maps
     return result
+
+
+def strongest_channel(model, steps, layer_name, seen=np.asarray):
+    """The channel (or dense unit) of a layer holding its largest output value, the first in C order
+    on a tie, as the page picks it from the numbers it was sent (seen(output): the output as the client
+    decodes it); 0 for a layer without channels (flatten, softmax)."""
+    index = find_layer(model, layer_name)
+    out = steps[index].output[0]
+    if not (out.ndim == 3 or model.layers[index].kind == "dense"):
+        return 0
+    values = seen(out)
+    return int(np.argmax(values)) // (values.size // out.shape[0])

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, request, send_file
 
 from ..engine.kinds import KINDS
 from ..errors import CnnvizError, InputError
-from ..teach.animate import animate
+from ..teach.animate import STRONGEST, animate, strongest_channel
 from ..teach.explain import explain, find_layer
 from . import serialize
 from .errors import body as error_body, status_of
@@ -109,7 +109,7 @@ def predict(model_id):
         steps = learner.trace(prepared.tensor)
     body = serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
     if wanted is not None:
-        body["animations"] = [_animation(learner, steps, prepared.tensor, *spec) for spec in wanted]
+        body["animations"] = [_animation(learner, steps, prepared.tensor, encoding, *spec) for spec in wanted]
     return body
 
 
@@ -119,7 +119,9 @@ MAX_ANIMATIONS = 16  # the page asks for one; a whole pass, layer by layer, woul
 def animation_requests(fields):
     """/predict's optional "animate": [{"layer", "channel", "focus"}, ...], the animations the page
     will show for this input, answered in the same response (one request per stroke, not two):
-    -> [(layer, channel, focus)] or None. Each entry's values are checked as /animate checks them."""
+    -> [(layer, channel, focus)] or None. Each entry's values are checked as /animate checks them;
+    a channel may also be "strongest" (the whole forward pass shows each layer's strongest channel,
+    which the page can only know from this answer)."""
     wanted = fields.get("animate")
     if wanted is None:
         return None
@@ -131,10 +133,13 @@ def animation_requests(fields):
     return [(a["layer"], a.get("channel", 0), a.get("focus", 0)) for a in wanted]
 
 
-def _animation(model, steps, tensor, layer, channel, focus):
+def _animation(model, steps, tensor, encoding, layer, channel, focus):
     """One animation as /animate answers it; a problem with it (an unknown layer, a channel out of
-    range) is that entry's error body, as /animate would have sent it: the prediction still stands."""
+    range) is that entry's error body, as /animate would have sent it: the prediction still stands.
+    Channel "strongest": the one the page would pick from this answer's layer outputs (sent in `encoding`)."""
     try:
+        if channel == STRONGEST:
+            channel = strongest_channel(model, steps, layer, seen=lambda out: serialize.as_sent(out, encoding))
         return serialize.animation_response(model, animate(model, steps, layer, channel, tensor, focus))
     except CnnvizError as e:
         return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}

@@ -29,11 +29,17 @@ def encode_array(a, encoding="f16", scaled=False):
         largest = float(np.abs(a).max()) if a.size else 0.0
         scale = 2.0 ** int(np.ceil(np.log2(largest))) if largest > 0 else 1.0
         a = a / scale
-    half = np.clip(a, -F16_MAX, F16_MAX).astype("<f2")
+    half = as_sent(a, encoding)
     encoded = {"shape": list(a.shape), "dtype": "float16", "data": base64.b64encode(half.tobytes()).decode()}
     if scaled:
         encoded["scale"] = scale
     return encoded
+
+
+def as_sent(a, encoding="f16"):
+    """An unscaled array's values as a client decodes them from encode_array: float16 (clipped to its
+    range) for f16, float32 or float64 as they are for list."""
+    return np.clip(a, -F16_MAX, F16_MAX).astype("<f2") if encoding == "f16" else np.asarray(a)
 
 
 def thumbnail(image, max_side=64):

@@ -89,13 +89,19 @@ export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/e
 const prefetched = new WeakMap();
 const animationKey = (id, layer, channel, focus) => JSON.stringify([id, layer, channel, focus ?? null]);
 
+/** A channel asked for by what it holds: the one with the layer's largest output in the answer. */
+export const STRONGEST = 'strongest';
+
 /** animations: [{layer, channel, focus}] the page will animate for this input: the server answers
- *  them in the same response (one request per stroke), and animate() then finds them here. */
+ *  them in the same response (one request per stroke), and animate() then finds them here, a
+ *  STRONGEST one under the channel the server says it was (a layer without channels: 0). */
 export async function predict(id, input, animations = []) {
   const wanted = animations.map(({ layer, channel, focus }) => (focus == null ? { layer, channel } : { layer, channel, focus }));
   const body = await post(`/api/models/${encodeURIComponent(id)}/predict`, input, wanted.length ? { animate: wanted } : {}, { raw: true });
   if (wanted.length && Array.isArray(body.animations) && input && typeof input === 'object') {
-    const found = new Map(animations.map((a, i) => [animationKey(id, a.layer, a.channel, a.focus), body.animations[i]]));
+    const channelOf = (a, answer) => (a.channel === STRONGEST ? answer?.channel ?? 0 : a.channel);
+    const found = new Map(animations.map((a, i) => [animationKey(id, a.layer, channelOf(a, body.animations[i]), a.focus),
+      body.animations[i]]));
     prefetched.set(input, found);
   }
   delete body.animations;

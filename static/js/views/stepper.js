@@ -1,6 +1,7 @@
 // "Step by step": one layer's operation (or the whole forward pass) played on the
 // stage by the one player clock. Layer, channel, input channel, speed and step live
 // in the store; the animation data comes from fetchAnimation (the page fetches).
+import { STRONGEST } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { createPlayer } from '../core/player.js';
 import { kindOf } from '../kinds/index.js';
@@ -179,11 +180,14 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
   }
 
   return {
-    /** The animation the next input will show ([{layer, channel, focus}], none for the whole pass,
-     *  whose channels follow the answer): the page asks for it with the prediction. */
+    /** The animations the next input will show, [{layer, channel, focus}]: the page asks for them with
+     *  the prediction. The whole pass shows every layer's strongest channel, which only the answer
+     *  knows: it asks for channel 'strongest' (api.predict files each under the channel it was). */
     wanted() {
       const name = layer();
-      return architecture && name !== WHOLE && spec(name) ? [request(name, store.get('channel'), store.get('focus'))] : [];
+      if (!architecture) return [];
+      if (name === WHOLE) return architecture.layers.map((l) => request(l.name, STRONGEST));
+      return spec(name) ? [request(name, store.get('channel'), store.get('focus'))] : [];
     },
     /** A new model resets the stepper; the same model again (a language change) only relabels it. */
     setModel(arch) {
