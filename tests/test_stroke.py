@@ -226,3 +226,29 @@ def test_strongest_is_read_from_the_numbers_sent(client):
     r = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png"),
                                                         "animate": json.dumps([{"layer": "conv1", "channel": "most"}])})
     assert r.status_code == 200 and r.get_json()["animations"][0]["code"] == "channel.invalid"
+
+
+def test_predict_answers_the_neuron_asked_for_as_explain_would(client):
+    """The neuron selected on the page comes with the stroke's /predict: the same body /explain gives
+    for it (with the request's own weights too); a neuron out of range is that entry's error body."""
+    import io
+    import json
+    from drawings import drawing_pngs
+    png = drawing_pngs()[6][1]
+    asked = [{"layer": "conv2", "neuron": [3, 4, 5]}, {"layer": "fc3", "neuron": [7]}, {"layer": "pool1", "neuron": [9, 0, 0]}]
+    weights = {"conv2.bias": {"filter": 3, "value": 0.75}}
+    for extra in ({}, {"weights": json.dumps(weights)}):
+        body = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png"),
+                                                              "explain": json.dumps(asked), **extra}).get_json()
+        conv, unit, bad = body["explanations"]
+        for got, a in ((conv, asked[0]), (unit, asked[1])):
+            alone = client.post("/api/models/digits/explain", json={"input_id": body["input_id"], **a,
+                                                                     **({"weights": weights} if extra else {})})
+            assert got == alone.get_json() and alone.status_code == 200
+        assert conv["bias"] == 0.75 if extra else conv["bias"] != 0.75  # the request's own bias, only there
+        alone = client.post("/api/models/digits/explain", json={"input_id": body["input_id"], **asked[2]})
+        assert bad == {**alone.get_json(), "status": alone.status_code} and alone.status_code == 422
+    for bad in ([{"layer": "conv2"}], [{"layer": "conv2", "neuron": [0, 0, 0], "channel": 1}],
+                [{"layer": "conv2", "neuron": [0, 0, 0]}] * 5, {"layer": "conv2", "neuron": [0]}):
+        r = client.post("/api/models/digits/predict", json={"input_id": body["input_id"], "explain": bad})
+        assert r.status_code == 400 and r.get_json()["code"] == "field.type", bad

@@ -102,3 +102,41 @@ def test_a_stroke_while_the_whole_pass_shows_is_one_request(page):
     answer = answered.value.json()
     assert [a["layer"] for a in answer["animations"]] == [l["name"] for l in layers]
     assert all("error" not in a for a in answer["animations"])
+
+
+def _shown(text):
+    """A number as the page writes it (a typographic minus) -> (value, half of its last digit)."""
+    text = text.replace("−", "-")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return float(text), 0.5 * 10 ** -decimals
+
+
+def test_a_stroke_with_a_neuron_selected_is_one_request(page):
+    """The neuron selected stays selected while the learner draws: its arithmetic for the new drawing
+    comes with the stroke's /predict (no /explain), and the panel shows that answer's numbers."""
+    open_app(page)
+    expect(page.locator("#status")).to_have_text("")
+    page.locator('section.layer[data-layer="conv2"] canvas').nth(3).click()
+    detail = page.locator("#detail-body")
+    expect(detail).to_contain_text("conv2, neuron [3, ")
+    before = detail.inner_text()
+    page.locator("#draw-canvas").scroll_into_view_if_needed()  # the click brought the arithmetic into view
+    sent = []
+    page.on("request", lambda r: sent.append(r) if "/api/models/digits/" in r.url else None)
+    with page.expect_response(predicted_with_animation) as answered:
+        draw(page, [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])  # a 7
+    expect(big_label(page)).to_have_text("7")
+    expect(detail).not_to_have_text(before)
+    expect(page.locator("#anim-status")).to_have_text("")
+    assert [urlparse(r.url).path.rsplit("/", 1)[1] for r in sent] == ["predict"]  # no /explain, no /animate
+    asked = json.loads(parse_qs(urlparse(sent[0].url).query)["explain"][0])
+    assert len(asked) == 1 and asked[0]["layer"] == "conv2" and asked[0]["neuron"][0] == 3
+    explanation = answered.value.json()["explanations"][0]
+    assert explanation["neuron"] == asked[0]["neuron"]
+    text = detail.inner_text()
+    assert text.startswith("conv2, neuron [" + ", ".join(map(str, asked[0]["neuron"])) + "]")
+    sums = re.findall(r"sum of the products of input channel (\d+) = (\S+)", text)
+    assert len(sums) >= 4
+    for channel, shown in sums:
+        value, half = _shown(shown)
+        assert abs(value - explanation["channel_sums"][int(channel)]) <= half + 1e-12, (channel, shown)

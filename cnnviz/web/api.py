@@ -7,10 +7,9 @@ from flask import Blueprint, current_app, request, send_file
 
 from ..engine.kinds import KINDS
 from ..errors import CnnvizError, InputError
-from ..teach.animate import STRONGEST, animate, strongest_channel
+from ..teach.animate import animate
 from ..teach.explain import explain, find_layer
-from . import serialize
-from .errors import body as error_body, status_of
+from . import asked_along, serialize
 from .inputs import cached_input, read_body, traced_input
 from .weights import overrides
 
@@ -102,47 +101,13 @@ def predict(model_id):
     encoding = encoding_param()
     fields, image = read_body(request)
     custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
-    wanted = animation_requests(fields)
+    asked = asked_along.check(fields)  # animations and explanations asked for with it: their form first
     input_id, (prepared, steps) = cached_input(fields, image, model)
     learner = model.with_params(custom) if custom else model
     if custom:
         steps = learner.trace(prepared.tensor)
     body = serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
-    if wanted is not None:
-        body["animations"] = [_animation(learner, steps, prepared.tensor, encoding, *spec) for spec in wanted]
-    return body
-
-
-MAX_ANIMATIONS = 16  # the page asks for one; a whole pass, layer by layer, would be about a dozen
-
-
-def animation_requests(fields):
-    """/predict's optional "animate": [{"layer", "channel", "focus"}, ...], the animations the page
-    will show for this input, answered in the same response (one request per stroke, not two):
-    -> [(layer, channel, focus)] or None. Each entry's values are checked as /animate checks them;
-    a channel may also be "strongest" (the whole forward pass shows each layer's strongest channel,
-    which the page can only know from this answer)."""
-    wanted = fields.get("animate")
-    if wanted is None:
-        return None
-    if not isinstance(wanted, list) or len(wanted) > MAX_ANIMATIONS or not all(
-            isinstance(a, dict) and isinstance(a.get("layer"), str) and set(a) <= {"layer", "channel", "focus"}
-            for a in wanted):
-        raise InputError(f"'animate' must be a list of at most {MAX_ANIMATIONS} objects "
-                         "{\"layer\": name, \"channel\": number, \"focus\": number}", "field.type", field="animate")
-    return [(a["layer"], a.get("channel", 0), a.get("focus", 0)) for a in wanted]
-
-
-def _animation(model, steps, tensor, encoding, layer, channel, focus):
-    """One animation as /animate answers it; a problem with it (an unknown layer, a channel out of
-    range) is that entry's error body, as /animate would have sent it: the prediction still stands.
-    Channel "strongest": the one the page would pick from this answer's layer outputs (sent in `encoding`)."""
-    try:
-        if channel == STRONGEST:
-            channel = strongest_channel(model, steps, layer, seen=lambda out: serialize.as_sent(out, encoding))
-        return serialize.animation_response(model, animate(model, steps, layer, channel, tensor, focus))
-    except CnnvizError as e:
-        return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}
+    return asked_along.answer_along(body, asked, learner, steps, prepared.tensor, encoding)
 
 
 def with_weights(model, fields):

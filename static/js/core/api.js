@@ -84,38 +84,57 @@ export const getJSON = (path) => call(path);
 export const listModels = () => call('/api/models');
 export const getModel = (id) => call(`/api/models/${encodeURIComponent(id)}`);
 export const getExamples = (id) => call(`/api/models/${encodeURIComponent(id)}/examples`);
-/** The animations a /predict answered with, for later animate() calls of the same input:
- *  input object -> Map(key of model, layer, channel, focus -> the animation or its error). */
+/** What a /predict answered beside the prediction, for later animate() and explain() calls of the
+ *  same input: input object -> Map(key -> the answer, or that entry's error body). */
 const prefetched = new WeakMap();
-const animationKey = (id, layer, channel, focus) => JSON.stringify([id, layer, channel, focus ?? null]);
+const animationKey = (id, layer, channel, focus) => JSON.stringify(['animate', id, layer, channel, focus ?? null]);
+const explanationKey = (id, layer, neuron) => JSON.stringify(['explain', id, layer, neuron]);
 
 /** A channel asked for by what it holds: the one with the layer's largest output in the answer. */
 export const STRONGEST = 'strongest';
 
-/** animations: [{layer, channel, focus}] the page will animate for this input: the server answers
- *  them in the same response (one request per stroke), and animate() then finds them here, a
- *  STRONGEST one under the channel the server says it was (a layer without channels: 0). */
-export async function predict(id, input, animations = []) {
-  const wanted = animations.map(({ layer, channel, focus }) => (focus == null ? { layer, channel } : { layer, channel, focus }));
-  const body = await post(`/api/models/${encodeURIComponent(id)}/predict`, input, wanted.length ? { animate: wanted } : {}, { raw: true });
-  if (wanted.length && Array.isArray(body.animations) && input && typeof input === 'object') {
+/** animations: [{layer, channel, focus}] the page will animate for this input, explanations:
+ *  [{layer, neuron}] whose arithmetic it will show: the server answers them in the same response
+ *  (one request per stroke), and animate() and explain() then find them here, a STRONGEST
+ *  animation under the channel the server says it was (a layer without channels: 0). */
+export async function predict(id, input, { animations = [], explanations = [] } = {}) {
+  const animate = animations.map(({ layer, channel, focus }) => (focus == null ? { layer, channel } : { layer, channel, focus }));
+  const explain = explanations.map(({ layer, neuron }) => ({ layer, neuron }));
+  const along = { ...(animate.length ? { animate } : {}), ...(explain.length ? { explain } : {}) };
+  const body = await post(`/api/models/${encodeURIComponent(id)}/predict`, input, along, { raw: true });
+  if (input && typeof input === 'object') {
+    const found = new Map();
     const channelOf = (a, answer) => (a.channel === STRONGEST ? answer?.channel ?? 0 : a.channel);
-    const found = new Map(animations.map((a, i) => [animationKey(id, a.layer, channelOf(a, body.animations[i]), a.focus),
-      body.animations[i]]));
+    (Array.isArray(body.animations) ? body.animations : []).forEach((answer, i) => {
+      const a = animations[i];
+      if (a) found.set(animationKey(id, a.layer, channelOf(a, answer), a.focus), answer);
+    });
+    (Array.isArray(body.explanations) ? body.explanations : []).forEach((answer, i) => {
+      const e = explanations[i];
+      if (e) found.set(explanationKey(id, e.layer, e.neuron), answer);
+    });
     prefetched.set(input, found);
   }
   delete body.animations;
+  delete body.explanations;
   return body;
 }
-export const explain = (id, input, layer, neuron) =>
-  post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });
+
+/** The answer /predict gave beside the prediction under this key (its error thrown), or null. */
+function answeredAlong(input, key) {
+  const ready = input && typeof input === 'object' ? prefetched.get(input)?.get(key) : null;
+  if (ready?.code && ready.error) throw new ApiError(ready.error, ready.status, ready.code, ready.params ?? {});
+  return ready ?? null;
+}
+
+export async function explain(id, input, layer, neuron) {
+  return answeredAlong(input, explanationKey(id, layer, neuron))
+    ?? post(`/api/models/${encodeURIComponent(id)}/explain`, input, { layer, neuron });
+}
 /** focus: the input channel whose products a conv animation shows (conv only; default 0). */
 export async function animate(id, input, layer, channel, focus) {
-  const ready = input && typeof input === 'object' ? prefetched.get(input)?.get(animationKey(id, layer, channel, focus)) : null;
-  if (ready) {
-    if (ready.code && ready.error) throw new ApiError(ready.error, ready.status, ready.code, ready.params ?? {});
-    return expandSparse(ready);
-  }
+  const ready = answeredAlong(input, animationKey(id, layer, channel, focus));
+  if (ready) return expandSparse(ready);
   const body = await post(`/api/models/${encodeURIComponent(id)}/animate`, input, focus == null ? { layer, channel } : { layer, channel, focus });
   return expandSparse(body);
 }

@@ -156,7 +156,7 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
   const seq = ++app.seq;
   status(t('loading'));
   try {
-    const result = await api.predict(app.model.id, input, stepper.wanted());
+    const result = await api.predict(app.model.id, input, { animations: stepper.wanted(), explanations: explanationWanted() });
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
     const first = !app.touched && !restoring && !starter; // the learner's first input starts the animation
     if (!starter) app.touched = true;
@@ -176,6 +176,12 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
     clearResult({ keepInput: true });
     status(env.errorText(error), true);
   }
+}
+
+/** The neuron whose arithmetic the next input will show (going forward): asked for with the prediction. */
+function explanationWanted() {
+  const selected = store.get('neuron');
+  return selected && store.get('pass') !== 'backward' ? [{ layer: selected.layer, neuron: selected.neuron }] : [];
 }
 
 async function explainNeuron({ reveal = false } = {}) {

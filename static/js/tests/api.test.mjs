@@ -66,7 +66,7 @@ test('the animation asked for with /predict comes from its answer: one request p
       { error: 'no such channel', code: 'channel.invalid', params: { max: 5 }, status: 422 }] }
     : { layer: 'asked' }]);
   const input = { blob: new Blob(['png']) };
-  const result = await predict('digits', input, [{ layer: 'conv1', channel: 0, focus: 0 }, { layer: 'conv1', channel: 9, focus: 0 }]);
+  const result = await predict('digits', input, { animations: [{ layer: 'conv1', channel: 0, focus: 0 }, { layer: 'conv1', channel: 9, focus: 0 }] });
   assert.equal(result.animations, undefined);
   assert.equal(seen.length, 1);
   assert.equal(seen[0].kind, 'image');
@@ -82,7 +82,7 @@ test('the animation asked for with /predict comes from its answer: one request p
 test('a stroke image goes to /predict as the body itself, its fields in the query; later requests as before', async () => {
   const seen = fakeServer((path) => [200, path.includes('predict') ? { input_id: 'd'.repeat(64), animations: [{ layer: 'conv1' }] } : {}]);
   const input = { blob: new Blob(['png'], { type: 'image/png' }), options: { invert: 'auto', crop: [0.1, 0.2, 0.6, 0.9] } };
-  await predict('digits', input, [{ layer: 'conv1', channel: 0, focus: 0 }]);
+  await predict('digits', input, { animations: [{ layer: 'conv1', channel: 0, focus: 0 }] });
   assert.equal(seen[0].kind, 'raw');
   assert.deepEqual(seen[0].body, { type: 'image/png', size: 3 });
   const query = new URL(seen[0].path, 'http://x').searchParams;
@@ -94,4 +94,38 @@ test('a stroke image goes to /predict as the body itself, its fields in the quer
   const untyped = { blob: new Blob(['?']) }; // a file the browser could not type: multipart, as before
   await predict('digits', untyped);
   assert.equal(seen[2].kind, 'image');
+});
+
+test('the whole pass and the selected neuron come with /predict: filed under the channel the server picked', async () => {
+  const seen = fakeServer((path) => [200, path.includes('/predict')
+    ? { input_id: 'e'.repeat(64),
+      animations: [{ layer: 'conv1', channel: 4, tag: 'c4' }, { layer: 'flatten', tag: 'f' }, { layer: 'fc1', channel: 17, tag: 'u17' }],
+      explanations: [{ layer: 'conv2', neuron: [3, 4, 5], tag: 'n' }] }
+    : { tag: 'asked' }]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }) };
+  const result = await predict('digits', input, {
+    animations: [{ layer: 'conv1', channel: 'strongest', focus: 0 }, { layer: 'flatten', channel: 'strongest' },
+      { layer: 'fc1', channel: 'strongest' }],
+    explanations: [{ layer: 'conv2', neuron: [3, 4, 5] }],
+  });
+  assert.equal(result.explanations, undefined);
+  const query = new URL(seen[0].path, 'http://x').searchParams;
+  assert.deepEqual(JSON.parse(query.get('animate'))[1], { layer: 'flatten', channel: 'strongest' });
+  assert.deepEqual(JSON.parse(query.get('explain')), [{ layer: 'conv2', neuron: [3, 4, 5] }]);
+  assert.equal((await animate('digits', input, 'conv1', 4, 0)).tag, 'c4');
+  assert.equal((await animate('digits', input, 'flatten', 0)).tag, 'f'); // no channels: 0
+  assert.equal((await animate('digits', input, 'fc1', 17)).tag, 'u17');
+  assert.equal((await explain('digits', input, 'conv2', [3, 4, 5])).tag, 'n');
+  assert.equal(seen.length, 1, 'all of it in the one answer');
+  assert.equal((await animate('digits', input, 'conv1', 0, 0)).tag, 'asked'); // not the strongest: asked for
+  assert.equal((await explain('digits', input, 'conv2', [3, 4, 6])).tag, 'asked');
+  assert.equal(seen.length, 3);
+});
+
+test('an explanation /predict could not give is thrown as /explain would have', async () => {
+  fakeServer((path) => [200, { input_id: 'f'.repeat(64),
+    explanations: [{ error: 'no such neuron', code: 'neuron.invalid', params: {}, status: 422 }] }]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }) };
+  await predict('digits', input, { explanations: [{ layer: 'conv2', neuron: [99, 0, 0] }] });
+  await assert.rejects(explain('digits', input, 'conv2', [99, 0, 0]), (e) => e.code === 'neuron.invalid' && e.status === 422);
 });

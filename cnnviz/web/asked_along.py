@@ -1,0 +1,89 @@
+"""What /predict answers beside the prediction: the animations and the neuron explanations the
+page will show for this input, so that a stroke is one request (not two, or fourteen).
+
+Each entry is answered exactly as /animate or /explain would answer it alone; a problem with one
+(an unknown layer, a channel out of range) is that entry's own error body with its "status", and
+the prediction still stands. Nothing here knows the JSON shape beyond what ``serialize`` builds.
+"""
+from typing import NamedTuple
+
+from ..errors import CnnvizError, InputError
+from ..teach.animate import STRONGEST, animate, strongest_channel
+from ..teach.explain import explain
+from . import serialize
+from .errors import body as error_body, status_of
+
+MAX_ANIMATIONS = 16  # the page asks for one, or one per layer for the whole pass (13 in digits)
+MAX_EXPLANATIONS = 4  # the page asks for the one neuron selected
+
+
+def _entries(fields, name, keys, limit, example, required=("layer",)):
+    """fields[name]: a list of at most `limit` objects with a string "layer", the `required` keys and no
+    keys but `keys` (their values are checked when each is answered) -> the list, or None when not asked."""
+    wanted = fields.get(name)
+    if wanted is None:
+        return None
+    if not isinstance(wanted, list) or len(wanted) > limit or not all(
+            isinstance(a, dict) and isinstance(a.get("layer"), str) and set(required) <= set(a) <= keys
+            for a in wanted):
+        raise InputError(f"'{name}' must be a list of at most {limit} objects {example}", "field.type", field=name)
+    return wanted
+
+
+def animation_requests(fields):
+    """/predict's optional "animate": [{"layer", "channel", "focus"}, ...] -> [(layer, channel, focus)]
+    or None. A channel may also be "strongest": the whole forward pass shows each layer's strongest
+    channel, which the page can only know from this answer."""
+    wanted = _entries(fields, "animate", {"layer", "channel", "focus"}, MAX_ANIMATIONS,
+                      '{"layer": name, "channel": number or "strongest", "focus": number}')
+    return None if wanted is None else [(a["layer"], a.get("channel", 0), a.get("focus", 0)) for a in wanted]
+
+
+def explanation_requests(fields):
+    """/predict's optional "explain": [{"layer", "neuron"}, ...] (the neuron selected on the page)
+    -> [(layer, neuron)] or None."""
+    wanted = _entries(fields, "explain", {"layer", "neuron"}, MAX_EXPLANATIONS,
+                      '{"layer": name, "neuron": [channel, row, column] or [index]}', required=("layer", "neuron"))
+    return None if wanted is None else [(a["layer"], a["neuron"]) for a in wanted]
+
+
+def _answered(make):
+    try:
+        return make()
+    except CnnvizError as e:
+        return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}
+
+
+def animation(model, steps, tensor, encoding, layer, channel, focus):
+    """One animation as /animate answers it, or its error body. Channel "strongest": the one the page
+    would pick from this answer's layer outputs (sent in `encoding`)."""
+    def make():
+        picked = channel
+        if channel == STRONGEST:
+            picked = strongest_channel(model, steps, layer, seen=lambda out: serialize.as_sent(out, encoding))
+        return serialize.animation_response(model, animate(model, steps, layer, picked, tensor, focus))
+    return _answered(make)
+
+
+def explanation(model, steps, tensor, layer, neuron):
+    """One neuron's arithmetic as /explain answers it, or its error body."""
+    return _answered(lambda: serialize.arithmetic_response(model, explain(model, steps, layer, neuron, tensor)))
+
+
+class Asked(NamedTuple):
+    animations: list | None  # [(layer, channel, focus)]
+    explanations: list | None  # [(layer, neuron)]
+
+
+def check(fields):
+    """What a /predict request asks for beside the prediction, its form checked before any image work."""
+    return Asked(animation_requests(fields), explanation_requests(fields))
+
+
+def answer_along(body, asked, model, steps, tensor, encoding):
+    """/predict's body with the animations and explanations `asked` (from check) for this input added."""
+    if asked.animations is not None:
+        body["animations"] = [animation(model, steps, tensor, encoding, *a) for a in asked.animations]
+    if asked.explanations is not None:
+        body["explanations"] = [explanation(model, steps, tensor, *e) for e in asked.explanations]
+    return body
