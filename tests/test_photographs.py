@@ -5,6 +5,7 @@ main did (tests/data/photographs-reference.json), with both recipes."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cnnviz.data import DataError
@@ -36,3 +37,81 @@ def test_the_reference_is_varied():
     """Nearly every photo prepares differently, and one is refused."""
     values = list(REFERENCE.values())
     assert len(set(values)) > 0.9 * len(values) and "error image.nothing_found" in values
+
+
+def _lines_one_way_before(on, coverage, max_thickness):
+    """subject._lines_one_way as main wrote it at 90cc96b (one angle at a time), to compare with."""
+    from cnnviz.teach.subject import ANGLES
+    h, w = on.shape
+    ys, xs = np.nonzero(on)
+    cols = np.arange(w)
+    shifts = np.rint((cols - w / 2) * np.tan(ANGLES)[:, None]).astype(int)
+    low = int(shifts.max())
+    size = h + low - int(shifts.min())
+    bands = ys[None, :] - shifts[:, xs] + low + size * np.arange(len(ANGLES))[:, None]
+    counts = np.bincount(bands.ravel(), minlength=size * len(ANGLES)).reshape(len(ANGLES), size)
+    best = []
+    for shift, count in zip(shifts, counts):
+        if count.max() < coverage * w:
+            continue
+        full = np.concatenate([[False], count >= coverage * w, [False]])
+        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
+        lines = []
+        for top, b in zip(edges[::2], edges[1::2]):
+            beside = max(count[max(0, top - 2)], count[min(size - 1, b + 1)])
+            if b - top <= max_thickness and beside < 0.15 * w:
+                rows = (np.arange(top - 1, b + 1) - low)[:, None] + shift[None, :]
+                ok = (rows >= 0) & (rows < h)
+                lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
+        if len(lines) > len(best):
+            best = lines
+    return best
+
+
+def _ruled(rng, h, w):
+    """Random ink (H, W): tilted lines of 1 to 5 rows, across part or all of the width, both ways, and blobs."""
+    x = rng.random((h, w)) * (rng.random((h, w)) < rng.uniform(0, 0.3))
+    for transpose in (False, True):
+        n, m = (w, h) if transpose else (h, w)
+        tilt = np.tan(np.deg2rad(rng.uniform(-7, 7)))
+        for _ in range(rng.integers(0, 9)):
+            y0, thick = rng.uniform(0, n), int(rng.integers(1, 6))
+            cols = np.arange(int(rng.uniform(0, 0.4) * m), int(rng.uniform(0.5, 1) * m) + 1)
+            rows = np.rint(y0 + (cols - m / 2) * tilt).astype(int)
+            for k in range(thick):
+                ok = (rows + k >= 0) & (rows + k < n)
+                if transpose:
+                    x[cols[ok], rows[ok] + k] = rng.uniform(0.2, 1)
+                else:
+                    x[rows[ok] + k, cols[ok]] = rng.uniform(0.2, 1)
+    return x
+
+
+def test_ruled_lines_are_found_as_one_angle_at_a_time():
+    """subject.ruled_lines judges every angle's runs at once: the same pixels as main's loop over angles."""
+    from cnnviz.teach.subject import _lines_one_way, ruled_lines
+
+    def before(x, level, min_lines=3):
+        found = np.zeros(x.shape, bool)
+        for image, transpose in ((x, False), (x.T, True)):
+            lines = _lines_one_way_before(image > level, 0.5, 3)
+            if len(lines) >= min_lines:
+                band = np.zeros(image.shape, bool)
+                for rows, cols in lines:
+                    band[rows, cols] = True
+                found |= band.T if transpose else band
+        return found
+    rng = np.random.default_rng(8)
+    seen = set()
+    for _ in range(500):
+        h, w = (int(v) for v in rng.integers(1, 130, 2))
+        x = _ruled(rng, h, w)
+        level = float(rng.uniform(0.05, 0.5))
+        expected = before(x, level)
+        assert np.array_equal(ruled_lines(x, level), expected), (h, w)
+        on = x > level
+        one, other = _lines_one_way(on, 0.5, 3), _lines_one_way_before(on, 0.5, 3)
+        assert len(one) == len(other) and all(np.array_equal(a, c) and np.array_equal(b, d)
+                                              for (a, b), (c, d) in zip(one, other)), (h, w)
+        seen.add((expected.any(), len(other)))
+    assert {(True, 3), (False, 0), (False, 1)} <= seen and max(n for _, n in seen) >= 5

@@ -5,6 +5,7 @@ components (``blobs``: runs joined row to row with a union-find), long thin stra
 (ruled paper), and the choice of the subject: the component with the most ink
 near the centre, not the frame (a table beyond the page's edge, a shadow's edge).
 """
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -66,13 +67,13 @@ def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
     the bar of a 7). Returns bool (H, W).
     """
     found = np.zeros(x.shape, bool)
-    for image, transpose in ((x, False), (x.T, True)):
-        lines = _lines_one_way(image > level, coverage, max_thickness)
+    on = x > level
+    for image, transpose in ((on, False), (on.T, True)):
+        lines = _lines_one_way(image, coverage, max_thickness)
         if len(lines) >= min_lines:
-            band = np.zeros(image.shape, bool)
+            band = found.T if transpose else found
             for rows, cols in lines:
                 band[rows, cols] = True
-            found |= band.T if transpose else band
     return found
 
 
@@ -81,32 +82,46 @@ def _lines_one_way(on, coverage, max_thickness):
 
     For every angle at once, each ink pixel is counted in the band (a row, tilted)
     it lies on: one bincount over the ink pixels only, so sparse drawings cost little.
+    The runs of full bands of all angles are found and judged at once; the angle with
+    the most lines (the first of equals) is the one drawn.
     """
     h, w = on.shape
     ys, xs = np.nonzero(on)
-    cols = np.arange(w)
-    shifts = np.rint((cols - w / 2) * np.tan(ANGLES)[:, None]).astype(int)  # band b covers rows b + shift
+    shifts = _shifts(w)  # band b covers rows b + shift
     low = int(shifts.max())
     size = h + low - int(shifts.min())
-    bands = ys[None, :] - shifts[:, xs] + low + size * np.arange(len(ANGLES))[:, None]
-    counts = np.bincount(bands.ravel(), minlength=size * len(ANGLES)).reshape(len(ANGLES), size)
-    best = []
-    for shift, count in zip(shifts, counts):
-        if count.max() < coverage * w:
-            continue
-        full = np.concatenate([[False], count >= coverage * w, [False]])
-        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
-        lines = []
-        for top, b in zip(edges[::2], edges[1::2]):  # runs of full bands [top, b)
-            # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
-            beside = max(count[max(0, top - 2)], count[min(size - 1, b + 1)])
-            if b - top <= max_thickness and beside < 0.15 * w:
-                rows = (np.arange(top - 1, b + 1) - low)[:, None] + shift[None, :]
-                ok = (rows >= 0) & (rows < h)
-                lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
-        if len(lines) > len(best):
-            best = lines
-    return best
+    angles = len(ANGLES)
+    bands = ys - shifts[:, xs]
+    bands += low + size * np.arange(angles)[:, None]
+    counts = np.bincount(bands.ravel(), minlength=size * angles).reshape(angles, size)
+    full = np.zeros((angles, size + 2), bool)
+    np.greater_equal(counts, coverage * w, out=full[:, 1:-1])
+    angle, edges = np.nonzero(full[:, 1:] != full[:, :-1])  # runs of full bands [top, b), in pairs per angle
+    if angle.size == 0:
+        return []
+    angle, top, b = angle[::2], edges[::2], edges[1::2]
+    # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
+    beside = np.maximum(counts[angle, np.maximum(0, top - 2)], counts[angle, np.minimum(size - 1, b + 1)])
+    good = (b - top <= max_thickness) & (beside < 0.15 * w)
+    if not good.any():
+        return []
+    best = int(np.argmax(np.bincount(angle[good])))
+    cols, shift = np.arange(w), shifts[best]
+    lines = []
+    drawn = good & (angle == best)
+    for t, e in zip(top[drawn], b[drawn]):
+        rows = (np.arange(t - 1, e + 1) - low)[:, None] + shift[None, :]
+        ok = (rows >= 0) & (rows < h)
+        lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
+    return lines
+
+
+@functools.lru_cache(maxsize=8)
+def _shifts(w):
+    """int (len(ANGLES), w): how many rows each column's band is shifted at each angle (read-only)."""
+    shifts = np.rint((np.arange(w) - w / 2) * np.tan(ANGLES)[:, None]).astype(int)
+    shifts.flags.writeable = False
+    return shifts
 
 
 # ---------------------------------------------------------- the subject
