@@ -115,3 +115,15 @@ def test_ruled_lines_are_found_as_one_angle_at_a_time():
                                               for (a, b), (c, d) in zip(one, other)), (h, w)
         seen.add((expected.any(), len(other)))
     assert {(True, 3), (False, 0), (False, 1)} <= seen and max(n for _, n in seen) >= 5
+
+
+def test_median_is_numpys_bit_for_bit():
+    from cnnviz.teach.preprocess import median
+    rng = np.random.default_rng(9)
+    arrays = [np.array([-0.0]), np.array([-0.0, -0.0]), np.array([-0.0, 0.0, -0.0])]
+    for _ in range(3000):
+        n = int(rng.integers(1, 2000))
+        arrays.append([rng.random(n), rng.integers(0, 5, n) / 4, rng.normal(0, 1e300, n),
+                       rng.random((n % 40 + 1, 7)) * (rng.random((n % 40 + 1, 7)) < 0.3)][int(rng.integers(0, 4))])
+    for x in arrays:
+        assert np.float64(median(x)).tobytes() == np.median(x).tobytes(), x
