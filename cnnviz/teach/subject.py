@@ -80,21 +80,20 @@ def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
 def _lines_one_way(on, coverage, max_thickness):
     """Near-horizontal lines in bool (H, W): [(rows, cols) of each line's pixels], at the best angle.
 
-    For every angle at once, each ink pixel is counted in the band (a row, tilted)
-    it lies on: one bincount over the ink pixels only, so sparse drawings cost little.
-    The runs of full bands of all angles are found and judged at once; the angle with
-    the most lines (the first of equals) is the one drawn.
+    How much ink lies in every band (a row, tilted) at every angle comes from the ink's
+    running count along each row: at one angle, the columns whose band is shifted alike
+    form a run, whose ink per row is a difference of two running counts; these add up
+    into the bands (one bincount). The runs of full bands of all angles are judged at
+    once; the angle with the most lines (the first of equals) is the one drawn.
     """
     h, w = on.shape
-    ys, xs = np.nonzero(on)
-    shifts = _shifts(w)  # band b covers rows b + shift
-    low = int(shifts.max())
-    size = h + low - int(shifts.min())
-    angles = len(ANGLES)
-    bands = ys - shifts[:, xs]
-    bands += low + size * np.arange(angles)[:, None]
-    counts = np.bincount(bands.ravel(), minlength=size * angles).reshape(angles, size)
-    full = np.zeros((angles, size + 2), bool)
+    bands = _bands(h, w)
+    running = np.zeros((h, w + 1), np.int32)
+    np.cumsum(on, axis=1, dtype=np.int32, out=running[:, 1:])
+    ink = running[:, bands.stops] - running[:, bands.starts]  # (H, runs)
+    size = bands.size
+    counts = np.bincount(bands.index, weights=ink.ravel(), minlength=len(ANGLES) * size).reshape(len(ANGLES), size)
+    full = np.zeros((len(ANGLES), size + 2), bool)
     np.greater_equal(counts, coverage * w, out=full[:, 1:-1])
     angle, edges = np.nonzero(full[:, 1:] != full[:, :-1])  # runs of full bands [top, b), in pairs per angle
     if angle.size == 0:
@@ -106,22 +105,38 @@ def _lines_one_way(on, coverage, max_thickness):
     if not good.any():
         return []
     best = int(np.argmax(np.bincount(angle[good])))
-    cols, shift = np.arange(w), shifts[best]
+    cols, shift = np.arange(w), bands.shifts[best]
     lines = []
     drawn = good & (angle == best)
     for t, e in zip(top[drawn], b[drawn]):
-        rows = (np.arange(t - 1, e + 1) - low)[:, None] + shift[None, :]
+        rows = (np.arange(t - 1, e + 1) - bands.low)[:, None] + shift[None, :]
         ok = (rows >= 0) & (rows < h)
         lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
     return lines
 
 
+class Bands(NamedTuple):
+    """The tilted bands of an (H, W) image at every one of ANGLES (read-only arrays, shared)."""
+    shifts: np.ndarray  # int (angles, W): band b covers row b - low + shift in each column
+    low: int
+    size: int  # bands per angle
+    starts: np.ndarray  # int (runs,): the columns of one angle whose shift is alike, [start, stop)
+    stops: np.ndarray
+    index: np.ndarray  # int (H * runs,): row y of run r adds to band angle * size + y + low - shift
+
+
 @functools.lru_cache(maxsize=8)
-def _shifts(w):
-    """int (len(ANGLES), w): how many rows each column's band is shifted at each angle (read-only)."""
+def _bands(h, w):
     shifts = np.rint((np.arange(w) - w / 2) * np.tan(ANGLES)[:, None]).astype(int)
-    shifts.flags.writeable = False
-    return shifts
+    low = int(shifts.max())
+    size = h + low - int(shifts.min())
+    angle, starts = np.nonzero(np.diff(shifts, axis=1, prepend=shifts[:, :1] - 1))  # where a run begins
+    stops = np.append(starts[1:], w)
+    stops[np.flatnonzero(np.diff(angle))] = w  # an angle's last run ends at the last column
+    index = (np.arange(h)[:, None] + (angle * size + low - shifts[angle, starts])[None, :]).ravel()
+    for array in (shifts, starts, stops, index):
+        array.flags.writeable = False
+    return Bands(shifts, low, size, starts, stops, index)
 
 
 # ---------------------------------------------------------- the subject
