@@ -127,3 +127,12 @@ def test_median_is_numpys_bit_for_bit():
                        rng.random((n % 40 + 1, 7)) * (rng.random((n % 40 + 1, 7)) < 0.3)][int(rng.integers(0, 4))])
     for x in arrays:
         assert np.float64(median(x)).tobytes() == np.median(x).tobytes(), x
+
+
+def test_opening_is_the_max_filter_of_the_min_filter():
+    from cnnviz.teach.subject import max_filter, min_filter, opening
+    rng = np.random.default_rng(10)
+    for _ in range(300):
+        h, w = (int(v) for v in rng.integers(1, 100, 2))
+        x, k = rng.random((h, w)) * (rng.random((h, w)) < 0.8), int(rng.integers(1, 40))
+        assert np.array_equal(opening(x, k), max_filter(min_filter(x, k), k)), (h, w, k)
