@@ -103,10 +103,13 @@ def _stretch(x):
 
 
 def _ink_box(x, level=0.1):
-    rows, cols = np.nonzero(x > level)
+    """(top, bottom, left, right), exclusive, of the pixels above level, or None."""
+    on = x > level
+    rows = np.flatnonzero(on.any(axis=1))
     if rows.size == 0:
         return None
-    return rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    cols = np.flatnonzero(on.any(axis=0))
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
 def _fit(x, box):

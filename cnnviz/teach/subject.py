@@ -215,12 +215,15 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     """
     labels, comps = components(x, mask)
     if seed > 0 and comps:
-        reaching = set(np.unique(labels[x >= seed]).tolist())  # components whose peak reaches the seed
-        comps = [c for c in comps if c.index in reaching]
+        reaching = np.zeros(len(comps) + 1, bool)  # per label: its peak reaches the seed
+        reaching[labels[x >= seed]] = True
+        comps = [c for c in comps if reaching[c.index]]
     if not comps:
         return Subject(mask, 0, False)
     keep, others, frame_removed = _choose(comps, x.shape, join, blob)
-    return Subject(np.isin(labels, keep), others, frame_removed)
+    kept = np.zeros(int(labels.max()) + 1, bool)
+    kept[keep] = True
+    return Subject(kept[labels], others, frame_removed)
 
 
 def other_blobs(x, mask, join=0.2, blob=0.3, seed=0.0, runs=None):
