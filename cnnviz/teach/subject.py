@@ -161,16 +161,6 @@ class Subject(NamedTuple):
     frame_removed: bool  # large parts touching the border were left out
 
 
-def components(x, mask):
-    """The components of mask (8-connected), each with the ink of x it holds: -> (int32 labels
-    (H, W), 0 = background, 1..n; [Component, ...])."""
-    r = blobs.runs(mask)
-    pixel, found = _measured(x, mask, r, blobs.components(r))
-    labels = np.zeros(mask.size, np.int32)
-    labels[np.flatnonzero(mask)] = pixel + 1
-    return labels.reshape(mask.shape), found
-
-
 def _measured(x, mask, r, numbered):
     """The components of mask on its runs r, numbered = blobs.components(r): -> (each set pixel's
     component 0..n-1, in reading order; [Component] with index = component + 1). Masses are summed
@@ -213,17 +203,21 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     within `join` x the subject's size of its box join it (a 5's detached bar); other
     blobs holding at least `blob` of its ink are counted as left out.
     """
-    labels, comps = components(x, mask)
+    r = blobs.runs(mask)
+    pixel, comps = _measured(x, mask, r, blobs.components(r))  # pixel: each set pixel's component
+    count = len(comps)
     if seed > 0 and comps:
-        reaching = np.zeros(len(comps) + 1, bool)  # per label: its peak reaches the seed
-        reaching[labels[x >= seed]] = True
+        reaching = np.zeros(count + 1, bool)  # per component index: its peak reaches the seed
+        reaching[pixel[x[mask] >= seed] + 1] = True
         comps = [c for c in comps if reaching[c.index]]
     if not comps:
         return Subject(mask, 0, False)
     keep, others, frame_removed = _choose(comps, x.shape, join, blob)
-    kept = np.zeros(int(labels.max()) + 1, bool)
+    kept = np.zeros(count + 1, bool)
     kept[keep] = True
-    return Subject(kept[labels], others, frame_removed)
+    subject = np.zeros(mask.shape, bool)
+    subject[mask] = kept[pixel + 1]
+    return Subject(subject, others, frame_removed)
 
 
 def other_blobs(x, mask, join=0.2, blob=0.3, seed=0.0, runs=None):
