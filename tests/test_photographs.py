@@ -1,7 +1,8 @@
 """The photo path's cheaper steps change nothing: 67 varied phone photos (page edges, tables, shadows,
 ruled notebook paper, garments on wood and carpet; as made, as the page sends them, portrait, large,
 PNG, grey, EXIF-rotated, small) give every step, the network input and every notice bit for bit as
-main did (tests/data/photographs-reference.json), with both recipes."""
+main did (tests/data/photographs-reference.json), with both recipes; and the rewritten helpers agree
+with main's formulations on random inputs (ruled lines, the median, the opening, the subject's mask)."""
 import json
 from pathlib import Path
 
@@ -136,3 +137,38 @@ def test_opening_is_the_max_filter_of_the_min_filter():
         h, w = (int(v) for v in rng.integers(1, 100, 2))
         x, k = rng.random((h, w)) * (rng.random((h, w)) < 0.8), int(rng.integers(1, 40))
         assert np.array_equal(opening(x, k), max_filter(min_filter(x, k), k)), (h, w, k)
+
+
+def _pick_subject_before(x, mask, join, seed):
+    """subject.pick_subject as main wrote it at 90cc96b (a label image, np.unique, np.isin), to compare with."""
+    from cnnviz.teach import blobs
+    from cnnviz.teach.subject import Subject, _choose, _measured
+    r = blobs.runs(mask)
+    pixel, comps = _measured(x, mask, r, blobs.components(r))
+    labels = np.zeros(mask.size, np.int32)
+    labels[np.flatnonzero(mask)] = pixel + 1
+    labels = labels.reshape(mask.shape)
+    if seed > 0 and comps:
+        reaching = set(np.unique(labels[x >= seed]).tolist())
+        comps = [c for c in comps if c.index in reaching]
+    if not comps:
+        return Subject(mask, 0, False)
+    keep, others, frame_removed = _choose(comps, x.shape, join, 0.3)
+    return Subject(np.isin(labels, keep), others, frame_removed)
+
+
+def test_pick_subject_keeps_what_the_label_image_kept():
+    from cnnviz.teach.subject import pick_subject
+    from test_scribbles import _blobby
+    rng = np.random.default_rng(11)
+    seen = set()
+    for _ in range(600):
+        h, w = (int(v) for v in rng.integers(1, 100, 2))
+        x = _blobby(rng, h, w) * (rng.random((h, w)) < rng.uniform(0.5, 1))
+        mask = x > rng.uniform(0.05, 0.3)
+        seed, join = float(rng.choice([0.0, 0.3, 0.6, 0.9])), float(rng.choice([0.0, 0.2]))
+        got, expected = pick_subject(x, mask, join=join, seed=seed), _pick_subject_before(x, mask, join, seed)
+        assert got.mask.dtype == bool and np.array_equal(got.mask, expected.mask), (h, w, seed, join)
+        assert got[1:] == expected[1:], (h, w, seed, join)
+        seen.add((min(got.others, 2), got.frame_removed, bool(got.mask.sum() < mask.sum())))
+    assert len(seen) >= 6
