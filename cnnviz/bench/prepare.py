@@ -1,12 +1,13 @@
 """CPU time of a pad drawing's preprocessing and its step thumbnails, against another checkout:
 
-  python -m cnnviz.bench.prepare --against /path/to/other/checkout [--drawings 200] [--photos]
+  python -m cnnviz.bench.prepare --against /path/to/other/checkout [--drawings 200] [--photos | --paper]
 
 Each drawing is the page's pad PNG (stroke.pad_png(stroke.canvas_png(i))). Per drawing, both
 checkouts run decode_image, then prepare(img, digits' input shape, "digit", "auto") and the
 thumbnails of its steps, taking turns to go first, timed with time.thread_time; prints the median, min and max
 of each, and checks that both give the same tensor, steps and notices. --photos: phone photos as
-the page sends them (stroke.page_shrunk(stroke.photo_jpeg)), both recipes. The other checkout's
+the page sends them (stroke.page_shrunk(stroke.photo_jpeg)), both recipes; --paper: 16 digits on
+paper (bench.photos: page edges, tables, shadows, ruled notebooks) as the page sends them. The other checkout's
 package is imported under another name, so it must use relative imports only (cnnviz does).
 """
 import argparse
@@ -30,6 +31,17 @@ def _load(checkout):
     return importlib.import_module("cnnviz_other.teach.preprocess"), importlib.import_module("cnnviz_other.web.serialize")
 
 
+def _paper_photos(count=16):
+    """Digits photographed on paper (bench.photos' page_edge and notebook in turn), redrawn at 1024 px and
+    JPEG 0.9 as the page sends them."""
+    from ..data import load_digits_10k
+    from . import photos
+    digits = load_digits_10k().x_test
+    made = [(photos.page_edge, photos.notebook)[seed % 2](digits[7 * seed], np.random.default_rng(seed))
+            for seed in range(count)]
+    return [page_shrunk(jpeg) for jpeg in made]
+
+
 def _thumbnails(serialize, steps):
     images = [s.image for s in steps]
     if hasattr(serialize, "thumbnails"):
@@ -42,6 +54,9 @@ def main(argv=None):
     parser.add_argument("--against", required=True, help="another checkout of this repository")
     parser.add_argument("--drawings", type=int, default=200)
     parser.add_argument("--photos", action="store_true", help="phone photos instead of pad drawings")
+    parser.add_argument("--paper", action="store_true",
+                        help="digits on paper (bench.photos: page edges, shadows, ruled notebooks) as the page sends "
+                             "them, the digit recipe")
     args = parser.parse_args(argv)
     from ..teach import preprocess
     from ..web import serialize
@@ -50,9 +65,10 @@ def main(argv=None):
     sides = {"this": (preprocess, serialize), "other": _load(args.against)}
     times = {(side, part): [] for side in sides for part in ("prepare", "thumbnails")}
     photos = [page_shrunk(photo_jpeg(seed=seed)) for seed in range(4)] if args.photos else []
+    photos = _paper_photos() if args.paper else photos
     for i in range(args.drawings):
-        png, results = photos[i % 4] if photos else pad_png(canvas_png(i)), {}
-        recipe = "fashion" if photos and i % 8 >= 4 else "digit"
+        png, results = photos[i % len(photos)] if photos else pad_png(canvas_png(i)), {}
+        recipe = "fashion" if args.photos and i % 8 >= 4 else "digit"
         for side in sorted(sides, reverse=i % 2 == 1):  # who goes first alternates: the second runs warmer
             prep, ser = sides[side]
             img = prep.decode_image(png)

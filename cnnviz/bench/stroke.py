@@ -343,9 +343,11 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
         print(f"  python app.py process ({name}), the photo as the page sends it: {_summary(shrunk_rounds)}")
     if against:
-        (mine, mine_photo, _), (theirs, theirs_photo, _) = results.values()
+        (mine, mine_photo, mine_shrunk), (theirs, theirs_photo, theirs_shrunk) = results.values()
         print(f"  drawing, this checkout / {against}, round by round: "
               f"{_summary([a / b for a, b in zip(mine, theirs)])}")
         print(f"  photo, this checkout / {against}, round by round: "
               f"{_summary([a / b for a, b in zip(mine_photo, theirs_photo)])}")
+        print(f"  the photo as the page sends it, this checkout / {against}, round by round: "
+              f"{_summary([a / b for a, b in zip(mine_shrunk, theirs_shrunk)])}")
     return 0

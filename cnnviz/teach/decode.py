@@ -29,6 +29,8 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4:
 _GREY = np.arange(256, dtype=np.float64)[None, :, None].repeat(3, axis=2) / 255
 GREY_LUMINANCE = (_GREY @ np.array([0.299, 0.587, 0.114]))[0]  # bit-equal to the RGBA path below
 GREY_LUMINANCE_32 = [float(v) for v in GREY_LUMINANCE.astype(np.float32)]  # a lookup table for Image.point
+VIA_L = ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX")  # modes to_gray takes through Pillow's "L"
+LEVELS_32 = [float(v) for v in (np.arange(256, dtype=np.float64) / 255).astype(np.float32)]  # to_gray of "L", as float32
 
 
 # The page sends its drawing pad as an 8-bit grey PNG with this text chunk (static/js/views/drawpad.js):
@@ -153,7 +155,8 @@ def work_gray(img, canvas=..., limit=WORK_SIZE):
     """Pillow image -> float (H, W) luminance in [0, 1], shrunk (BOX) so its longer side is at most limit.
 
     Equal, bit for bit, to shrinking to_gray(img); a drawing pad's canvas (grey_canvas(img),
-    given when known) takes its grey levels through a float32 lookup table into the resize.
+    given when known) and 8-bit images take their grey levels through a float32 lookup table into
+    the resize.
     """
     canvas = grey_canvas(img) if canvas is ... else canvas
     w, h = img.size
@@ -161,8 +164,12 @@ def work_gray(img, canvas=..., limit=WORK_SIZE):
     if scale >= 1:
         return GREY_LUMINANCE[np.asarray(canvas)] if canvas is not None else to_gray(img)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = canvas.point(GREY_LUMINANCE_32, "F") if canvas is not None else \
-        Image.fromarray(to_gray(img).astype(np.float32), "F")
+    if canvas is not None:
+        small = canvas.point(GREY_LUMINANCE_32, "F")
+    elif img.mode in VIA_L:  # to_gray's float32 values, straight from Pillow's 8-bit grey
+        small = img.convert("L").point(LEVELS_32, "F")
+    else:
+        small = Image.fromarray(to_gray(img).astype(np.float32), "F")
     return np.asarray(small.resize(size, Image.Resampling.BOX), dtype=np.float64)
 
 
@@ -179,7 +186,7 @@ def to_gray(img):
         return GREY_LUMINANCE[np.asarray(img)]
     if img.mode == "P" or img.mode == "PA":
         img = img.convert("RGBA")
-    if img.mode in ("1", "L", "CMYK", "YCbCr", "LAB", "HSV", "RGB", "RGBX"):
+    if img.mode in VIA_L:
         return np.asarray(img.convert("L"), dtype=np.float64) / 255
     img = img.convert("RGBA") if img.mode != "LA" else img
     canvas = grey_canvas(img)

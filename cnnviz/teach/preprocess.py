@@ -57,8 +57,19 @@ def ink_bright(gray, invert="auto", light=0.5, where="border"):
     if invert == "auto":
         h, w = gray.shape
         border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]) if min(h, w) > 1 else gray.ravel()
-        invert = bool(np.median(border if where == "border" else gray) > light)
+        invert = median(border if where == "border" else gray) > light
     return (1 - gray, True) if invert else (gray, False)
+
+
+def median(x):
+    """np.median(x) of an array without NaN, bit for bit, as a float: one partition around the upper
+    middle (the lower middle, for an even size, is the largest value before it), not np.median's
+    three; summed from 0.0 as np.mean does (so -0.0 comes out 0.0)."""
+    x = x.ravel()
+    half = x.size // 2
+    part = np.partition(x, half)
+    high = float(part[half])
+    return 0.0 + high if x.size % 2 else (0.0 + float(part[:half].max()) + high) / 2
 
 
 def remove_background(x):
@@ -71,14 +82,15 @@ def remove_background(x):
     """
     h, w = x.shape
     if min(h, w) < 16:
-        return np.clip(x - np.median(x), 0, 1)
+        return np.clip(x - median(x), 0, 1)
     background = opening(x, max(3, (min(h, w) // 4) | 1))
     return np.clip((x - background) / np.maximum(1 - background, 0.05), 0, 1)
 
 
 def _noise_level(x):
     """The spread of the background's values (robust: most pixels are background)."""
-    return 1.4826 * float(np.median(np.abs(x - np.median(x))))
+    deviation = np.subtract(x, median(x))
+    return 1.4826 * median(np.abs(deviation, out=deviation))
 
 
 def _stretch(x):
@@ -91,10 +103,13 @@ def _stretch(x):
 
 
 def _ink_box(x, level=0.1):
-    rows, cols = np.nonzero(x > level)
+    """(top, bottom, left, right), exclusive, of the pixels above level, or None."""
+    on = x > level
+    rows = np.flatnonzero(on.any(axis=1))
     if rows.size == 0:
         return None
-    return rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    cols = np.flatnonzero(on.any(axis=0))
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
 def _fit(x, box):
@@ -195,7 +210,7 @@ def _digit(gray, steps, notices):
     level = max(noise, FAINT_INK * flat.max())
     lines = ruled_lines(flat, noise)  # faint lines too
     if lines.any():
-        flat = np.where(lines, np.clip(flat - np.median(flat[lines]), 0, 1), flat)
+        flat = np.where(lines, np.clip(flat - median(flat[lines]), 0, 1), flat)
         steps.append(Step("unruled", flat))
     mask = flat > level
     mask = max_filter(mask, 3) & (flat > level / 2) if min(flat.shape) >= 16 else mask

@@ -5,6 +5,7 @@ components (``blobs``: runs joined row to row with a union-find), long thin stra
 (ruled paper), and the choice of the subject: the component with the most ink
 near the centre, not the frame (a table beyond the page's edge, a shadow's edge).
 """
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -41,8 +42,15 @@ def max_filter(x, k):
 
 
 def opening(x, k):
-    """Grey opening: what is left of x when every bright detail narrower than k is removed."""
-    return max_filter(min_filter(x, k), k)
+    """Grey opening: what is left of x when every bright detail narrower than k is removed.
+
+    max_filter(min_filter(x, k), k), its four passes ordered so that the two along rows
+    follow each other: two transposed copies instead of four, a contiguous result.
+    """
+    if k <= 1:
+        return x
+    along_rows = _filter1d(_filter1d(x, k, 0, np.minimum).T, k, 0, np.minimum)
+    return _filter1d(_filter1d(along_rows, k, 0, np.maximum).T, k, 0, np.maximum)
 
 
 # ---------------------------------------------------- connected components
@@ -66,47 +74,76 @@ def ruled_lines(x, level, min_lines=3, coverage=0.5, max_thickness=3):
     the bar of a 7). Returns bool (H, W).
     """
     found = np.zeros(x.shape, bool)
-    for image, transpose in ((x, False), (x.T, True)):
-        lines = _lines_one_way(image > level, coverage, max_thickness)
+    on = x > level
+    for image, transpose in ((on, False), (on.T, True)):
+        lines = _lines_one_way(image, coverage, max_thickness)
         if len(lines) >= min_lines:
-            band = np.zeros(image.shape, bool)
+            band = found.T if transpose else found
             for rows, cols in lines:
                 band[rows, cols] = True
-            found |= band.T if transpose else band
     return found
 
 
 def _lines_one_way(on, coverage, max_thickness):
     """Near-horizontal lines in bool (H, W): [(rows, cols) of each line's pixels], at the best angle.
 
-    For every angle at once, each ink pixel is counted in the band (a row, tilted)
-    it lies on: one bincount over the ink pixels only, so sparse drawings cost little.
+    How much ink lies in every band (a row, tilted) at every angle comes from the ink's
+    running count along each row: at one angle, the columns whose band is shifted alike
+    form a run, whose ink per row is a difference of two running counts; these add up
+    into the bands (one bincount). The runs of full bands of all angles are judged at
+    once; the angle with the most lines (the first of equals) is the one drawn.
     """
     h, w = on.shape
-    ys, xs = np.nonzero(on)
-    cols = np.arange(w)
-    shifts = np.rint((cols - w / 2) * np.tan(ANGLES)[:, None]).astype(int)  # band b covers rows b + shift
+    bands = _bands(h, w)
+    running = np.zeros((h, w + 1), np.int32)
+    np.cumsum(on, axis=1, dtype=np.int32, out=running[:, 1:])
+    ink = running[:, bands.stops] - running[:, bands.starts]  # (H, runs)
+    size = bands.size
+    counts = np.bincount(bands.index, weights=ink.ravel(), minlength=len(ANGLES) * size).reshape(len(ANGLES), size)
+    full = np.zeros((len(ANGLES), size + 2), bool)
+    np.greater_equal(counts, coverage * w, out=full[:, 1:-1])
+    angle, edges = np.nonzero(full[:, 1:] != full[:, :-1])  # runs of full bands [top, b), in pairs per angle
+    if angle.size == 0:
+        return []
+    angle, top, b = angle[::2], edges[::2], edges[1::2]
+    # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
+    beside = np.maximum(counts[angle, np.maximum(0, top - 2)], counts[angle, np.minimum(size - 1, b + 1)])
+    good = (b - top <= max_thickness) & (beside < 0.15 * w)
+    if not good.any():
+        return []
+    best = int(np.argmax(np.bincount(angle[good])))
+    cols, shift = np.arange(w), bands.shifts[best]
+    lines = []
+    drawn = good & (angle == best)
+    for t, e in zip(top[drawn], b[drawn]):
+        rows = (np.arange(t - 1, e + 1) - bands.low)[:, None] + shift[None, :]
+        ok = (rows >= 0) & (rows < h)
+        lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
+    return lines
+
+
+class Bands(NamedTuple):
+    """The tilted bands of an (H, W) image at every one of ANGLES (read-only arrays, shared)."""
+    shifts: np.ndarray  # int (angles, W): band b covers row b - low + shift in each column
+    low: int
+    size: int  # bands per angle
+    starts: np.ndarray  # int (runs,): the columns of one angle whose shift is alike, [start, stop)
+    stops: np.ndarray
+    index: np.ndarray  # int (H * runs,): row y of run r adds to band angle * size + y + low - shift
+
+
+@functools.lru_cache(maxsize=8)
+def _bands(h, w):
+    shifts = np.rint((np.arange(w) - w / 2) * np.tan(ANGLES)[:, None]).astype(int)
     low = int(shifts.max())
     size = h + low - int(shifts.min())
-    bands = ys[None, :] - shifts[:, xs] + low + size * np.arange(len(ANGLES))[:, None]
-    counts = np.bincount(bands.ravel(), minlength=size * len(ANGLES)).reshape(len(ANGLES), size)
-    best = []
-    for shift, count in zip(shifts, counts):
-        if count.max() < coverage * w:
-            continue
-        full = np.concatenate([[False], count >= coverage * w, [False]])
-        edges = np.flatnonzero(np.diff(full.astype(np.int8)))
-        lines = []
-        for top, b in zip(edges[::2], edges[1::2]):  # runs of full bands [top, b)
-            # thin, with (almost) nothing along it just above and below: not a thick stroke's middle
-            beside = max(count[max(0, top - 2)], count[min(size - 1, b + 1)])
-            if b - top <= max_thickness and beside < 0.15 * w:
-                rows = (np.arange(top - 1, b + 1) - low)[:, None] + shift[None, :]
-                ok = (rows >= 0) & (rows < h)
-                lines.append((rows[ok], np.broadcast_to(cols, rows.shape)[ok]))
-        if len(lines) > len(best):
-            best = lines
-    return best
+    angle, starts = np.nonzero(np.diff(shifts, axis=1, prepend=shifts[:, :1] - 1))  # where a run begins
+    stops = np.append(starts[1:], w)
+    stops[np.flatnonzero(np.diff(angle))] = w  # an angle's last run ends at the last column
+    index = (np.arange(h)[:, None] + (angle * size + low - shifts[angle, starts])[None, :]).ravel()
+    for array in (shifts, starts, stops, index):
+        array.flags.writeable = False
+    return Bands(shifts, low, size, starts, stops, index)
 
 
 # ---------------------------------------------------------- the subject
@@ -122,16 +159,6 @@ class Subject(NamedTuple):
     mask: np.ndarray  # bool (H, W): the pixels kept
     others: int  # other large blobs left out
     frame_removed: bool  # large parts touching the border were left out
-
-
-def components(x, mask):
-    """The components of mask (8-connected), each with the ink of x it holds: -> (int32 labels
-    (H, W), 0 = background, 1..n; [Component, ...])."""
-    r = blobs.runs(mask)
-    pixel, found = _measured(x, mask, r, blobs.components(r))
-    labels = np.zeros(mask.size, np.int32)
-    labels[np.flatnonzero(mask)] = pixel + 1
-    return labels.reshape(mask.shape), found
 
 
 def _measured(x, mask, r, numbered):
@@ -176,14 +203,21 @@ def pick_subject(x, mask, join=0.2, blob=0.3, seed=0.0):
     within `join` x the subject's size of its box join it (a 5's detached bar); other
     blobs holding at least `blob` of its ink are counted as left out.
     """
-    labels, comps = components(x, mask)
+    r = blobs.runs(mask)
+    pixel, comps = _measured(x, mask, r, blobs.components(r))  # pixel: each set pixel's component
+    count = len(comps)
     if seed > 0 and comps:
-        reaching = set(np.unique(labels[x >= seed]).tolist())  # components whose peak reaches the seed
-        comps = [c for c in comps if c.index in reaching]
+        reaching = np.zeros(count + 1, bool)  # per component index: its peak reaches the seed
+        reaching[pixel[x[mask] >= seed] + 1] = True
+        comps = [c for c in comps if reaching[c.index]]
     if not comps:
         return Subject(mask, 0, False)
     keep, others, frame_removed = _choose(comps, x.shape, join, blob)
-    return Subject(np.isin(labels, keep), others, frame_removed)
+    kept = np.zeros(count + 1, bool)
+    kept[keep] = True
+    subject = np.zeros(mask.shape, bool)
+    subject[mask] = kept[pixel + 1]
+    return Subject(subject, others, frame_removed)
 
 
 def other_blobs(x, mask, join=0.2, blob=0.3, seed=0.0, runs=None):
