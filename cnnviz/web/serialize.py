@@ -121,16 +121,20 @@ def predict_response(model, prepared, steps, encoding="f16", overridden=(), inpu
                           for s, pixels in zip(prepared.steps, thumbnails([s.image for s in prepared.steps]))],
         "warnings": [{"code": w.code, "params": w.params} for w in prepared.warnings],
         "input": encode_array(prepared.tensor[0], encoding),
-        "layers": [_layer_output(s, encoding) for s in steps],
+        "layers": _layer_outputs(steps, encoding),
     }
 
 
-def _layer_output(step, encoding):
-    """One trace step's output with its exact min and max (which spare the float16 clip)."""
-    out = step.output
-    low, high = float(out.min()), float(out.max())
-    return {"name": step.name, "kind": step.kind, "shape": list(out.shape[1:]), "min": low, "max": high,
-            "output": encode_array(out[0], encoding, bounds=(low, high))}
+def _layer_outputs(steps, encoding):
+    """Every trace step's output with its exact min and max, all found in one pass (a layer's own
+    min() and max() cost more in calls than in numbers); they spare the float16 clip."""
+    outputs = [s.output for s in steps]
+    flat = np.concatenate([out.ravel() for out in outputs])
+    starts = np.cumsum([0] + [out.size for out in outputs[:-1]])
+    lows, highs = np.minimum.reduceat(flat, starts).tolist(), np.maximum.reduceat(flat, starts).tolist()
+    return [{"name": s.name, "kind": s.kind, "shape": list(out.shape[1:]), "min": low, "max": high,
+             "output": encode_array(out[0], encoding, bounds=(low, high))}
+            for s, out, low, high in zip(steps, outputs, lows, highs)]
 
 
 def plain(v):
