@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from cnnviz.data import load_digits_10k
+from cnnviz.web import serialize
 from conftest import draw_digit, png_bytes
 
 
@@ -358,9 +359,11 @@ def test_no_response_contains_nan(client):
 
 # --------------------------------------------------------------------- animate
 def animate(client, layer, channel, pixels):
+    """/animate's answer with its sparse arrays as nested lists, as the page reads it (core/api.js)."""
     r = client.post("/api/models/digits/animate", json={"layer": layer, "channel": channel, "pixels": pixels})
     assert r.status_code == 200, r.get_json()
-    return r.get_json()
+    return {k: serialize.dense(v).tolist() if isinstance(v, dict) and v.get("sparse") else v
+            for k, v in r.get_json().items()}
 
 
 def test_animate_conv_steps_equal_explain(client, digit_pixels):

@@ -167,3 +167,36 @@ def test_output_size_rejects_fractional_result():
         output_size(10, 3, 0, 2)
     assert "(10 - 3 + 0) / 2 + 1 = 4.5" in str(e.value)  # CS231n's example, with its numbers
     assert e.value.params["value"] == 4.5 and e.value.code == "shape.output_size"
+
+
+def channel_sums_loops(x, w, b, stride, pad, dilation):
+    """A learner's channel sums: per channel and position, 0 + each patch x weight in the kernel's
+    order, in float64; and every product (C, H', W', K, K)."""
+    c, k = x.shape[0], w.shape[-1]
+    xp = np.pad(x.astype(np.float64), ((0, 0), (pad, pad), (pad, pad)))
+    ho, wo = (output_size(n, k, pad, stride, dilation) for n in x.shape[1:])
+    sums, products = np.zeros((c, ho, wo)), np.zeros((c, ho, wo, k, k))
+    for ch, y, x0, i, j in np.ndindex(c, ho, wo, k, k):
+        products[ch, y, x0, i, j] = xp[ch, y * stride + i * dilation, x0 * stride + j * dilation] * np.float64(w[ch, i, j])
+        sums[ch, y, x0] += products[ch, y, x0, i, j]
+    return sums, sums.sum(axis=0) + float(b), products
+
+
+@pytest.mark.parametrize("case", CONV_CASES)
+@pytest.mark.parametrize("at_once", [conv.PRODUCTS_AT_ONCE, 1])
+def test_channel_sums_and_animation_products_equal_loops_to_the_bit(case, at_once, monkeypatch):
+    _, c, h, wd, f, k, s, p, d = case
+    monkeypatch.setattr(conv, "PRODUCTS_AT_ONCE", at_once)  # 1: channel by channel
+    rng = np.random.default_rng(sum(case))
+    x = (rng.standard_normal((c, h, wd)) * (rng.random((c, h, wd)) < 0.5)).astype(np.float32)  # zeros, as paper
+    layer = conv.Conv("conv", f, k, s, p, d)
+    params = layer.init_params((c, h, wd), rng)
+    params["weight"][0, 0] = -np.abs(params["weight"][0, 0])  # all-zero patches give -0.0 products
+    out = layer.forward(x[None], params)[0][0]
+    frames = layer.animate(x, out, 1 % f, params, focus=c - 1)
+    sums, totals, products = channel_sums_loops(x, params["weight"][1 % f], params["bias"][1 % f], s, p, d)
+    same = lambda a, b: np.array_equal(a, b) and np.array_equal(np.signbit(a), np.signbit(b))
+    assert same(frames["channel_sums"], sums) and same(frames["sums"], totals)
+    assert same(frames["products"], products[c - 1])
+    assert same(conv.channel_sums(x, params["weight"][0], 0.0, s, p, d, out.shape[1:])[0],
+                channel_sums_loops(x, params["weight"][0], 0.0, s, p, d)[0])

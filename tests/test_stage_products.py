@@ -54,9 +54,10 @@ def test_products_on_screen_are_the_engines(page, layer, channel, focus, steps):
     data = r.json()
     assert data["focus"] == focus
     k, s, p = data["kernel"], data["stride"], data["padding"]
-    x = np.pad(np.array(data["input"][focus], np.float32), p)
+    numbers = lambda v: dense(v) if isinstance(v, dict) else np.array(v)  # sparse or nested lists
+    x = np.pad(numbers(data["input"])[focus].astype(np.float32), p)
     w = np.array(data["weights"][focus], np.float32)
-    products = dense(data["products"]) if isinstance(data["products"], dict) else np.array(data["products"])
+    products = numbers(data["products"])
     for step in steps:
         drawn = drawn_frame(page, step)
         y0, x0 = map(int, re.search(r"row index (\d+), column index (\d+)", description(page)).groups())

@@ -11,6 +11,7 @@ paper (bench.photos: page edges, tables, shadows, ruled notebooks) as the page s
 package is imported under another name, so it must use relative imports only (cnnviz does).
 """
 import argparse
+import functools
 import importlib
 import statistics
 import sys
@@ -24,11 +25,21 @@ from .stroke import canvas_png, pad_png, page_shrunk, photo_jpeg
 
 
 def _load(checkout):
-    """The cnnviz package of another checkout, as the module "cnnviz_other"."""
+    return other_module(checkout, "teach.preprocess"), other_module(checkout, "web.serialize")
+
+
+@functools.lru_cache(maxsize=None)
+def _other_package(checkout):
+    """The cnnviz package of another checkout, importable as "cnnviz_other" (one checkout a process)."""
     folder = Path(tempfile.mkdtemp(prefix="cnnviz-other-"))
     (folder / "cnnviz_other").symlink_to(Path(checkout).resolve() / "cnnviz")
     sys.path.insert(0, str(folder))
-    return importlib.import_module("cnnviz_other.teach.preprocess"), importlib.import_module("cnnviz_other.web.serialize")
+    return "cnnviz_other"
+
+
+def other_module(checkout, name):
+    """Module `name` (e.g. "web.serialize") of another checkout's cnnviz."""
+    return importlib.import_module(f"{_other_package(checkout)}.{name}")
 
 
 def _paper_photos(count=16):

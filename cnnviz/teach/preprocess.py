@@ -141,10 +141,13 @@ def center_of_mass_shift(x):
     dy = int(round((n - 1) / 2 - (ys * x).sum() / total))
     dx = int(round((n - 1) / 2 - (xs * x).sum() / total))
     on = x > 0  # never push ink off the canvas
-    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    rows, cols = np.flatnonzero(np.logical_or.reduce(on, axis=1)), np.flatnonzero(np.logical_or.reduce(on, axis=0))
     dy = min(max(dy, -int(rows[0])), n - 1 - int(rows[-1]))
     dx = min(max(dx, -int(cols[0])), n - 1 - int(cols[-1]))
-    return np.roll(x, (dy, dx), axis=(0, 1))
+    # np.roll's values: what would wrap round is all paper (0), so a shift onto zeros
+    shifted = np.zeros_like(x)
+    shifted[max(dy, 0):n + min(dy, 0), max(dx, 0):n + min(dx, 0)] = x[max(-dy, 0):n - max(dy, 0), max(-dx, 0):n - max(dx, 0)]
+    return shifted
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,7 +12,6 @@ the same shape and values as before. For one image (N = 1) nothing changes.
 from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ...errors import NeuronError
 from ..memory import empty
@@ -135,24 +134,48 @@ def conv_backward(dout, cache, need_dx=True, buffers=None):
     return dxp[:, p:p + h, p:p + wd].transpose(3, 0, 1, 2), dw, db  # (N, C, H, W), batch-last in memory
 
 
-def channel_sums(x, w, b, stride, pad, dilation, out_hw):
+def window_products(x, w, stride, pad, dilation, out_hw):
+    """x (C, H, W), w (C, K, K) -> float64 (K, K, C, H', W'): weight (i, j) of channel c times the input
+    it meets at every output position (a float32 x float32 product is exact in float64). One
+    multiply over a strided view of the zero-padded input; kernel-major, so each weight's products
+    are one contiguous run."""
+    c, h, wd = x.shape
+    k = w.shape[-1]
+    ho, wo = out_hw
+    xp = np.zeros((c, h + 2 * pad, wd + 2 * pad))
+    xp[:, pad:pad + h, pad:pad + wd] = x
+    sc, sh, sw = xp.strides
+    met = np.ndarray((k, k, c, ho, wo), np.float64, xp, 0, (sh * dilation, sw * dilation, sc, sh * stride, sw * stride))
+    return np.multiply(met, w.astype(np.float64).transpose(1, 2, 0)[:, :, :, None, None])
+
+
+PRODUCTS_AT_ONCE = 1 << 21  # numbers (16 MB) of window_products made at once; a larger layer's, channels at a time
+
+
+def channel_sums(x, w, b, stride, pad, dilation, out_hw, products=None):
     """One filter redone in float64 as a learner would: per input channel, the sum over the
-    kernel of patch x weight at every position.
+    kernel of patch x weight at every position, added weight by weight in the kernel's order.
 
     x: (C, H, W); w: (C, K, K) -> (per-channel sums (C, H', W'), totals (H', W') = their sum + b).
-    Shared by explain and animate, so an animation step and an explanation agree to the bit.
+    products: window_products(x, w, ...) when already made. Shared by explain and animate, so an
+    animation step and an explanation agree to the bit.
     """
-    k = w.shape[-1]
-    w = w.astype(np.float64)
-    xp = np.pad(x.astype(np.float64), ((0, 0), (pad, pad), (pad, pad)))
-    ho, wo = out_hw
-    sums = np.zeros((x.shape[0], ho, wo))
-    for i in range(k):
-        for j in range(k):
-            window = xp[:, i * dilation:i * dilation + stride * (ho - 1) + 1:stride,
-                        j * dilation:j * dilation + stride * (wo - 1) + 1:stride]
-            sums += window * w[:, i, j, None, None]
+    if products is None:
+        block = max(1, PRODUCTS_AT_ONCE // (w[0].size * out_hw[0] * out_hw[1]))
+        sums = np.concatenate([_kernel_sums(window_products(x[c:c + block], w[c:c + block], stride, pad, dilation, out_hw))
+                               for c in range(0, x.shape[0], block)])
+    else:
+        sums = _kernel_sums(products)
     return sums, sums.sum(axis=0) + float(b)
+
+
+def _kernel_sums(products):
+    """window_products (K, K, C, H', W') -> (C, H', W'): 0 + the first weight's + the second's + ..."""
+    sums = np.zeros(products.shape[2:])
+    for row in products:
+        for weight_products in row:
+            sums += weight_products
+    return sums
 
 
 class Conv(Layer):
@@ -229,21 +252,18 @@ class Conv(Layer):
         if not isinstance(focus, int) or isinstance(focus, bool) or not 0 <= focus < count:
             raise NeuronError(f"give 'focus' as an input channel number from 0 to {count - 1} for {self.name}",
                               "focus.invalid", layer=self.name, max=count - 1)
-        sums, totals = self.channel_sums(x, p, f, out.shape[1:])
-        return {"input": x, "weights": p["weight"][f], "bias": float(p["bias"][f]),
+        w, b, where = p["weight"][f], p["bias"][f], (self.stride, self.padding, self.dilation, out.shape[1:])
+        if w.size * out[f].size <= PRODUCTS_AT_ONCE:  # made once, for the sums and the focus's products
+            products = window_products(x, w, *where)
+            sums, totals = channel_sums(x, w, b, *where, products=products)
+            focused = products[:, :, focus]
+        else:
+            sums, totals = channel_sums(x, w, b, *where)
+            focused = window_products(x[focus:focus + 1], w[focus:focus + 1], *where)[:, :, 0]
+        return {"input": x, "weights": w, "bias": float(b),
                 "channel_sums": sums, "channel_totals": sums.sum(axis=0), "sums": totals, "output": out[f],
-                "focus": focus, "products": self.products(x, p["weight"][f, focus], focus, out.shape[1:]),
+                "focus": focus, "products": focused.transpose(2, 3, 0, 1),
                 "kernel": self.kernel, "stride": self.stride, "padding": self.padding, "dilation": self.dilation}
-
-    def products(self, x, w, c, out_hw):
-        """x (C, H, W), w (K, K) -> patch x weights of input channel c at every output position,
-        (H', W', K, K) in float64 (a float32 x float32 product is exact there)."""
-        s, pad, d, k = self.stride, self.padding, self.dilation, self.kernel
-        ho, wo = out_hw
-        xp = np.pad(x[c].astype(np.float64), pad)
-        span = d * (k - 1) + 1  # the window, dilation included
-        patches = sliding_window_view(xp, (span, span))[:s * (ho - 1) + 1:s, :s * (wo - 1) + 1:s, ::d, ::d]
-        return patches * w.astype(np.float64)
 
     # ------------------------------------------------------------ backward, for learners
     def explain_gradient(self, x, out, where, p, dout, dx):
