@@ -137,7 +137,9 @@ def test_predict_answers_the_animations_asked_for_as_animate_would(client):
     without = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(png), "d.png")}).get_json()
     assert "animations" not in without
     assert {k: v for k, v in body.items() if k != "animations"} == without
-    for bad in ([{"layer": "conv1"}] * 17, {"layer": "conv1"}, [{"layer": 3}], [{"layer": "conv1", "x": 1}], "conv1"):
+    many = client.post("/api/models/digits/predict", json={"input_id": body["input_id"], "animate": [{"layer": "pool2"}] * 64})
+    assert many.status_code == 200 and len(many.get_json()["animations"]) == 64  # a whole pass of the largest model
+    for bad in ([{"layer": "conv1"}] * 65, {"layer": "conv1"}, [{"layer": 3}], [{"layer": "conv1", "x": 1}], "conv1"):
         r = client.post("/api/models/digits/predict", json={"input_id": body["input_id"], "animate": bad})
         assert r.status_code == 400 and r.get_json()["code"] == "field.type", bad
 

@@ -7,13 +7,14 @@ the prediction still stands. Nothing here knows the JSON shape beyond what ``ser
 """
 from typing import NamedTuple
 
+from ..engine.architecture import MAX_LAYERS
 from ..errors import CnnvizError, InputError
 from ..teach.animate import STRONGEST, animate, strongest_channel
 from ..teach.explain import explain
 from . import serialize
 from .errors import body as error_body, status_of
 
-MAX_ANIMATIONS = 16  # the page asks for one, or one per layer for the whole pass (13 in digits)
+MAX_ANIMATIONS = MAX_LAYERS  # the page asks for one, or one per layer for the whole pass (13 in digits, up to 64)
 MAX_EXPLANATIONS = 4  # the page asks for the one neuron selected
 
 
