@@ -75,15 +75,8 @@ def photographs(count=COUNT):
 
 def reference(count=COUNT):
     """{model/name: outcome} for both models."""
-    from cnnviz.engine.model import Model, models_dir
-    from scribbles import outcome
-    out = {}
-    made = photographs(count)
-    for model_id in ("digits", "fashion"):
-        model = Model.load(models_dir() / f"{model_id}.json")
-        for name, data in made:
-            out[f"{model_id}/{name}"] = outcome(data, model.input_shape, model.meta.get("preprocess", "digit"))
-    return out
+    from scribbles import outcomes
+    return outcomes(photographs(count))
 
 
 if __name__ == "__main__":

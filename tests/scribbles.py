@@ -119,15 +119,20 @@ def outcome(png, input_shape, recipe):
     return h.hexdigest()[:32]
 
 
-def reference(count=COUNT):
-    """{model/name: outcome} for both models."""
+def outcomes(items, model_ids=("digits", "fashion")):
+    """{model/name: outcome} of every (name, bytes) under each model's input shape and recipe."""
     from cnnviz.engine.model import Model, models_dir
     out = {}
-    for model_id in ("digits", "fashion"):
+    for model_id in model_ids:
         model = Model.load(models_dir() / f"{model_id}.json")
-        for name, png in scribbles(count):
-            out[f"{model_id}/{name}"] = outcome(png, model.input_shape, model.meta.get("preprocess", "digit"))
+        recipe = model.meta.get("preprocess", "digit")
+        out.update({f"{model_id}/{name}": outcome(data, model.input_shape, recipe) for name, data in items})
     return out
+
+
+def reference(count=COUNT):
+    """{model/name: outcome} for both models."""
+    return outcomes(scribbles(count))
 
 
 if __name__ == "__main__":

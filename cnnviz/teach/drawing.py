@@ -16,14 +16,8 @@ PAPER_SHARE = 0.5  # at least this share of the picture is exactly the paper's t
 
 
 def paper_tone(gray):
-    """gray (H, W) -> the median of its border (both end rows and columns): a drawing's paper.
-    np.median's value (the middle one, or the mean of the middle two), without its overhead."""
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    half = border.size // 2
-    if border.size % 2:
-        return float(np.partition(border, half)[half])
-    low, high = np.partition(border, (half - 1, half))[half - 1:half + 1].tolist()
-    return (low + high) / 2
+    """gray (H, W) -> the median of its border (both end rows and columns): a drawing's paper."""
+    return p.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
 
 
 def is_clean_drawing(gray, paper=None):
