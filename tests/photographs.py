@@ -1,6 +1,7 @@
 """Varied phone photos, for a test that holds their preprocessing equal to a saved reference
 (tests/data/photographs-reference.json: per photo and model, the SHA-256 of every step, the network
-input and the notices, or the error's code, as scribbles.outcome writes them; made from main at 90cc96b).
+input and the notices, or the error's code, as scribbles.outcome writes them; made from main at 90cc96b,
+written again without the originals from ac7c49d, whose other steps equal it).
 
 The photos are bench.photos' families (a marker digit on a page with its edge, a table and a shadow;
 a pen digit on ruled notebook paper; a garment on a wooden floor or carpet), each as a phone or the

@@ -158,6 +158,26 @@ def test_exif_orientation_is_honoured(client):
     assert upload(client, png_bytes(img, "JPEG", exif=exif)).get_json()["prediction"]["label"] == "7"
 
 
+def test_the_original_step_says_the_uploads_own_size(client):
+    """The strip's "original" shows a thumbnail, but its caption's size is the picture's as uploaded:
+    upright, cropped, whatever the server decoded it at (a large JPEG is decoded at a fraction)."""
+    def original(data, **fields):
+        r = client.post("/api/models/digits/predict", content_type="multipart/form-data",
+                        data={"image": (io.BytesIO(data), "x.jpg"), **fields})
+        step = r.get_json()["preprocessing"][0]
+        assert step["step"] == "original" and max(step["pixels"]["shape"][:2]) <= 64
+        return step["shape"]
+    pad = Image.new("RGBA", (280, 280), (255, 255, 255, 255))
+    pad.paste(draw_digit("7", size=200).convert("RGBA"), (40, 40))
+    assert original(png_bytes(pad)) == [280, 280]
+    photo = draw_digit("7", size=1000, mode="RGB").resize((1600, 1200))  # decoded at 1/4
+    assert original(png_bytes(photo, "JPEG")) == [1200, 1600]
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored on its side: upright it is 1200 wide and 1600 tall
+    assert original(png_bytes(photo, "JPEG", exif=exif)) == [1600, 1200]
+    assert original(png_bytes(photo, "JPEG"), crop=json.dumps([0.25, 0.5, 0.75, 1.0])) == [600, 800]
+
+
 def test_photo_with_shading_and_noise(client):
     rng = np.random.default_rng(0)
     ink = np.asarray(draw_digit("7", mode="L", size=400, width=20), np.float64) / 255

@@ -99,8 +99,6 @@ def test_thumbnails_average_as_pillows_reduce():
             images.append(x.astype(np.float32) if kind == 3 else x)
     for image, sent in zip(images, thumbnails(images)):
         expected = pillow(image)
-        if image.ndim == 3 and image.strides[2] == 0:  # one grey array as three channels: sent as grey
-            expected = expected[..., 0]
         assert sent == thumbnail(image) and sent["shape"] == list(expected.shape), image.shape
         if image.dtype == np.uint8 or max(image.shape) <= 64:
             assert np.array_equal(pixels(sent), expected), image.shape

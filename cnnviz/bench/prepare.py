@@ -94,7 +94,7 @@ def main(argv=None):
         a, b = results["this"], results["other"]
         same = (np.array_equal(a.tensor, b.tensor) and a.warnings == b.warnings and len(a.steps) == len(b.steps)
                 and all(s.name == t.name and s.image.dtype == t.image.dtype and s.image.tobytes() == t.image.tobytes()
-                        for s, t in zip(a.steps, b.steps)))
+                        for s, t in zip(a.steps[1:], b.steps[1:])))  # the original: the upload's picture for the strip
         if not same:
             print(f"input {i}: the checkouts prepare it differently")
     for (side, part), values in times.items():

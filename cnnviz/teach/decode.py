@@ -36,6 +36,7 @@ LEVELS_32 = [float(v) for v in (np.arange(256, dtype=np.float64) / 255).astype(n
 # The page sends its drawing pad as an 8-bit grey PNG with this text chunk (static/js/views/drawpad.js):
 # handled exactly as the canvas's own opaque grey RGBA PNG (other grey images keep their recipe).
 PAD_MARK = ("Software", "cnnviz drawing pad")
+UPLOAD_SIZE = "cnnviz.upload_size"  # img.info key: (H, W) of the upload as sent, upright, before any reduction
 
 
 def decode_image(data):
@@ -53,6 +54,7 @@ def decode_image(data):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             _check_header(img)
+            width, height = img.size  # as uploaded, before a reduced decode
             img.seek(0)  # multi-frame GIF, WebP or MPO: the first frame
             if img.format in ("JPEG", "MPO"):
                 img.draft(None, _draft_size(img.size))
@@ -72,7 +74,15 @@ def decode_image(data):
         # RuntimeError: Pillow's AVIF decoder on damaged data
         raise ImageError(f"the image is truncated or corrupt ({e.__class__.__name__})", "image.corrupt") from None
     img = _reduce(img)
-    return img.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else img
+    img = img.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else img
+    img.info[UPLOAD_SIZE] = (width, height) if orientation in (5, 6, 7, 8) else (height, width)
+    return img
+
+
+def upload_size(img):
+    """(H, W) of the picture img stands for: the upload's own size (upright, cropped) if decode_image
+    reduced it, else img's."""
+    return img.info.get(UPLOAD_SIZE) or (img.height, img.width)
 
 
 def _check_header(img):
@@ -206,19 +216,9 @@ def to_gray(img):
     return gray * alpha + backdrop * (1 - alpha)
 
 
-def small_rgb(img, canvas=..., size=96):
-    """The original upload as a small uint8 RGB thumbnail, for the strip of steps (canvas: grey_canvas(img)
-    when known; then its three channels are views of one grey array)."""
-    canvas = grey_canvas(img) if canvas is ... else canvas
-    if canvas is not None:  # the same numbers as resizing its three equal channels
-        width, height = canvas.size
-        if width == height and size < width < 4 * size:  # all that thumbnail would do: one resize
-            grey = np.asarray(canvas.resize((size, size), Image.Resampling.BOX))
-        else:
-            thumb = canvas.copy()
-            thumb.thumbnail((size, size), Image.Resampling.BOX)
-            grey = np.asarray(thumb)
-        return np.broadcast_to(grey[..., None], grey.shape + (3,))  # read-only, its channels one array
+def small_rgb(img, size=96):
+    """The original upload as a small uint8 RGB thumbnail, for the strip of steps (a drawing pad's
+    canvas needs none: its grayscale step is its picture)."""
     thumb = img.convert("RGBA") if img.mode in ("P", "PA", "LA") else img
     if thumb.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         thumb = Image.fromarray((to_gray(thumb) * 255).astype(np.uint8))

@@ -19,7 +19,7 @@ from PIL import Image
 
 from ..errors import ImageError
 from . import decode, drawing
-from .decode import decode_image, small_rgb, to_gray, work_gray  # noqa: F401 (decode_image, to_gray: callers)
+from .decode import UPLOAD_SIZE, decode_image, small_rgb, to_gray, upload_size, work_gray  # noqa: F401 (decode_image, to_gray: callers)
 from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
 from .subject import max_filter, opening, pick_subject, ruled_lines
 
@@ -32,6 +32,7 @@ LOW_CONTRAST = 0.2  # the subject's ink above its background: below this, say so
 class Step(NamedTuple):
     name: str
     image: np.ndarray  # float (H, W) in [0, 1], or uint8 (H, W, 3) for the original
+    size: tuple = None  # (H, W) of the picture `image` stands for, when it is smaller (the original upload)
 
 
 class Notice(NamedTuple):
@@ -164,7 +165,10 @@ def crop_image(img, box):
     x0, y0, x1, y1 = box
     left, top = min(w - 1, int(x0 * w)), min(h - 1, int(y0 * h))
     right, bottom = max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
-    return img.crop((left, top, right, bottom))
+    cropped = img.crop((left, top, right, bottom))
+    uh, uw = upload_size(img)  # the crop's size in the upload's own pixels
+    cropped.info[UPLOAD_SIZE] = (max(1, round(uh * (bottom - top) / h)), max(1, round(uw * (right - left) / w)))
+    return cropped
 
 
 def prepare(img, input_shape, recipe="digit", invert="auto"):
@@ -173,9 +177,10 @@ def prepare(img, input_shape, recipe="digit", invert="auto"):
     invert: True (dark ink on light paper), False (bright on dark), or "auto".
     """
     canvas = decode.grey_canvas(img)  # a drawing pad's canvas, or None
-    steps = [Step("original", small_rgb(img, canvas))]
     gray = work_gray(img, canvas)
-    steps.append(Step("grayscale", gray))
+    # the original at its upload's size; a pad's canvas is grey, so its picture is the grayscale step's
+    steps = [Step("original", gray if canvas is not None else small_rgb(img), upload_size(img)),
+             Step("grayscale", gray)]
     notices = []
     paper = drawing.paper_tone(gray) if invert == "auto" else None
     if invert == "auto" and drawing.is_clean_drawing(gray, paper):  # pad strokes: the original recipes, exact

@@ -9,16 +9,12 @@ def pixels(images, max_side=64):
     """[image, ...] -> [(shape, 8-bit pixels as bytes), ...], each at most max_side a side. A float
     image is averaged before it becomes 8-bit (a pixel may differ by one level from rounding each
     pixel first), and all of them are rounded to 8 bits together, in one buffer: a few NumPy calls
-    per stroke, not a few per step. An RGB image whose channels are one grey array
-    (decode.small_rgb of a pad's canvas) comes out grey."""
+    per stroke, not a few per step."""
     out, floats = [None] * len(images), []
     for i, image in enumerate(images):
         factor = -(-max(image.shape[:2]) // max_side)
         if image.dtype != np.uint8:
             floats.append((i, image, factor, (-(-image.shape[0] // factor), -(-image.shape[1] // factor))))
-        elif image.ndim == 3 and image.strides[2] == 0:  # one grey array seen as channels: grey
-            grey = _reduce_bytes(image[..., 0], factor) if factor > 1 else image[..., 0]
-            out[i] = grey.shape, grey.tobytes()
         else:
             reduced = _reduce_bytes(image, factor) if factor > 1 else image
             out[i] = reduced.shape, reduced.tobytes()

@@ -123,7 +123,7 @@ def predict_response(model, prepared, steps, encoding="f16", overridden=(), inpu
         "weights": list(overridden),
         **prediction(model, steps[-1].output[0]),
         "encoding": encoding,
-        "preprocessing": [{"step": s.name, "shape": list(s.image.shape[:2]), "pixels": pixels}
+        "preprocessing": [{"step": s.name, "shape": list(s.size or s.image.shape[:2]), "pixels": pixels}
                           for s, pixels in zip(prepared.steps, thumbnails([s.image for s in prepared.steps]))],
         "warnings": [{"code": w.code, "params": w.params} for w in prepared.warnings],
         "input": encode_array(prepared.tensor[0], encoding),
