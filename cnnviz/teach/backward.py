@@ -58,12 +58,13 @@ def loss_value(model, network_input, label, loss):
     return model.loss_and_grads(network_input, _targets(model, label, loss), loss)[0]
 
 
-def backward(model, network_input, label, loss="cross_entropy"):
-    """network_input (1, C, H, W) -> Backward: the loss and every gradient for this image."""
+def backward(model, network_input, label, loss="cross_entropy", steps=None):
+    """network_input (1, C, H, W) -> Backward: the loss and every gradient for this image.
+    steps: model.trace(network_input) when the caller has it already (else it is traced here)."""
     label, loss = check_label(model, label), check_loss(loss)
     value, grads, _, outs = model.loss_and_grads(network_input, _targets(model, label, loss), loss,
                                                  output_grads=True)
-    steps = model.trace(network_input)
+    steps = model.trace(network_input) if steps is None else steps
     output_grads = {name: g[0] for name, g in outs.items()}
     last = model.layers[-1]
     if last.name not in output_grads:  # softmax folded into cross-entropy: d(-ln p_y)/dp = -1/p_y at y
