@@ -8,7 +8,7 @@
   python -m cnnviz bench              # engine speed (and PyTorch's: --torch-python PATH)
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 students drawing for 30 s (the page's requests), loopback only
-  python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
+  python -m cnnviz bench-stroke       # server CPU per stroke (also the whole pass, the learning views), in-process and through app.py
   python -m cnnviz bench-bounds       # time and memory of costly and broken uploads
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
