@@ -72,6 +72,25 @@ def test_a_stroke_with_the_panel_open_and_a_gradient_selected_is_one_request(pag
     loss = scientific(SCIENTIFIC.findall(formula.split("ln", 2)[2])[1])
     assert abs(loss[0] - bw["answer"]["value"]) <= loss[1] + 1e-12
     expect(page.locator("#bw-anim-counter")).to_contain_text("1 /")
+
+    # a step of gradient descent: the next stroke carries the learner's own weights (in a form: too long
+    # for the query string), still one request, and the loss shown is the stepped network's
+    page.click("#bw-step")
+    page.wait_for_selector("#bw-history tr >> nth=1")
+    expect(page.locator("#backward")).to_have_attribute("data-state", "ready")
+    page.locator("#draw-canvas").scroll_into_view_if_needed()
+    sent.clear()
+    with page.expect_response(predicted) as answered:
+        draw(page, [[(0.3, 0.5), (0.7, 0.5)]])
+    expect(page.locator("#bw-loss-body")).not_to_contain_text(formula.split("ln", 2)[2][:12])
+    expect(page.locator("#backward")).to_have_attribute("data-state", "ready")
+    assert endpoints(sent) == ["predict"] and sent[0].headers["content-type"].startswith("multipart/form-data")
+    bw = answered.value.json()["backward"]
+    assert bw["answer"]["label"] == int(page.input_value("#bw-label"))
+    formula = page.text_content("#bw-loss-body .formula")
+    loss = scientific(SCIENTIFIC.findall(formula.split("ln", 2)[2])[1])
+    assert abs(loss[0] - bw["answer"]["value"]) <= loss[1] + 1e-12
+    gradient_checks(page, "#bw-detail")
     assert not page.errors
 
 
