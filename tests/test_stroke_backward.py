@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from drawings import drawing_pngs
 
@@ -157,3 +158,32 @@ def test_the_backward_pass_runs_once_for_every_answer(client, monkeypatch):
     weights = {"conv1.bias": {"filter": 0, "value": 0.5}}
     _predict(client, "digits", png, {"label": 2, "weights": weights, "animate": ANIMATE, "explain": EXPLAIN})
     assert calls == [True, False]  # the learner's own weights: traced afresh, still once
+
+
+PNG = drawing_pngs()[3][1]
+VALUES = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers(-3, 12) | st.text(max_size=8)
+                      | st.sampled_from(["predicted", "strongest", "conv1", "fc2", "conv1.weight", "squared_error"]),
+                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                      max_leaves=12)
+ENTRY = st.fixed_dictionaries({}, optional={
+    "label": VALUES, "loss": VALUES, "weights": VALUES,
+    "animate": st.lists(st.dictionaries(st.sampled_from(["layer", "channel", "focus"]), VALUES), max_size=3) | VALUES,
+    "explain": st.lists(st.dictionaries(st.sampled_from(["layer", "neuron", "param", "index", "check", "epsilon",
+                                                         "loss_parts"]), VALUES), max_size=3) | VALUES})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(entry=ENTRY)
+def test_any_backward_entry_gets_a_clean_answer(app, entry):
+    """Whatever the entry holds: the prediction with each answer or its error body, or a 400 for its form."""
+    client = app.test_client()
+    r = client.post("/api/models/digits/predict", data={"image": (io.BytesIO(PNG), "d.png"), "backward": json.dumps(entry)})
+    assert r.is_json and r.status_code in (200, 400), r.get_json()
+    body = r.get_json()
+    if r.status_code == 400:
+        assert body["code"] == "field.type" and body["params"]["field"].startswith("backward")
+        return
+    answers = body["backward"]
+    for a in [answers["answer"], *answers["animations"], *answers["explanations"]]:
+        assert ("code" in a) == ("status" in a) and a.get("status", 400) in (400, 404, 409, 413, 422), a
+
