@@ -18,7 +18,14 @@ import numpy as np
 
 from .stroke import ASKED, _decompressed, _in_process, _summary, image_type
 
-GRADIENTS = [{"layer": "fc2", "neuron": [0]}, {"layer": "conv2", "neuron": [2, 3, 3]}]  # the panel's, the network view's
+
+
+def gradients(layers):
+    """The gradients selected: the panel's (a unit of the first dense layer), the network view's (a neuron
+    of the last conv layer)."""
+    dense = next(l for l in layers if l["kind"] == "dense")
+    conv = [l for l in layers if l["kind"] == "conv"][-1]
+    return [{"layer": dense["name"], "neuron": [0]}, {"layer": conv["name"], "neuron": [0, 1, 1]}]
 
 
 def learning_requests(model, image, layers, together=True):
@@ -26,10 +33,11 @@ def learning_requests(model, image, layers, together=True):
     together: the page now (one request); else as it sent them before (six)."""
     base = f"/api/models/{model}"
     player = layers[0]
+    selected = gradients(layers)
     strongest = "strongest" if len(player["output_shape"]) == 3 or player["kind"] == "dense" else 0
     if together:
         backward = {"label": "predicted", "loss": "cross_entropy",
-                    "animate": [{"layer": player["name"], "channel": strongest, "focus": 0}], "explain": GRADIENTS}
+                    "animate": [{"layer": player["name"], "channel": strongest, "focus": 0}], "explain": selected}
         query = urlencode({"animate": ASKED, "backward": json.dumps(backward)})
         return [(f"{base}/predict?{query}", image, image_type(image))]
     seen = {}
@@ -47,7 +55,7 @@ def learning_requests(model, image, layers, together=True):
     return [(f"{base}/predict?{urlencode({'animate': ASKED})}", image, image_type(image)),
             by_id("backward", lambda s: {}),
             by_id("backward/animate", lambda s: {"layer": player["name"], "channel": s["channel"], "focus": 0}),
-            *[by_id("backward/explain", lambda s, g=g: g) for g in GRADIENTS + GRADIENTS[1:]]]
+            *[by_id("backward/explain", lambda s, g=g: g) for g in selected + selected[1:]]]
 
 
 def _strongest_gradient(entry):

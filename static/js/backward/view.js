@@ -219,7 +219,7 @@ export function mountBackward(section, { current, classLabel }) {
     wanted({ gradients = false, explanations = [] } = {}) {
       const { model, input, label, architecture } = current();
       if (!model || !architecture || (!s.result && !gradients)) return null;
-      const chosen = input === s.input && s.labelChosen && $.label.value !== '' && model.id === s.modelId;
+      const chosen = input === s.input && s.labelChosen && $.label.value !== '';
       return { label: chosen ? Number($.label.value) : label ?? PREDICTED, loss: $.loss.value,
         ...(s.weights && model.id === s.modelId ? { weights: s.weights } : {}),
         animations: [player.wanted(architecture)], explanations: [...(s.selection ? [s.selection] : []), ...explanations] };
