@@ -65,10 +65,10 @@ def _strongest_as_the_page_picks(entry):
     return best
 
 
-def _stepped_weights(client, model_id, png, label):
+def _stepped_weights(client, model_id, png, label, learning_rate=0.01):
     """The learner's weights after one step of gradient descent, as the panel keeps them."""
     r = client.post(f"/api/models/{model_id}/step", data={"image": (io.BytesIO(png), "d.png"), "label": str(label),
-                                                          "learning_rate": "0.01"})
+                                                          "learning_rate": str(learning_rate)})
     assert r.status_code == 200
     return r.get_json()["weights"]
 
@@ -187,3 +187,15 @@ def test_any_backward_entry_gets_a_clean_answer(app, entry):
     for a in [answers["answer"], *answers["animations"], *answers["explanations"]]:
         assert ("code" in a) == ("status" in a) and a.get("status", 400) in (400, 404, 409, 413, 422), a
 
+
+
+def test_a_probability_float32_cannot_hold_is_a_clean_error_not_a_500(client):
+    """A big step can leave the true class a probability of 0 in float32: -ln 0 has no number. /backward and
+    the stroke's backward entry say so (422 loss.infinite); the prediction still stands."""
+    png = drawing_pngs()[4][1]
+    weights = _stepped_weights(client, "fashion", png, 3, learning_rate=0.1)
+    body = _predict(client, "fashion", png, {"label": "predicted", "weights": weights, "animate": [{"layer": "fc1"}]})
+    guess = body["prediction"]["index"]  # the trained network's guess, which the step pushed to 0
+    alone = _alone(client, "fashion", "backward", {"input_id": body["input_id"], "label": guess, "weights": weights})
+    assert alone["status"] == 422 and alone["code"] == "loss.infinite" and alone["params"] == {"label": guess}
+    assert body["backward"] == {"answer": alone, "animations": [alone], "explanations": []}
