@@ -8,7 +8,7 @@
   python -m cnnviz bench              # engine speed (and PyTorch's: --torch-python PATH)
   python -m cnnviz bench-api          # one client: /predict latency and size
   python -m cnnviz classroom          # 60 students drawing for 30 s (the page's requests), loopback only
-  python -m cnnviz bench-stroke       # server CPU per stroke, in-process and through app.py
+  python -m cnnviz bench-stroke       # server CPU per stroke (also the whole pass, the learning views), in-process and through app.py
   python -m cnnviz bench-bounds       # time and memory of costly and broken uploads
   python -m cnnviz bench-page         # page weight, time to interactive, stroke -> view
   python -m cnnviz bench-frames       # frame times while the convolution animation plays
@@ -70,6 +70,9 @@ def main(argv=None):
     k.add_argument("--think", default="0.5,1.0", help="seconds between a student's strokes: MIN,MAX")
     k.add_argument("--sweep", default=None, help="class sizes to try in turn, e.g. 60,90,120,150,180")
     k.add_argument("--workers", type=int, default=1, help="app.py processes (the Docker image runs 2)")
+    k.add_argument("--view", choices=["explore", "learning", "learning-before"], default="explore",
+                   help="the page's requests per stroke: the explorer's default view, or \"how it learns\" open"
+                        " (now: one request; before: six)")
 
     s2 = sub.add_parser("bench-stroke", help="server CPU per stroke (the page's requests), drawing and photo")
     s2.add_argument("--strokes", type=int, default=200)
@@ -142,7 +145,7 @@ def main(argv=None):
         think = tuple(float(x) for x in args.think.split(","))
         sweep = [int(x) for x in args.sweep.split(",")] if args.sweep else None
         return classroom(args.url, args.clients, args.seconds, (think[0], think[-1]), sweep=sweep,
-                         workers=args.workers)
+                         workers=args.workers, view=args.view)
     if args.command == "bench-stroke":
         from .bench.stroke import bench_stroke
         return bench_stroke(args.strokes, rounds=args.rounds, against=args.against)

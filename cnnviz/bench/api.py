@@ -9,6 +9,7 @@ image does) on a free loopback port itself, and stops it afterwards. Requests ar
 import gzip
 import http.client
 import io
+import json
 import os
 import random
 import socket
@@ -123,16 +124,16 @@ def bench_api(url=None, model="digits", requests=300):
           f"({statistics.median(raw_sizes) / 1024:.1f} KB uncompressed, default float16 encoding)")
 
 
-def _student(k, base, model, bodies, stop_at, think, record):
-    """One student: a stroke (the page's requests, in order) every think[0]..think[1] s."""
-    from .stroke import ACCEPT_ENCODING, stroke_bodies, stroke_requests
+def _student(k, base, bodies, stop_at, think, record, stroke_requests):
+    """One student: a stroke (the page's requests, in order: stroke_requests(png)) every think[0]..think[1] s."""
+    from .stroke import ACCEPT_ENCODING, stroke_bodies
     rng = random.Random(k)
     conn = _connection(base)
     time.sleep(rng.uniform(0, think[1] or 0.05))  # students do not all lift the pen at once
     while time.perf_counter() < stop_at:
         t0 = time.perf_counter()
         ok = True
-        requests = stroke_bodies(stroke_requests(model, bodies[rng.randrange(len(bodies))]))
+        requests = stroke_bodies(stroke_requests(bodies[rng.randrange(len(bodies))]))
         sent = next(requests)
         while ok:
             path, body, ctype = sent
@@ -158,10 +159,19 @@ def _student(k, base, model, bodies, stop_at, think, record):
     conn.close()
 
 
-def run_class(base, clients, seconds, think, model="digits"):
+def run_class(base, clients, seconds, think, model="digits", view="explore"):
     """-> {"request": [latency s], "stroke": [latency s], "errors": [(status, body)]}."""
-    from .stroke import canvas_png, pad_png
+    from .learning_stroke import learning_requests
+    from .stroke import canvas_png, pad_png, stroke_requests
     bodies = [pad_png(canvas_png(i)) for i in range(40)]  # the drawing pad's grey PNGs
+    if view == "explore":
+        requests = lambda png: stroke_requests(model, png)  # noqa: E731
+    else:
+        conn = _connection(base)
+        conn.request("GET", f"/api/models/{model}")
+        layers = json.loads(conn.getresponse().read())["layers"]
+        conn.close()
+        requests = lambda png: learning_requests(model, png, layers, together=view == "learning")  # noqa: E731
     results, lock = {"request": [], "stroke": [], "errors": []}, threading.Lock()
 
     def record(kind, status, elapsed, raw):
@@ -172,7 +182,7 @@ def run_class(base, clients, seconds, think, model="digits"):
                 results["errors"].append((status, raw[:80]))
 
     stop_at = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_student, args=(k, base, model, bodies, stop_at, think, record))
+    threads = [threading.Thread(target=_student, args=(k, base, bodies, stop_at, think, record, requests))
                for k in range(clients)]
     for th in threads:
         th.start()
@@ -185,17 +195,27 @@ def _p(latencies, q):
     return statistics.quantiles(latencies, n=100)[q - 1] * 1e3 if len(latencies) > 1 else float("nan")
 
 
-def classroom(url=None, clients=60, seconds=30.0, think=(0.5, 1.0), model="digits", sweep=None, workers=1):
-    """clients threads, each drawing a stroke every think[0]..think[1] s as the page does (one POST
-    /predict with the stepper's animation asked for beside the drawing); with sweep, the class sizes
-    to try."""
+VIEWS = {  # what the page sends for a stroke in each view (bench.stroke, bench.learning_stroke)
+    "explore": "one /predict with its animation",
+    "learning": "one /predict with its animation and the \"how it learns\" answers (backward pass, its "
+                "animation, two gradients)",
+    "learning-before": "the \"how it learns\" view as the page sent it before: /predict, /backward, /backward/animate "
+                       "and three /backward/explain",
+}
+
+
+def classroom(url=None, clients=60, seconds=30.0, think=(0.5, 1.0), model="digits", sweep=None, workers=1,
+              view="explore"):
+    """clients threads, each drawing a stroke every think[0]..think[1] s as the page does in `view` (one of
+    VIEWS; the explorer's default: one POST /predict with the stepper's animation asked for beside the
+    drawing); with sweep, the class sizes to try."""
     where = f"python app.py --workers {workers}"
-    print(f"classroom: each student sends a stroke (one /predict with its animation, as the page sends it) every "
+    print(f"classroom: each student sends a stroke ({VIEWS[view]}, as the page sends it) every "
           f"{think[0]}-{think[1]} s, for {seconds:.0f} s, against {where} on {os.cpu_count()} cores")
     failed = 0
     with Server(url, workers=workers) as base:
         for n in (sweep or [clients]):
-            r = run_class(base, n, seconds, think, model)
+            r = run_class(base, n, seconds, think, model, view)
             strokes = r["stroke"]
             print(f"  {n:3d} students: {len(strokes) / seconds:5.1f} strokes/s, {len(r['request']) / seconds:5.1f} "
                   f"requests/s, {len(r['errors'])} errors; stroke p50 {_p(strokes, 50):.0f} ms, "

@@ -308,6 +308,8 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     print(f"  in-process, drawing while the stepper shows the whole pass ({len(layers)} animations, median of "
           f"{strokes // 4}): one request {_summary(whole[True])}; "
           f"as the page sent it before (/predict and {len(layers)} /animate by id) {_summary(whole[False])}")
+    from .learning_stroke import bench_learning
+    bench_learning(app, model, drawings[20:20 + rounds * (strokes // 4)], rounds)
 
     servers = {"this checkout": None, **({f"{against}": against} if against else {})}
     # each checkout gets what its page sends: the pad's grey PNG where it knows the pad's mark, else

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine.kinds.softmax import softmax
 from ..engine.losses import LOSSES
-from ..errors import InputError, NeuronError
+from ..errors import CnnvizError, InputError, NeuronError
 from .animate import layer_request
 from .explain import check_neuron, find_layer, layer_input
 
@@ -58,12 +58,18 @@ def loss_value(model, network_input, label, loss):
     return model.loss_and_grads(network_input, _targets(model, label, loss), loss)[0]
 
 
-def backward(model, network_input, label, loss="cross_entropy"):
-    """network_input (1, C, H, W) -> Backward: the loss and every gradient for this image."""
+def backward(model, network_input, label, loss="cross_entropy", steps=None):
+    """network_input (1, C, H, W) -> Backward: the loss and every gradient for this image.
+    steps: model.trace(network_input) when the caller has it already (else it is traced here)."""
     label, loss = check_label(model, label), check_loss(loss)
-    value, grads, _, outs = model.loss_and_grads(network_input, _targets(model, label, loss), loss,
-                                                 output_grads=True)
-    steps = model.trace(network_input)
+    with np.errstate(divide="ignore", over="ignore"):  # a probability of 0 is refused below
+        value, grads, _, outs = model.loss_and_grads(network_input, _targets(model, label, loss), loss,
+                                                     output_grads=True)
+    if not np.isfinite(value):  # float32 holds no probability this small: -ln p has no number to show
+        raise CnnvizError(f"the network gives class {label} a probability of 0 (too small for float32), so its"
+                          " loss is infinite: choose another right answer, or reset the weights", "loss.infinite",
+                          label=label)
+    steps = model.trace(network_input) if steps is None else steps
     output_grads = {name: g[0] for name, g in outs.items()}
     last = model.layers[-1]
     if last.name not in output_grads:  # softmax folded into cross-entropy: d(-ln p_y)/dp = -1/p_y at y

@@ -102,12 +102,12 @@ def predict(model_id):
     fields, image = read_body(request)
     custom = overrides(fields, model)  # this request's own filters; the shared model is never written to
     asked = asked_along.check(fields)  # animations and explanations asked for with it: their form first
-    input_id, (prepared, steps) = cached_input(fields, image, model)
+    input_id, (prepared, shared_steps) = cached_input(fields, image, model)
     learner = model.with_params(custom) if custom else model
-    if custom:
-        steps = learner.trace(prepared.tensor)
+    steps = learner.trace(prepared.tensor) if custom else shared_steps
     body = serialize.predict_response(model, prepared, steps, encoding, overridden=sorted(custom), input_id=input_id)
-    return asked_along.answer_along(body, asked, learner, steps, prepared.tensor, encoding)
+    asked_along.answer_along(body, asked, learner, steps, prepared.tensor, encoding)
+    return asked_along.backward_along(body, asked, model, prepared, shared_steps, encoding)  # the learner's own weights
 
 
 def with_weights(model, fields):

@@ -1,5 +1,6 @@
 """What /predict answers beside the prediction: the animations and the neuron explanations the
-page will show for this input, so that a stroke is one request (not two, or fourteen).
+page will show for this input, so that a stroke is one request (not two, or fourteen); and the
+"how it learns" answers (asked_backward: the backward pass, its animations and explanations).
 
 Each entry is answered exactly as /animate or /explain would answer it alone; a problem with one
 (an unknown layer, a channel out of range) is that entry's own error body with its "status", and
@@ -11,7 +12,7 @@ from ..engine.architecture import MAX_LAYERS
 from ..errors import CnnvizError, InputError
 from ..teach.animate import STRONGEST, animate, strongest_channel
 from ..teach.explain import explain
-from . import serialize
+from . import asked_backward, serialize
 from .errors import body as error_body, status_of
 
 MAX_ANIMATIONS = MAX_LAYERS  # the page asks for one, or one per layer for the whole pass (13 in digits, up to 64)
@@ -74,11 +75,12 @@ def explanation(model, steps, tensor, layer, neuron):
 class Asked(NamedTuple):
     animations: list | None  # [(layer, channel, focus)]
     explanations: list | None  # [(layer, neuron)]
+    backward: asked_backward.AskedBackward | None
 
 
 def check(fields):
     """What a /predict request asks for beside the prediction, its form checked before any image work."""
-    return Asked(animation_requests(fields), explanation_requests(fields))
+    return Asked(animation_requests(fields), explanation_requests(fields), asked_backward.check(fields))
 
 
 def answer_along(body, asked, model, steps, tensor, encoding):
@@ -87,4 +89,13 @@ def answer_along(body, asked, model, steps, tensor, encoding):
         body["animations"] = [animation(model, steps, tensor, encoding, *a) for a in asked.animations]
     if asked.explanations is not None:
         body["explanations"] = [explanation(model, steps, tensor, *e) for e in asked.explanations]
+    return body
+
+
+def backward_along(body, asked, model, prepared, steps, encoding):
+    """/predict's body with the "backward" answers `asked` for: on the shared `model` (its trace `steps`)
+    and the entry's own weights; "predicted" is the class this body predicts."""
+    if asked.backward is not None:
+        body["backward"] = asked_backward.answer(asked.backward, model, prepared, steps,
+                                                 body["prediction"]["index"], encoding)
     return body

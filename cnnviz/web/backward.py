@@ -3,8 +3,6 @@
 Stateless: a learner's stepped weights live in the page and come back as "weights"
 (parsed by weights.overrides); the shared model is frozen and never written to.
 """
-import math
-
 import numpy as np
 from flask import Blueprint, request
 
@@ -12,25 +10,12 @@ from ..errors import InputError
 from ..teach import backward as teach
 from . import serialize
 from .api import encoding_param, model_or_404, store
+from .asked_backward import gradient_animation, gradient_explanation, number
 from .inputs import prepared_input, read_body
 from .weights import MAX_ABS, overrides
 
 bp = Blueprint("backward", __name__, url_prefix="/api")
 MAX_LEARNING_RATE = 100.0
-EPSILON = 1e-4  # the gradient check's default nudge
-
-
-def number(fields, name, default=None, low=0.0, high=math.inf, low_open=True):
-    """fields[name] as a finite float in (low, high] (or [low, high] with low_open=False)."""
-    value = fields.get(name, default)
-    if value is None:
-        raise InputError(f"give '{name}' as a number", "field.missing", field=name)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and \
-        (value > low if low_open else value >= low) and value <= high
-    if not ok:
-        raise InputError(f"'{name}' must be a number above {low:g} and at most {high:g}", "field.range",
-                         field=name, low=low, high=high)
-    return float(value)
 
 
 def learner_request(model_id):
@@ -59,27 +44,13 @@ def backward(model_id):
 @bp.post("/models/<model_id>/backward/explain")
 def explain(model_id):
     fields, learner, _, bw = learner_request(model_id)
-    if "param" in fields:
-        epsilon = number(fields, "epsilon", EPSILON, high=1.0) if fields.get("check", True) else None
-        detail = teach.explain_param_gradient(learner, bw, fields["param"], fields.get("index"), epsilon)
-    elif "layer" in fields:
-        detail = teach.explain_output_gradient(learner, bw, fields["layer"], fields.get("neuron"))
-    elif fields.get("loss_parts"):
-        detail = teach.loss_parts(learner, bw)
-    else:
-        raise InputError("give 'layer' and 'neuron' (a layer's output gradient) or 'param' and 'index'"
-                         " (a weight's gradient)", "field.missing", field="layer")
-    return serialize.arithmetic_response(learner, detail)
+    return serialize.arithmetic_response(learner, gradient_explanation(learner, bw, fields))
 
 
 @bp.post("/models/<model_id>/backward/animate")
 def animate(model_id):
     fields, learner, _, bw = learner_request(model_id)
-    layer = fields.get("layer")
-    if not isinstance(layer, str):
-        raise InputError("give 'layer' as a layer name, e.g. \"conv1\"", "field.missing", field="layer")
-    frames = teach.animate_gradient(learner, bw, layer, fields.get("channel", 0), fields.get("focus", 0))
-    return serialize.arithmetic_response(learner, frames)
+    return serialize.arithmetic_response(learner, gradient_animation(learner, bw, fields))
 
 
 @bp.post("/models/<model_id>/step")

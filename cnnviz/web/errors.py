@@ -24,6 +24,7 @@ STATUS = {
     "pixels.out_of_range": 422,
     "neuron.invalid": 422,
     "channel.invalid": 422,
+    "loss.infinite": 422,
     "model.unknown": 404,
     "layer.unknown": 404,
     "class.unknown": 404,

@@ -28,15 +28,30 @@ def encode_array(a, encoding="f16", scaled=False, bounds=None):
         return a.astype(np.float64).tolist()
     scale = 1.0
     if scaled:
-        largest = float(np.abs(a).max()) if a.size else 0.0
-        scale = 2.0 ** int(np.ceil(np.log2(largest))) if largest > 0 else 1.0
-        a = a / scale
+        a, scale = _scaled(a)
     within = bounds is not None and not scaled and -F16_MAX <= bounds[0] and bounds[1] <= F16_MAX
     half = a.astype("<f2") if within else as_sent(a)  # nothing to clip: the same numbers
     encoded = {"shape": list(a.shape), "dtype": "float16", "data": _base64(half)}
     if scaled:
         encoded["scale"] = scale
     return encoded
+
+
+def _scaled(a):
+    """-> (a / scale, scale): the power of two that brings a's largest magnitude near 1."""
+    largest = float(np.abs(a).max()) if a.size else 0.0
+    scale = 2.0 ** int(np.ceil(np.log2(largest))) if largest > 0 else 1.0
+    return a / scale, scale
+
+
+def scaled_as_sent(a, encoding="f16"):
+    """A scaled array's values as a client decodes them (lib/f16.js decodeArray: the float16 number
+    times "scale", kept in a Float32Array; list: the float32 numbers as they are)."""
+    a = np.asarray(a)
+    if encoding != "f16":
+        return a.astype(np.float32)
+    half, scale = _scaled(a)
+    return (as_sent(half).astype(np.float64) * scale).astype(np.float32)
 
 
 def as_sent(a, encoding="f16"):

@@ -1,5 +1,6 @@
 // The backward animation stage: choose a layer and a channel (or unit), then play, pause, step or
 // scrub on the one player clock (core/player.js).
+import { STRONGEST } from '../core/api.js';
 import { createPlayer } from '../core/player.js';
 import { t } from '../core/i18n.js';
 import { STAGE_H, STAGE_W, setupCanvas } from '../lib/stage.js';
@@ -93,6 +94,14 @@ export function mountBackwardPlayer(container, { request }) {
   });
 
   return {
+    /** The fields load() will send after setModel(arch): the layer, channel and input channel on show, or
+     *  for another architecture the layer setModel keeps (else its first) at its STRONGEST channel. */
+    wanted(arch) {
+      if (arch === architecture) return { layer: $.layer.value, channel: Number($.channel.value) || 0, focus: Number($.focus.value) || 0 };
+      const layer = arch.layers.find((l) => l.name === $.layer.value) ?? arch.layers[0];
+      const perChannel = layer.output_shape.length === 3 || layer.kind === 'dense';
+      return { layer: layer.name, channel: perChannel ? STRONGEST : 0, focus: 0 };
+    },
     /** A new gradient result: keep the chosen layer if the model has it, and reload its frames.
      *  pick(layer name): the channel to show first (the one with the most gradient). */
     setModel(arch, pick = () => 0) {

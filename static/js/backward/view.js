@@ -3,7 +3,7 @@
 // gradient descent on the learner's own copy of the weights, and backward animations.
 // Self-contained: mount it into any <section> with a function that says what the page shows now.
 // The server computes every number; the learner's stepped weights live here and are sent back.
-import { call, post } from '../core/api.js';
+import { PREDICTED, backwardAnimate, backwardExplain, backwardPass, call, post } from '../core/api.js';
 import { language, t } from '../core/i18n.js';
 import { percent } from '../lib/grid.js';
 import { sig as fmt } from './format.js';
@@ -108,7 +108,7 @@ export function mountBackward(section, { current, classLabel }) {
     const seq = ++s.seq;
     say(t('loading'));
     try {
-      const result = await post(path(model.id, 'backward'), input, fields());
+      const result = await backwardPass(model.id, input, fields()); // asked for with the stroke, or now
       if (seq !== s.seq) return;
       s.result = result;
       for (const fn of listeners) fn(result);
@@ -125,7 +125,7 @@ export function mountBackward(section, { current, classLabel }) {
   /** The arithmetic of one gradient ({layer, neuron} or {param, index}), for this learner's weights. */
   function explainGradient(selection) {
     const { model, input } = current();
-    return post(path(model.id, 'backward/explain'), input, fields(selection));
+    return backwardExplain(model.id, input, fields(selection));
   }
 
   async function explain(selection) {
@@ -142,7 +142,7 @@ export function mountBackward(section, { current, classLabel }) {
 
   function animateRequest(extra) {
     const { model, input } = current();
-    return post(path(model.id, 'backward/animate'), input, fields(extra));
+    return backwardAnimate(model.id, input, fields(extra));
   }
 
   async function step() {
@@ -211,6 +211,19 @@ export function mountBackward(section, { current, classLabel }) {
   fillLabels();
 
   return {
+    /** What the next input's /predict should ask for with it (api.predict's `backward`), so that the
+     *  refresh its answer starts sends nothing: null unless the panel shows gradients already, or
+     *  `gradients` (the network view shows them). The label is the one refresh() will use: the one the
+     *  learner chose for this input, else the input's known class, else the class the answer predicts.
+     *  explanations: other gradients the page will explain (the network view's selected neuron). */
+    wanted({ gradients = false, explanations = [] } = {}) {
+      const { model, input, label, architecture } = current();
+      if (!model || !architecture || (!s.result && !gradients)) return null;
+      const chosen = input === s.input && s.labelChosen && $.label.value !== '';
+      return { label: chosen ? Number($.label.value) : label ?? PREDICTED, loss: $.loss.value,
+        ...(s.weights && model.id === s.modelId ? { weights: s.weights } : {}),
+        animations: [player.wanted(architecture)], explanations: [...(s.selection ? [s.selection] : []), ...explanations] };
+    },
     /** Call when the page's input or model changes: refreshes if the panel is already showing gradients. */
     update() {
       const { input } = current();

@@ -70,7 +70,8 @@ const stepper = mountStepper({
   forward: $('anim-forward'), start: $('anim-start'), end: $('anim-end'), scrub: $('anim-scrub'),
   counter: $('anim-counter'), speed: $('anim-speed'), png: $('anim-png'), gif: $('anim-gif'), gifShort: $('anim-gif-short'),
   status: $('anim-status'), description: $('anim-description'), skip: $('anim-skip'),
-}, { store, env, fetchAnimation: (layer, channel, focus) => api.animate(app.model.id, app.input, layer, channel, focus) });
+}, { store, env, fetchAnimation: (layer, channel, focus) => api.animate(app.model.id, app.input, layer, channel, focus),
+  fetchAnimations: (requests) => api.prefetchAnimations(app.model.id, app.input, requests) });
 
 const network = mountNetwork({ container: $('network-view'), toggles: $('layer-toggles'), tooltip: $('tooltip'),
   zoomButtons: { in: $('net-zoom-in'), out: $('net-zoom-out') } }, {
@@ -156,7 +157,8 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
   const seq = ++app.seq;
   status(t('loading'));
   try {
-    const result = await api.predict(app.model.id, input, { animations: stepper.wanted(), explanations: explanationWanted() });
+    const result = await api.predict(app.model.id, input, { animations: stepper.wanted(), explanations: explanationWanted(),
+      backward: backward.wanted({ gradients: store.get('pass') === 'backward', explanations: gradientWanted() }) });
     if (seq !== app.seq) return; // a newer input has been sent meanwhile
     const first = !app.touched && !restoring && !starter; // the learner's first input starts the animation
     if (!starter) app.touched = true;
@@ -182,6 +184,13 @@ async function run(input, { showOnPad = false, restoring = false, starter = fals
 function explanationWanted() {
   const selected = store.get('neuron');
   return selected && store.get('pass') !== 'backward' ? [{ layer: selected.layer, neuron: selected.neuron }] : [];
+}
+
+/** The neuron whose gradient the next input will show (the network view showing gradients): asked for with
+ *  the prediction too, with what the "how it learns" panel shows. */
+function gradientWanted() {
+  const selected = store.get('neuron');
+  return selected && store.get('pass') === 'backward' ? [{ layer: selected.layer, neuron: selected.neuron }] : [];
 }
 
 async function explainNeuron({ reveal = false } = {}) {

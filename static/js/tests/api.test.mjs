@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { animate, explain, predict } from '../core/api.js';
+import { PREDICTED, animate, backwardAnimate, backwardExplain, backwardPass, explain, predict, prefetchAnimations } from '../core/api.js';
 
 /** A fake server: records each request as {path, kind: 'image'|'json', body}; answers with respond(). */
 function fakeServer(respond) {
@@ -128,4 +128,79 @@ test('an explanation /predict could not give is thrown as /explain would have', 
   const input = { blob: new Blob(['png'], { type: 'image/png' }) };
   await predict('digits', input, { explanations: [{ layer: 'conv2', neuron: [99, 0, 0] }] });
   await assert.rejects(explain('digits', input, 'conv2', [99, 0, 0]), (e) => e.code === 'neuron.invalid' && e.status === 422);
+});
+
+test('the "how it learns" answers come with /predict: the panel\'s later requests send nothing', async () => {
+  const seen = fakeServer((path) => [200, path.includes('/predict')
+    ? { input_id: 'f'.repeat(64), prediction: { index: 7 },
+      backward: { answer: { label: 7, tag: 'bw' },
+        animations: [{ layer: 'conv2', channel: 11, tag: 'a11' }, { layer: 'flatten', tag: 'flat' }],
+        explanations: [{ tag: 'g1' }, { error: 'no such neuron', code: 'neuron.invalid', params: {}, status: 422 }] } }
+    : { tag: 'asked' }]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }) };
+  const weights = { 'conv1.bias': { shape: [6], dtype: 'float32', data: 'AAAA' } };
+  const result = await predict('digits', input, { backward: { label: PREDICTED, loss: 'cross_entropy', weights,
+    animations: [{ layer: 'conv2', channel: 'strongest', focus: 1 }, { layer: 'flatten', channel: 0, focus: 0 }],
+    explanations: [{ layer: 'conv2', neuron: [3, 4, 5] }, { param: 'conv1.weight', index: [0, 0, 9, 9] }] } });
+  assert.equal(result.backward, undefined);
+  const asked = JSON.parse(new URL(seen[0].path, 'http://x').searchParams.get('backward'));
+  assert.deepEqual(asked, { label: 'predicted', loss: 'cross_entropy', weights,
+    animate: [{ layer: 'conv2', channel: 'strongest', focus: 1 }, { layer: 'flatten', channel: 0, focus: 0 }],
+    explain: [{ layer: 'conv2', neuron: [3, 4, 5] }, { param: 'conv1.weight', index: [0, 0, 9, 9] }] });
+  const fields = { label: 7, loss: 'cross_entropy', weights }; // "predicted" is the class the answer predicts
+  assert.equal((await backwardPass('digits', input, fields)).tag, 'bw');
+  assert.equal((await backwardAnimate('digits', input, { ...fields, layer: 'conv2', channel: 11, focus: 1 })).tag, 'a11');
+  assert.equal((await backwardAnimate('digits', input, { ...fields, layer: 'flatten', channel: 0, focus: 0 })).tag, 'flat');
+  assert.equal((await backwardExplain('digits', input, { ...fields, layer: 'conv2', neuron: [3, 4, 5] })).tag, 'g1');
+  await assert.rejects(backwardExplain('digits', input, { ...fields, param: 'conv1.weight', index: [0, 0, 9, 9] }),
+    (e) => e.code === 'neuron.invalid' && e.status === 422);
+  assert.equal(seen.length, 1, 'the panel found everything in the stroke\'s answer');
+  // anything else goes by the input's id: another label, other weights (a step), another channel
+  await backwardPass('digits', input, { ...fields, label: 3 });
+  await backwardPass('digits', input, { ...fields, weights: { ...weights } });
+  await backwardAnimate('digits', input, { ...fields, layer: 'conv2', channel: 0, focus: 1 });
+  await backwardPass('fashion', input, fields);
+  assert.deepEqual(seen.slice(1).map((r) => [r.path, r.kind]), [
+    ['/api/models/digits/backward', 'json'], ['/api/models/digits/backward', 'json'],
+    ['/api/models/digits/backward/animate', 'json'], ['/api/models/fashion/backward', 'image']]);
+  assert.equal(seen[1].body.input_id, 'f'.repeat(64));
+  // the next stroke without the panel: nothing of the last one's is used
+  const next = { blob: new Blob(['png'], { type: 'image/png' }) };
+  await predict('digits', next);
+  assert.equal(new URL(seen[5].path, 'http://x').searchParams.get('backward'), null);
+  await backwardPass('digits', next, fields);
+  assert.equal(seen.at(-1).path, '/api/models/digits/backward');
+});
+
+test('a refused backward pass is each later request\'s error; long fields go in a form, not the URL', async () => {
+  const refused = { error: 'bad label', code: 'label.invalid', params: { max: 9 }, status: 400 };
+  const seen = fakeServer(() => [200, { input_id: 'a'.repeat(64), prediction: { index: 1 },
+    backward: { answer: refused, animations: [refused], explanations: [] } }]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }) };
+  const weights = { 'fc1.weight': { shape: [120, 400], dtype: 'float32', data: 'A'.repeat(64000) } };
+  await predict('digits', input, { backward: { label: 12, weights, animations: [{ layer: 'conv1', channel: 0, focus: 0 }] } });
+  assert.equal(seen[0].kind, 'image'); // multipart: a learner's weights are too long for a query string
+  const fields = { label: 12, loss: 'cross_entropy', weights };
+  await assert.rejects(backwardPass('digits', input, fields), (e) => e.code === 'label.invalid' && e.status === 400);
+  await assert.rejects(backwardAnimate('digits', input, { ...fields, layer: 'conv1', channel: 0, focus: 0 }), (e) => e.code === 'label.invalid');
+  assert.equal(seen.length, 1);
+});
+
+test('the whole pass of an input already answered is one request by its id', async () => {
+  const seen = fakeServer((path, kind, body) => [200, path.includes('/predict')
+    ? { input_id: 'b'.repeat(64), animations: (body.animate ?? JSON.parse(new URL(path, 'http://x').searchParams.get('animate')))
+      .map((a) => ({ ...a, tag: `${a.layer}/${a.channel}` })) }
+    : { tag: 'asked' }]);
+  const input = { blob: new Blob(['png'], { type: 'image/png' }) };
+  await predict('digits', input, { animations: [{ layer: 'conv1', channel: 2, focus: 0 }] });
+  const whole = [{ layer: 'conv1', channel: 2, focus: 0 }, { layer: 'relu1', channel: 5, focus: null },
+    { layer: 'flatten', channel: 0, focus: null }, { layer: 'fc1', channel: 17, focus: null }];
+  await prefetchAnimations('digits', input, whole);
+  assert.equal(seen.length, 2);
+  assert.equal(seen[1].kind, 'json');
+  assert.deepEqual(seen[1].body, { input_id: 'b'.repeat(64), animate: [{ layer: 'relu1', channel: 5 },
+    { layer: 'flatten', channel: 0 }, { layer: 'fc1', channel: 17 }] }); // conv1 was answered with the stroke
+  for (const a of whole) assert.equal((await animate('digits', input, a.layer, a.channel, a.focus)).tag, `${a.layer}/${a.channel}`);
+  await prefetchAnimations('digits', input, whole); // all held: nothing sent
+  assert.equal(seen.length, 2);
 });

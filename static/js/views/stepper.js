@@ -1,6 +1,7 @@
 // "Step by step": one layer's operation (or the whole forward pass) played on the
 // stage by the one player clock. Layer, channel, input channel, speed and step live
-// in the store; the animation data comes from fetchAnimation (the page fetches).
+// in the store; the animation data comes from fetchAnimation (the page fetches; fetchAnimations(requests)
+// asks for several at once).
 import { STRONGEST } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { createPlayer } from '../core/player.js';
@@ -14,7 +15,7 @@ const WHOLE = '*'; // the layer value of the whole forward pass
 const reducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 const TALL_BELOW = 600; // CSS px: a narrower stage (a phone) gets the tall layout, its text readable unzoomed
 
-export function mountStepper(els, { store, fetchAnimation, env }) {
+export function mountStepper(els, { store, fetchAnimation, fetchAnimations = async () => {}, env }) {
   let architecture = null;
   let input = null;
   let anim = null;
@@ -161,6 +162,7 @@ export function mountStepper(els, { store, fetchAnimation, env }) {
       let build;
       if (name === WHOLE) {
         const names = architecture.layers.map((l) => l.name);
+        await fetchAnimations(names.map((n) => request(n, env.strongestChannel(n)))); // one request, not thirteen
         const builders = await Promise.all(names.map((n) => builderOf(n, env.strongestChannel(n))));
         build = (lay) => sequence(builders.map((b, i) => ({ layer: names[i], anim: b(lay) })));
       } else {

@@ -89,6 +89,7 @@ export default {
   'nav.class': 'Class',
   'error.label.invalid': 'Choose the right answer from the list.',
   'error.loss.invalid': 'Unknown loss: choose cross-entropy or squared error.',
+  'error.loss.infinite': 'The network is completely sure this is not class {label}: the chance it gives is 0, too small for the computer to store, so the loss is infinite. Choose another right answer, or reset the weights.',
   'error.param.unknown': 'This network has no such weight.',
   'error.step.diverged': 'This step would make some weights enormous: try a smaller learning rate.',
   'error.jobs.queue_full': 'The training queue is full ({limit} jobs waiting); yours would have been number {position}. Try again in a minute.',

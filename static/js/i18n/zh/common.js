@@ -89,6 +89,7 @@ export default {
   'nav.class': '课堂',
   'error.label.invalid': '请从列表中选出正确答案。',
   'error.loss.invalid': '未知的损失函数：请选择交叉熵或平方误差。',
+  'error.loss.infinite': '网络完全确定这不是类别 {label}：它给出的概率是 0，小到计算机存不下，所以损失是无穷大。请选择另一个正确答案，或重置权重。',
   'error.param.unknown': '这个网络没有这个权重。',
   'error.step.diverged': '这一步会让某些权重变得极大：请试试更小的学习率。',
   'error.jobs.queue_full': '训练队列已满（{limit} 个任务在等待）；你的任务本来会排在第 {position} 个。请一分钟后再试。',
