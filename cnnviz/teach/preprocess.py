@@ -160,11 +160,7 @@ def _grid(shape):
 
 def crop_image(img, box):
     """Pillow image, box (x0, y0, x1, y1) as fractions 0..1 of its width and height -> the crop."""
-    w, h = img.size
-    x0, y0, x1, y1 = box
-    left, top = min(w - 1, int(x0 * w)), min(h - 1, int(y0 * h))
-    right, bottom = max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
-    return img.crop((left, top, right, bottom))
+    return img.crop(decode.crop_pixels(img.size, box))
 
 
 def prepare(img, input_shape, recipe="digit", invert="auto"):
