@@ -48,10 +48,27 @@ def _mask(points, blur):
     return np.asarray(img.filter(ImageFilter.GaussianBlur(blur)) if blur else img, np.float64) / 255
 
 
-def _ink(digit, side, pen):
-    """28x28 MNIST digit -> ink amount (side, side) in [0, 1]: a marker's solid strokes or a pen's thin ones."""
-    big = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC), np.float64) / 255
-    return np.clip((big - 0.35) / 0.4, 0, 1) if pen else np.clip(big * 1.3, 0, 1)
+INKS = ("marker", "felt pen", "ballpoint")
+
+
+def _ink(digit, side, ink, rng):
+    """28x28 MNIST digit -> ink amount (side, side) in [0, 1]: a marker's solid strokes, a felt pen's
+    thinner ones (both as thick as MNIST's, ~1/10 of the digit), or a ballpoint's line 2-4 pixels
+    wide whatever the digit's size (the digit's skeleton, Lantuejoul's, drawn with that pen)."""
+    big = Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC)
+    if ink != "ballpoint":
+        big = np.asarray(big, np.float64) / 255
+        return np.clip((big - 0.35) / 0.4, 0, 1) if ink == "felt pen" else np.clip(big * 1.3, 0, 1)
+    shape = big.filter(ImageFilter.GaussianBlur(side / 60)).point(lambda v: 255 if v > 100 else 0)
+    skeleton, level = np.zeros((side, side), np.uint8), 0
+    while shape.getbbox():
+        opened = shape.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
+        if level:  # the outermost level is the outline's roughness: whiskers, not strokes
+            skeleton |= np.asarray(shape) & ~np.asarray(opened)
+        shape, level = shape.filter(ImageFilter.MinFilter(3)), level + 1
+    pen = Image.fromarray(skeleton).filter(ImageFilter.MaxFilter(3)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.4, 0.9)))
+    return np.clip(np.asarray(pen, np.float64) / 255 * 1.6, 0, 1)
 
 
 DESKS = 8  # wooden desks made once and reused (flipped): a desk costs more than the rest of a photo
@@ -108,20 +125,21 @@ def _place(layer, ink, rng, taken, sheet):
 
 
 def photo(digit, others, rng):
-    """MNIST digit (28x28 uint8) and other digits to write elsewhere -> (JPEG bytes, crop box as fractions)."""
+    """MNIST digit (28x28 uint8) and other digits to write elsewhere -> (JPEG bytes, crop box as fractions, ink)."""
     while True:
         scene, sheet = _paper(rng)
         box_share, margin = rng.uniform(0.15, 0.40), rng.uniform(0.1, 0.5)
         side = int(box_share * W / (1 + 2 * margin) * 28 / 20)  # MNIST's ink fills ~20 of its 28 pixels
-        pen = rng.uniform() < 0.5
+        ink = INKS[int(rng.integers(len(INKS)))]
+        drawn = _ink(digit, side, ink, rng)
         layer, taken = np.zeros((H, W)), []
-        where = _place(layer, _ink(digit, side, pen), rng, taken, sheet)
+        where = _place(layer, drawn, rng, taken, sheet)
         if where is not None:
             break
     target = np.zeros((H, W))
-    target[where[0]:where[0] + side, where[1]:where[1] + side] = _ink(digit, side, pen)
+    target[where[0]:where[0] + side, where[1]:where[1] + side] = drawn
     for other in others:
-        _place(layer, _ink(other, int(side * rng.uniform(0.7, 1.3)), pen), rng, taken, sheet)
+        _place(layer, _ink(other, int(side * rng.uniform(0.7, 1.3)), ink, rng), rng, taken, sheet)
     colour = np.array([0.1, 0.12, 0.35]) if rng.uniform() < 0.5 else np.array([0.1, 0.1, 0.12])
     scene = scene * (1 - layer[..., None]) + colour * layer[..., None]
     shadow_side = rng.uniform(0.2, 0.5)
@@ -141,11 +159,11 @@ def photo(digit, others, rng):
     jitter = rng.uniform(-0.08, 0.08, 4) * (box_share * W)
     box = (max(0.0, (left - grow + jitter[0]) / W), max(0.0, (top - grow + jitter[1]) / H),
            min(1.0, (right + grow + jitter[2]) / W), min(1.0, (bottom + grow + jitter[3]) / H))
-    return photos._jpeg(np.asarray(img, np.float64) / 255, rng, blur=(0.3, 0.9)), box
+    return photos._jpeg(np.asarray(img, np.float64) / 255, rng, blur=(0.3, 0.9)), box, ink
 
 
 def photo_set(count, seed=0):
-    """[(JPEG bytes, crop box, label)]: count photos of held-out MNIST digits (a random sample of the
+    """[(JPEG bytes, crop box, ink, label)]: count photos of held-out MNIST digits (a random sample of the
     1,000), each with 0-3 other digits written elsewhere on the page."""
     from ..data import load_digits_10k
     split = load_digits_10k()
@@ -155,8 +173,7 @@ def photo_set(count, seed=0):
     made = []
     for i in order[:count]:
         others = [x[j] for j in rng.choice(order[count:] if count < len(x) else order, int(rng.integers(0, 4)))]
-        jpeg, box = photo(x[i], others, rng)
-        made.append((jpeg, box, int(y[i])))
+        made.append((*photo(x[i], others, rng), int(y[i])))
     return made
 
 
@@ -181,20 +198,30 @@ def main(argv=None):
                                                      other_module(args.against, "teach.preprocess"))}
     started = time.perf_counter()
     made = photo_set(args.photos)
-    print(f"{len(made)} photos made in {time.perf_counter() - started:.0f} s; "
-          f"boxes {min(b[2] - b[0] for _, b, _ in made):.2f}-{max(b[2] - b[0] for _, b, _ in made):.2f} of the width")
-    right = {(side, form): 0 for side in sides for form in ("cropped", "whole photo")}
+    widths = [box[2] - box[0] for _, box, _, _ in made]
+    print(f"{len(made)} photos made in {time.perf_counter() - started:.0f} s; the boxes span "
+          f"{min(widths):.2f}-{max(widths):.2f} of the width (median {statistics.median(widths):.2f})")
+    groups = {"all": lambda ink, width: True, **{ink: (lambda i, w, k=ink: i == k) for ink in INKS},
+              "box < 25 %": lambda ink, width: width < 0.25, "box >= 25 %": lambda ink, width: width >= 0.25}
+    right = {(side, form): [] for side in sides for form in ("cropped", "whole photo")}
     sizes = {side: [] for side in sides}
-    for jpeg, box, label in made:
+    for jpeg, box, ink, label in made:
         for side, (dec, prep) in sides.items():
             for form, crop in (("cropped", box), ("whole photo", None)):
                 img = read(dec, prep, jpeg, crop)
                 if crop is not None:
                     sizes[side].append(max(img.size))
                 prepared = prep.prepare(img, model.input_shape, "digit", "auto")
-                right[side, form] += int(model.forward(prepared.tensor).argmax() == label)
-    for (side, form), n in right.items():
-        print(f"{side:5s} {form:12s} accuracy {100 * n / len(made):6.2f}%  ({n}/{len(made)})")
+                right[side, form].append(model.forward(prepared.tensor).argmax() == label)
+    print(f"accuracy of the digits model, % (photos){'':5s}" + "".join(f"{g:>16s}" for g in groups))
+    for (side, form), hits in right.items():
+        cells = []
+        for keep in groups.values():
+            chosen = [hit for hit, (_, box, ink, _) in zip(hits, made) if keep(ink, box[2] - box[0])]
+            cells.append(f"{100 * sum(chosen) / max(1, len(chosen)):9.1f} ({len(chosen):3d})")
+        print(f"  {side:5s} {form:12s} {'':22s}" + "".join(f"{c:>16s}" for c in cells))
+    changed = sum(a != b for a, b in zip(right["this", "cropped"], right["other", "cropped"]))
+    print(f"cropped photos read right by one checkout and not the other: {changed}")
     for side, longest in sizes.items():
         print(f"{side:5s} the box's longer side as read: median {statistics.median(longest):.0f} px, "
               f"min {min(longest)}, max {max(longest)}")
@@ -206,7 +233,8 @@ def main(argv=None):
 def _timing(sides, made, model):
     from .stroke import photo_jpeg
     big = photo_jpeg(seed=1)
-    forms = {"page photo, cropped": [(j, b) for j, b, _ in made], "page photo, whole": [(j, None) for j, _, _ in made],
+    forms = {"page photo, cropped": [(j, b) for j, b, _, _ in made],
+             "page photo, whole": [(j, None) for j, _, _, _ in made],
              "12 MP JPEG, 20 % box": [(big, (0.4, 0.3, 0.6, 0.6))] * min(10, len(made)),
              "12 MP JPEG, whole": [(big, None)] * min(10, len(made))}
     for form, uploads in forms.items():
