@@ -124,11 +124,11 @@ def _place(layer, ink, rng, taken, sheet):
     return None
 
 
-def photo(digit, others, rng):
+def photo(digit, others, rng, boxes=(0.15, 0.40)):
     """MNIST digit (28x28 uint8) and other digits to write elsewhere -> (JPEG bytes, crop box as fractions, ink)."""
     while True:
         scene, sheet = _paper(rng)
-        box_share, margin = rng.uniform(0.15, 0.40), rng.uniform(0.1, 0.5)
+        box_share, margin = rng.uniform(*boxes), rng.uniform(0.1, 0.5)
         side = int(box_share * W / (1 + 2 * margin) * 28 / 20)  # MNIST's ink fills ~20 of its 28 pixels
         ink = INKS[int(rng.integers(len(INKS)))]
         drawn = _ink(digit, side, ink, rng)
@@ -162,7 +162,7 @@ def photo(digit, others, rng):
     return photos._jpeg(np.asarray(img, np.float64) / 255, rng, blur=(0.3, 0.9)), box, ink
 
 
-def photo_set(count, seed=0):
+def photo_set(count, seed=0, boxes=(0.15, 0.40)):
     """[(JPEG bytes, crop box, ink, label)]: count photos of held-out MNIST digits (a random sample of the
     1,000), each with 0-3 other digits written elsewhere on the page."""
     from ..data import load_digits_10k
@@ -173,7 +173,7 @@ def photo_set(count, seed=0):
     made = []
     for i in order[:count]:
         others = [x[j] for j in rng.choice(order[count:] if count < len(x) else order, int(rng.integers(0, 4)))]
-        made.append((*photo(x[i], others, rng), int(y[i])))
+        made.append((*photo(x[i], others, rng, boxes), int(y[i])))
     return made
 
 
@@ -190,6 +190,8 @@ def main(argv=None):
     parser.add_argument("--against", required=True, help="another checkout of this repository (e.g. main)")
     parser.add_argument("--photos", type=int, default=300)
     parser.add_argument("--timing", type=int, default=40, help="uploads timed per form (0: none)")
+    parser.add_argument("--boxes", type=float, nargs=2, default=(0.15, 0.40), metavar=("LOW", "HIGH"),
+                        help="the box's intended width, as a share of the photo's (default 0.15 0.40)")
     args = parser.parse_args(argv)
     from ..engine.model import Model, models_dir
     from ..teach import decode, preprocess
@@ -197,13 +199,14 @@ def main(argv=None):
     sides = {"this": (decode, preprocess), "other": (other_module(args.against, "teach.decode"),
                                                      other_module(args.against, "teach.preprocess"))}
     started = time.perf_counter()
-    made = photo_set(args.photos)
+    made = photo_set(args.photos, boxes=tuple(args.boxes))
     widths = [box[2] - box[0] for _, box, _, _ in made]
     print(f"{len(made)} photos made in {time.perf_counter() - started:.0f} s; the boxes span "
           f"{min(widths):.2f}-{max(widths):.2f} of the width (median {statistics.median(widths):.2f})")
     groups = {"all": lambda ink, width: True, **{ink: (lambda i, w, k=ink: i == k) for ink in INKS},
               "box < 25 %": lambda ink, width: width < 0.25, "box >= 25 %": lambda ink, width: width >= 0.25}
     right = {(side, form): [] for side in sides for form in ("cropped", "whole photo")}
+    sure, inputs = {side: [] for side in sides}, {side: [] for side in sides}
     sizes = {side: [] for side in sides}
     for jpeg, box, ink, label in made:
         for side, (dec, prep) in sides.items():
@@ -212,7 +215,11 @@ def main(argv=None):
                 if crop is not None:
                     sizes[side].append(max(img.size))
                 prepared = prep.prepare(img, model.input_shape, "digit", "auto")
-                right[side, form].append(model.forward(prepared.tensor).argmax() == label)
+                scores = model.forward(prepared.tensor).ravel()
+                right[side, form].append(scores.argmax() == label)
+                if crop is not None:
+                    sure[side].append(float(scores[label]))
+                    inputs[side].append(prepared.tensor)
     print(f"accuracy of the digits model, % (photos){'':5s}" + "".join(f"{g:>16s}" for g in groups))
     for (side, form), hits in right.items():
         cells = []
@@ -222,6 +229,12 @@ def main(argv=None):
         print(f"  {side:5s} {form:12s} {'':22s}" + "".join(f"{c:>16s}" for c in cells))
     changed = sum(a != b for a, b in zip(right["this", "cropped"], right["other", "cropped"]))
     print(f"cropped photos read right by one checkout and not the other: {changed}")
+    for side, values in sure.items():
+        print(f"{side:5s} cropped: the right digit's probability, mean {100 * np.mean(values):.2f} %, "
+              f"median {100 * np.median(values):.2f} %, below 90 % for {sum(v < 0.9 for v in values)}")
+    moved = [np.abs(a - b).mean() for a, b in zip(inputs["this"], inputs["other"])]
+    print(f"the network's input, this vs other: mean |difference| per pixel {np.mean(moved):.4f} "
+          f"(max over photos {max(moved):.4f}); identical for {sum(m == 0 for m in moved)}")
     for side, longest in sizes.items():
         print(f"{side:5s} the box's longer side as read: median {statistics.median(longest):.0f} px, "
               f"min {min(longest)}, max {max(longest)}")
