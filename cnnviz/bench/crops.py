@@ -148,9 +148,17 @@ def photo(digit, others, rng, boxes=(0.15, 0.40)):
                    rng.uniform(3, 25))
     shadow = shadow[:, ::-1] if rng.uniform() < 0.5 else shadow
     scene = scene * (1 - rng.uniform(0, 0.35) * shadow)[..., None] * _field(rng, 0.6)[..., None]
-    tilt = int(rng.integers(1 << 30))  # the same perspective for the scene and for where the digit is
+    img, box = _photographed(scene, target, rng, margin, box_share, (60, 40, 25))
+    return img, box, ink
+
+
+def _photographed(scene, target, rng, margin, box_share, fill):
+    """Scene (H, W, 3) and where the subject is (H, W) -> (JPEG bytes, the learner's box around the subject):
+    the same slight perspective for both, then noise, blur and JPEG; the box is the subject's extent
+    grown by margin x its size on each side, each edge off by up to 8 % of the intended box width."""
+    tilt = int(rng.integers(1 << 30))
     img = photos._perspective(Image.fromarray((np.clip(scene, 0, 1) * 255).astype(np.uint8)),
-                              np.random.default_rng(tilt), 0.05, fill=(60, 40, 25))
+                              np.random.default_rng(tilt), 0.05, fill=fill)
     seen = np.asarray(photos._perspective(Image.fromarray((target * 255).astype(np.uint8)),
                                           np.random.default_rng(tilt), 0.05, fill=0)) > 80
     rows, cols = np.nonzero(seen.any(axis=1))[0], np.nonzero(seen.any(axis=0))[0]
@@ -159,7 +167,38 @@ def photo(digit, others, rng, boxes=(0.15, 0.40)):
     jitter = rng.uniform(-0.08, 0.08, 4) * (box_share * W)
     box = (max(0.0, (left - grow + jitter[0]) / W), max(0.0, (top - grow + jitter[1]) / H),
            min(1.0, (right + grow + jitter[2]) / W), min(1.0, (bottom + grow + jitter[3]) / H))
-    return photos._jpeg(np.asarray(img, np.float64) / 255, rng, blur=(0.3, 0.9)), box, ink
+    return photos._jpeg(np.asarray(img, np.float64) / 255, rng, blur=(0.3, 0.9)), box
+
+
+@functools.lru_cache(maxsize=DESKS)
+def _carpet(which):
+    carpet = photos._carpet(np.random.default_rng(2000 + which))
+    return np.asarray(Image.fromarray((carpet * 255).astype(np.uint8)).resize((W, H), Image.Resampling.BICUBIC),
+                      np.float32) / 255
+
+
+def garment_photo(item, rng, boxes=(0.15, 0.40)):
+    """A Fashion-MNIST item (28x28, bright = material) in colour, small on a wooden floor or a carpet, as
+    bench.photos._garment lays it (its shadow, the weave, uneven light) -> (JPEG bytes, box, floor)."""
+    floor_kind = ("wood", "carpet")[int(rng.integers(2))]
+    floor = (_desk if floor_kind == "wood" else _carpet)(int(rng.integers(DESKS)))
+    box_share, margin = rng.uniform(*boxes), rng.uniform(0.1, 0.4)
+    side = int(box_share * W / (1 + 2 * margin) * 28 / 26)  # a garment fills ~26 of its 28 pixels
+    big = np.asarray(Image.fromarray(item).resize((side, side), Image.Resampling.BICUBIC), np.float64) / 255
+    top, left = int(rng.integers(0, H - side)), int(rng.integers(0, W - side))
+    amount = np.zeros((H, W))
+    amount[top:top + side, left:left + side] = np.clip(big, 0, 1)
+    mask = np.asarray(Image.fromarray((amount > 0.12).astype(np.uint8) * 255)
+                      .filter(ImageFilter.GaussianBlur(1.0)), np.float64) / 255
+    colour = np.array(photos.GARMENT_COLOURS[rng.integers(len(photos.GARMENT_COLOURS))]) * rng.uniform(0.85, 1.1)
+    material = (1 - amount[..., None] * (1 - colour)) * (1 + rng.normal(0, 0.03, (H, W, 1)))
+    dy, dx = rng.integers(2, 4 + side // 20, 2)
+    shadow = np.asarray(Image.fromarray((np.roll(mask, (dy, dx), (0, 1)) * 255).astype(np.uint8))
+                        .filter(ImageFilter.GaussianBlur(4 + side / 40)), np.float64) / 255
+    scene = floor * (1 - 0.35 * shadow)[..., None] * (1 - mask[..., None]) + material * mask[..., None]
+    scene = scene * _field(rng, 0.65)[..., None]
+    img, box = _photographed(scene, mask, rng, margin, box_share, tuple(int(v * 255) for v in floor[0, 0]))
+    return img, box, floor_kind
 
 
 def photo_set(count, seed=0, boxes=(0.15, 0.40)):
@@ -177,6 +216,15 @@ def photo_set(count, seed=0, boxes=(0.15, 0.40)):
     return made
 
 
+def garment_set(count, seed=0, boxes=(0.15, 0.40)):
+    """[(JPEG bytes, crop box, floor, label)]: count photos of Fashion-MNIST test items (a random sample)."""
+    from ..data import load_fashion
+    split = load_fashion()
+    rng = np.random.default_rng(seed)
+    return [(*garment_photo(split.x_test[i], rng, boxes), int(split.y_test[i]))
+            for i in rng.permutation(len(split.x_test))[:count]]
+
+
 def read(decode, preprocess, data, crop):
     """How the server reads an upload with its crop: decode (with the box, when decode takes it), crop, prepare."""
     if crop is not None and "crop" in inspect.signature(decode.decode_image).parameters:
@@ -190,20 +238,22 @@ def main(argv=None):
     parser.add_argument("--against", required=True, help="another checkout of this repository (e.g. main)")
     parser.add_argument("--photos", type=int, default=300)
     parser.add_argument("--timing", type=int, default=40, help="uploads timed per form (0: none)")
+    parser.add_argument("--fashion", action="store_true", help="garments on floors, the fashion model")
     parser.add_argument("--boxes", type=float, nargs=2, default=(0.15, 0.40), metavar=("LOW", "HIGH"),
                         help="the box's intended width, as a share of the photo's (default 0.15 0.40)")
     args = parser.parse_args(argv)
     from ..engine.model import Model, models_dir
     from ..teach import decode, preprocess
-    model = Model.load(models_dir() / "digits.json")
+    model = Model.load(models_dir() / ("fashion.json" if args.fashion else "digits.json"))
+    recipe = model.meta.get("preprocess", "digit")
     sides = {"this": (decode, preprocess), "other": (other_module(args.against, "teach.decode"),
                                                      other_module(args.against, "teach.preprocess"))}
     started = time.perf_counter()
-    made = photo_set(args.photos, boxes=tuple(args.boxes))
+    made = (garment_set if args.fashion else photo_set)(args.photos, boxes=tuple(args.boxes))
     widths = [box[2] - box[0] for _, box, _, _ in made]
     print(f"{len(made)} photos made in {time.perf_counter() - started:.0f} s; the boxes span "
           f"{min(widths):.2f}-{max(widths):.2f} of the width (median {statistics.median(widths):.2f})")
-    groups = {"all": lambda ink, width: True, **{ink: (lambda i, w, k=ink: i == k) for ink in INKS},
+    groups = {"all": lambda ink, width: True, **{kind: (lambda i, w, k=kind: i == k) for kind in sorted({m[2] for m in made})},
               "box < 25 %": lambda ink, width: width < 0.25, "box >= 25 %": lambda ink, width: width >= 0.25}
     right = {(side, form): [] for side in sides for form in ("cropped", "whole photo")}
     sure, inputs = {side: [] for side in sides}, {side: [] for side in sides}
@@ -215,7 +265,7 @@ def main(argv=None):
                 if crop is not None:
                     sizes[side].append(max(img.size))
                 try:
-                    prepared = prep.prepare(img, model.input_shape, "digit", "auto")
+                    prepared = prep.prepare(img, model.input_shape, recipe, "auto")
                 except Exception as e:  # an ImageError of that checkout (e.g. image.no_ink): read wrong
                     if not getattr(e, "code", None):
                         raise
@@ -227,7 +277,7 @@ def main(argv=None):
                 if crop is not None:
                     sure[side].append(float(np.nan_to_num(scores[label])))
                     inputs[side].append(prepared.tensor if prepared is not None else None)
-    print(f"accuracy of the digits model, % (photos){'':5s}" + "".join(f"{g:>16s}" for g in groups))
+    print(f"accuracy of the {model.meta['id']} model, % (photos){'':5s}" + "".join(f"{g:>16s}" for g in groups))
     for (side, form), hits in right.items():
         cells = []
         for keep in groups.values():
@@ -249,11 +299,11 @@ def main(argv=None):
         print(f"{side:5s} the box's longer side as read: median {statistics.median(longest):.0f} px, "
               f"min {min(longest)}, max {max(longest)}")
     if args.timing:
-        _timing(sides, made[:args.timing], model)
+        _timing(sides, made[:args.timing], model, recipe)
     return 0
 
 
-def _timing(sides, made, model):
+def _timing(sides, made, model, recipe):
     from .stroke import photo_jpeg
     big = photo_jpeg(seed=1)
     forms = {"page photo, cropped": [(j, b) for j, b, _, _ in made],
@@ -266,7 +316,7 @@ def _timing(sides, made, model):
             for side in sorted(sides, reverse=i % 2 == 1):  # who goes first alternates
                 dec, prep = sides[side]
                 start = time.thread_time()
-                prep.prepare(read(dec, prep, data, crop), model.input_shape, "digit", "auto")
+                prep.prepare(read(dec, prep, data, crop), model.input_shape, recipe, "auto")
                 ms[side].append(1000 * (time.thread_time() - start))
         ratios = [a / b for a, b in zip(ms["this"], ms["other"])]
         print(f"{form:22s} " + "  ".join(f"{side} {statistics.median(v):6.1f} ms ({min(v):.1f}-{max(v):.1f})"
