@@ -238,6 +238,7 @@ def main(argv=None):
     parser.add_argument("--against", required=True, help="another checkout of this repository (e.g. main)")
     parser.add_argument("--photos", type=int, default=300)
     parser.add_argument("--timing", type=int, default=40, help="uploads timed per form (0: none)")
+    parser.add_argument("--seed", type=int, default=0, help="another seed makes other photos")
     parser.add_argument("--fashion", action="store_true", help="garments on floors, the fashion model")
     parser.add_argument("--boxes", type=float, nargs=2, default=(0.15, 0.40), metavar=("LOW", "HIGH"),
                         help="the box's intended width, as a share of the photo's (default 0.15 0.40)")
@@ -249,7 +250,7 @@ def main(argv=None):
     sides = {"this": (decode, preprocess), "other": (other_module(args.against, "teach.decode"),
                                                      other_module(args.against, "teach.preprocess"))}
     started = time.perf_counter()
-    made = (garment_set if args.fashion else photo_set)(args.photos, boxes=tuple(args.boxes))
+    made = (garment_set if args.fashion else photo_set)(args.photos, args.seed, tuple(args.boxes))
     widths = [box[2] - box[0] for _, box, _, _ in made]
     print(f"{len(made)} photos made in {time.perf_counter() - started:.0f} s; the boxes span "
           f"{min(widths):.2f}-{max(widths):.2f} of the width (median {statistics.median(widths):.2f})")
@@ -290,7 +291,7 @@ def main(argv=None):
     changed = sum(a != b for a, b in zip(right["this", "cropped"], right["other", "cropped"]))
     print(f"cropped photos read right by one checkout and not the other: {changed}")
     for side, values in sure.items():
-        print(f"{side:5s} cropped: the right digit's probability, mean {100 * np.mean(values):.2f} %, "
+        print(f"{side:5s} cropped: the right class's probability, mean {100 * np.mean(values):.2f} %, "
               f"median {100 * np.median(values):.2f} %, below 90 % for {sum(v < 0.9 for v in values)}")
     moved = [np.abs(a - b).mean() for a, b in zip(inputs["this"], inputs["other"]) if a is not None and b is not None]
     print(f"the network's input, this vs other: mean |difference| per pixel {np.mean(moved):.4f} "
