@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from cnnviz.teach import decode
-from cnnviz.teach.decode import UPRIGHT, WORK_SIZE, crop_pixels, decode_image
+from cnnviz.teach.cropbox import crop_pixels
+from cnnviz.teach.decode import UPRIGHT, WORK_SIZE, decode_image
 from cnnviz.teach.preprocess import crop_image, prepare
 
 from conftest import draw_digit, png_bytes

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import ImageError
+from .cropbox import stored_box
 
 FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "AVIF"}  # MPO: a phone's multi-picture JPEG
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "bomb" declaring more is refused
@@ -70,7 +71,7 @@ def decode_image(data, crop=None):
             img.load()
             orientation = _orientation(img)
             if crop is not None:
-                img = img.crop(_stored_box(img.size, crop, UPRIGHT.get(orientation)))
+                img = img.crop(stored_box(img.size, crop, UPRIGHT.get(orientation)))
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -127,42 +128,6 @@ def _crop_draft_size(size, crop, turned):
     memory = next((s for s in (1, 2, 4) if -(-w // s) * -(-h // s) <= CROP_DECODE_PIXELS), 8)
     scale = max(detail, memory)
     return max(1, w // scale), max(1, h // scale)  # draft picks exactly this scale from this size
-
-
-def crop_pixels(size, box):
-    """(w, h), box (x0, y0, x1, y1) as fractions 0..1 -> the pixel box (left, top, right, bottom), never empty."""
-    w, h = size
-    x0, y0, x1, y1 = box
-    left, top = min(w - 1, int(x0 * w)), min(h - 1, int(y0 * h))
-    return left, top, max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
-
-
-_INVERSE = {Image.Transpose.ROTATE_90: Image.Transpose.ROTATE_270, Image.Transpose.ROTATE_270: Image.Transpose.ROTATE_90}
-
-
-def _stored_box(size, crop, transpose):
-    """The stored image's pixel box that, turned upright by `transpose` (UPRIGHT's, or None), is
-    crop_pixels(upright size, crop). size: the stored (w, h) as decoded."""
-    w, h = size
-    turned = transpose in (Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270, Image.Transpose.TRANSVERSE,
-                           Image.Transpose.ROTATE_90)
-    upright = (h, w) if turned else (w, h)
-    left, top, right, bottom = crop_pixels(upright, crop)
-    if transpose is None:
-        return left, top, right, bottom
-    undo = _INVERSE.get(transpose, transpose)
-    (ax, ay), (bx, by) = _turn((left, top), upright, undo), _turn((right, bottom), upright, undo)
-    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
-
-
-def _turn(point, size, method):
-    """A point (x, y) on the pixel edges of an image of `size` -> where it lands once transposed by method."""
-    x, y = point
-    w, h = size
-    T = Image.Transpose
-    return {T.FLIP_LEFT_RIGHT: (w - x, y), T.FLIP_TOP_BOTTOM: (x, h - y), T.ROTATE_180: (w - x, h - y),
-            T.ROTATE_90: (y, w - x), T.ROTATE_270: (h - y, x), T.TRANSPOSE: (y, x),
-            T.TRANSVERSE: (h - y, w - x)}[method]
 
 
 def _bytes_per_pixel(mode):

@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..errors import ImageError
 from . import decode, drawing
+from .cropbox import crop_pixels
 from .decode import decode_image, small_rgb, to_gray, work_gray  # noqa: F401 (decode_image, to_gray: callers)
 from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
 from .subject import max_filter, opening, pick_subject, ruled_lines
@@ -160,7 +161,7 @@ def _grid(shape):
 
 def crop_image(img, box):
     """Pillow image, box (x0, y0, x1, y1) as fractions 0..1 of its width and height -> the crop."""
-    return img.crop(decode.crop_pixels(img.size, box))
+    return img.crop(crop_pixels(img.size, box))
 
 
 def prepare(img, input_shape, recipe="digit", invert="auto"):
