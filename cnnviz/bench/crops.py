@@ -1,6 +1,7 @@
 """Cropped phone photos: a small digit on a big page, and the box a learner draws around it.
 
   python -m cnnviz.bench.crops --against /path/to/other/checkout [--photos 300] [--timing 40]
+                               [--fashion] [--boxes 0.15 0.40] [--seed 0]
 
 Each photo is what the page sends (static/js/lib/photo.js): 1024x768, JPEG. A sheet of paper
 (sometimes ruled, sometimes with a red margin) lies on a wooden desk whose edge shows on one or
@@ -8,6 +9,7 @@ two sides; a few other digits are written elsewhere on the page; a shadow, uneve
 perspective, sensor noise and blur. The digit to read is marker or pen ink, anywhere on the page,
 and the learner's box around it spans 15-40 % of the photo's width with a margin of 10-50 % of the
 digit's size on each side, each edge off by up to 8 % of the box (people are not precise).
+--fashion: a Fashion-MNIST item in colour, small on a wooden floor or a carpet, and the fashion model.
 
 Both checkouts read every photo with its box the way the server does (web.inputs.cached_input:
 decode, crop, prepare with the digits model's recipe) and the digits model answers; prints the
