@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..errors import ImageError
 from . import decode, drawing
+from .cropbox import crop_pixels
 from .decode import UPLOAD_SIZE, decode_image, small_rgb, to_gray, upload_size, work_gray  # noqa: F401 (decode_image, to_gray: callers)
 from .fashion import FASHION_FAINT, FASHION_LIGHT, fashion_subject, outline
 from .subject import max_filter, opening, pick_subject, ruled_lines
@@ -161,13 +162,10 @@ def _grid(shape):
 
 def crop_image(img, box):
     """Pillow image, box (x0, y0, x1, y1) as fractions 0..1 of its width and height -> the crop."""
-    w, h = img.size
-    x0, y0, x1, y1 = box
-    left, top = min(w - 1, int(x0 * w)), min(h - 1, int(y0 * h))
-    right, bottom = max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
-    cropped = img.crop((left, top, right, bottom))
-    uh, uw = upload_size(img)  # the crop's size in the upload's own pixels
-    cropped.info[UPLOAD_SIZE] = (max(1, round(uh * (bottom - top) / h)), max(1, round(uw * (right - left) / w)))
+    cropped = img.crop(crop_pixels(img.size, box))
+    uh, uw = upload_size(img)
+    left, top, right, bottom = crop_pixels((uw, uh), box)  # the same box in the upload's own pixels
+    cropped.info[UPLOAD_SIZE] = (bottom - top, right - left)
     return cropped
 
 

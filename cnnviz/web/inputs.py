@@ -19,7 +19,7 @@ from werkzeug.formparser import FormDataParser, MultiPartParser
 from ..errors import CnnvizError, InputError
 from ..live.traces import Traced, input_key
 from ..teach.decode import decode_image
-from ..teach.preprocess import crop_image, from_pixels, prepare
+from ..teach.preprocess import from_pixels, prepare
 
 DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,", re.I)
 MAX_INT_DIGITS = 12
@@ -192,8 +192,9 @@ def cached_input(fields, image_bytes, model):
 
         def make():
             with decode_slot():
-                img = decode_image(image_bytes)
-                prepared = prepare(img if crop is None else crop_image(img, crop), model.input_shape, recipe, invert)
+                # a crop is cut while decoding, before the reduction: the box keeps the upload's detail
+                img = decode_image(image_bytes) if crop is None else decode_image(image_bytes, crop)
+                prepared = prepare(img, model.input_shape, recipe, invert)
             return Traced(prepared, model.trace(prepared.tensor))
         raw = image_bytes + repr((crop, invert)).encode()  # the same picture cropped or inverted is another input
     elif "pixels" in fields:
