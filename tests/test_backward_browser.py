@@ -186,3 +186,43 @@ def test_every_backward_animation_plays_on_the_player(page):
         smallest, width = page.eval_on_selector("#bw-anim-canvas", "c => [Number(c.dataset.minNumberPx), c.clientWidth]")
         assert smallest >= 18 * width / 1000 - 0.01, (layer, smallest, width)
     assert not page.errors
+
+
+GRADIENT_LAYOUT = """() => {
+  const maps = document.querySelector('.bw-maps');
+  const conv1 = [...document.querySelectorAll('#bw-layers section[data-layer=conv1] canvas')];
+  const tops = new Set(conv1.map((c) => Math.round(c.getBoundingClientRect().top)));
+  const fonts = [];
+  for (const e of maps.querySelectorAll('.layer-head, .layer-head *')) {
+    for (const n of e.childNodes) if (n.nodeType === 3 && n.textContent.trim()) fonts.push(parseFloat(getComputedStyle(e).fontSize));
+  }
+  const cut = [...maps.querySelectorAll('.layer-head > *')].filter((e) => {
+    const r = e.getBoundingClientRect(), box = e.closest('section').getBoundingClientRect();
+    return e.scrollWidth > e.clientWidth + 1 || r.right > box.right + 1 || r.left < box.left - 1;
+  }).length;
+  return { height: maps.getBoundingClientRect().height, conv1Maps: conv1.length, conv1Rows: tops.size,
+           smallest: Math.min(...fonts), cut };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [
+    dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
+    dict(viewport={"width": 1366, "height": 768}),
+], ids=["phone", "laptop"])
+def test_gradient_maps_sit_side_by_side_with_readable_legends(browser, server, lang, size):
+    """Each layer's maps side by side (conv1's six in at most two rows), its range and legend whole
+    and at least 12 px, and the maps at most six screens tall (they were one 84 px column, 8,800-9,400 px)."""
+    page = new_page(browser, server, **size)
+    try:
+        open_app(page, f"?lang={lang}")
+        page.click("#bw-show")
+        page.wait_for_selector("#bw-layers section[data-layer=conv1] canvas")
+        got = page.evaluate(GRADIENT_LAYOUT)
+        assert got["conv1Maps"] == 6 and got["conv1Rows"] <= 2, got
+        assert got["smallest"] >= 12, got
+        assert got["cut"] == 0, got
+        assert got["height"] <= 6 * size["viewport"]["height"], got
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+    finally:
+        page.context.close()

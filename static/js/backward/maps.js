@@ -10,7 +10,7 @@ import { sig as fmt } from './format.js';
 import { el } from './arithmetic.js';
 
 const MAX_CHANNELS_PER_FILTER = 8;
-const MAX_DENSE_PX = 480;
+const MAX_DENSE_PX = 240; // a dense weight matrix at most this wide (CSS px) before it shrinks to 1 px a weight
 
 function legend(limit) {
   return el('span', { className: 'legend bw-legend' },
@@ -47,15 +47,18 @@ function header(name, kind, entry, limit) {
     legend(limit));
 }
 
+/** The side (CSS px) of one channel's map: 84, or six to a row on a narrow screen. */
+const mapSide = (width) => Math.max(40, Math.min(84, Math.floor((width - 5 * 4) / 6)));
+
 /** A layer output's gradient (C, H, W) or (D,): one map per channel, or the vector wrapped. */
-function outputRow(entry, kind, onPick) {
+function outputRow(entry, kind, onPick, side) {
   const { shape, data } = decodeArray(entry.gradient);
   const limit = Math.max(Math.abs(entry.min), Math.abs(entry.max));
   const color = (v) => diverging(v, limit);
   const maps = el('div', { className: 'maps' });
   if (shape.length === 3) {
     const [c, h, w] = shape;
-    const cell = Math.max(2, Math.min(12, Math.round(84 / w)));
+    const cell = Math.max(2, Math.min(12, Math.round(side / w)));
     for (let k = 0; k < c; k++) {
       maps.append(mapCanvas(data, k * h * w, h, w, cell, color, `${entry.name} ${k}`,
         (y, x) => onPick({ layer: entry.name, neuron: [k, y, x] })));
@@ -105,8 +108,9 @@ function paramRow(entry, onPick) {
 
 /** result: the /backward response. Layers from the output back to the input: the way gradients flow. */
 export function renderGradientMaps(layersBox, paramsBox, result, onPick) {
-  const rows = [outputRow(result.input_gradient, 'input', onPick),
-    ...result.layers.map((l) => outputRow(l, l.kind, onPick))];
+  const side = mapSide(layersBox.clientWidth);
+  const rows = [outputRow(result.input_gradient, 'input', onPick, side),
+    ...result.layers.map((l) => outputRow(l, l.kind, onPick, side))];
   layersBox.replaceChildren(...rows.reverse());
   paramsBox.replaceChildren(...result.params.map((entry) => paramRow(entry, onPick)));
 }
