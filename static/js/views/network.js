@@ -9,7 +9,7 @@ import { t } from '../core/i18n.js';
 import { INK_GRADIENT, legendGradient, rangeOf, scaleFor, unionRange } from '../lib/colors.js';
 import { el } from '../lib/dom.js';
 import { decodeArray } from '../lib/f16.js';
-import { cellAt, overviewLayout } from '../lib/geometry.js';
+import { cellAt, overviewCell, overviewLayout, widestCell } from '../lib/geometry.js';
 import { count, gray, paint } from '../lib/grid.js';
 import { exact, fmt } from '../lib/numbers.js';
 import { sig } from '../backward/format.js';
@@ -18,12 +18,17 @@ import { createLinks } from './network-links.js';
 /** The height the overview's maps may take: the viewport minus the page header and the
  *  layer headings, so the whole network is in view at once. */
 const overviewHeight = () => Math.max(160, Math.min(760, innerHeight - 300));
+/** On a touch screen a neuron is at least this many CSS px (the page scrolls rather than
+ *  shrink the maps below a finger's reach); with a mouse the whole network fits one screen. */
+const touchCell = () => (matchMedia('(pointer: coarse)').matches ? 6 : 1);
 
 export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onSelect, classLabelFor }) {
   let rows = [];
   let selected = null; // { row, neuron }
   let height = overviewHeight();
-  let zoom = 1;
+  let zoom = 1; // the learner's factor on the fitted cell: 1 (the whole network in view) up to the widest map filling the view
+  let columnHeight = height; // a vector's strip at most this tall: the fitted height times the zoom
+  let cell = 1; // CSS px per neuron of every feature map (the same for all: pooling shrinks a map)
   let pass = 'forward'; // or 'backward': the gradients
   let fittedFor = null; // the pass the layout was last fitted for (a new input then only repaints)
   let scaling = 'layer'; // 'unit' | 'layer' | 'global'
@@ -67,7 +72,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   /** Make a row's canvases (one per map) and their labels; sizeMaps() gives them their size. */
   function buildMaps(row) {
     const shape = row.layer.output_shape;
-    const lay = overviewLayout(shape, height);
+    const lay = overviewLayout(shape, height, cell);
     row.layout = lay; // sizeMaps() sets it for the height fitted
     row.canvases = [];
     row.cursor = [];
@@ -106,7 +111,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   /** Size a row's canvases for the overview `height` (CSS px); a canvas whose grid of values
    *  changes shape is cleared (the caller paints). */
   function sizeMaps(row) {
-    const lay = overviewLayout(row.layer.output_shape, height);
+    const lay = overviewLayout(row.layer.output_shape, columnHeight, cell);
     row.layout = lay;
     row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
     for (const canvas of row.canvases) {
@@ -142,13 +147,19 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       if (!row.canvases.length) buildMaps(row);
       if (row.values) showMapRange(row, row.legendMap ?? 0); // the legends take room too
     }
-    const fits = (h) => {
+    const shown = rows.filter((row) => !row.el.hidden).map((row) => row.layer.output_shape);
+    const size = (h, z) => {
       height = h;
+      columnHeight = h * z;
+      cell = Math.round(Math.max(touchCell(), overviewCell(shown, h)) * z);
       for (const row of rows) sizeMaps(row);
+    };
+    const fits = (h) => {
+      size(h, 1);
       return container.scrollHeight <= room;
     };
-    const tallest = overviewHeight() * zoom;
-    if (!fits(tallest) && zoom <= 1) {
+    const tallest = overviewHeight();
+    if (!fits(tallest)) {
       let [lo, hi] = [60, tallest];
       const close = (tallest - lo) / 64; // as close as six halvings of [60, tallest] come
       if (bracket && bracket.lo >= lo && bracket.hi <= hi) { // the last fit's answer, checked: two trials if still right
@@ -162,13 +173,19 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       if (height !== lo) fits(lo);
       bracket = { lo, hi };
     }
+    const fitted = cell;
+    const widest = Math.max(fitted, widestCell(shown, container.clientWidth - 16));
+    zoom = Math.min(zoom, widest / fitted); // "+" stops where the widest map fills the view
+    if (zoom > 1) size(height, zoom);
+    zoomButtons.out.disabled = zoom <= 1;
+    zoomButtons.in.disabled = fitted * zoom >= widest;
     for (const row of rows) if (row.values) paintMaps(row);
     remark();
     fittedScreen = screenNow();
   }
 
   function rezoom(factor) {
-    zoom = Math.max(0.5, Math.min(4, zoom * factor));
+    zoom = Math.max(1, zoom * factor);
     fit();
   }
   zoomButtons.out.addEventListener('click', () => rezoom(0.5));
