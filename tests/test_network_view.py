@@ -247,3 +247,57 @@ def test_layer_params_endpoint(client, app):
     missing = client.get("/api/models/digits/params/nope")
     assert missing.status_code == 404 and missing.get_json()["code"] == "layer.unknown"
     assert "/api/models/{model_id}/params/{layer}" in client.get("/api/openapi.json").get_json()["paths"]
+
+
+OVERVIEW_SIZES = """() => {
+  const cells = {};
+  for (const s of document.querySelectorAll('#network-view section.layer')) {
+    const c = s.querySelector('canvas');
+    if (c && s.querySelector('.meta').textContent.includes('×')) cells[s.dataset.layer] = [c.width, c.getBoundingClientRect().width / c.width];
+  }
+  let smallest = 99;
+  const walk = document.createTreeWalker(document.getElementById('network-view'), NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const e = walk.currentNode.parentElement;
+    if (walk.currentNode.textContent.trim() && e.checkVisibility()) smallest = Math.min(smallest, parseFloat(getComputedStyle(e).fontSize));
+  }
+  return { cells, smallest, zoomIn: document.getElementById('net-zoom-in').disabled,
+           zoomOut: document.getElementById('net-zoom-out').disabled,
+           sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 };
+}"""
+
+
+def assert_monotone(cells):
+    """A larger map never drawn with smaller neurons than a smaller map (pooling must not enlarge)."""
+    for a, (width_a, cell_a) in cells.items():
+        for b, (width_b, cell_b) in cells.items():
+            if width_a > width_b:
+                assert cell_a >= cell_b - 0.01, (a, cell_a, b, cell_b)
+
+
+@pytest.mark.parametrize("name", ["phone", "1024", "1366", "720p150"])
+def test_overview_scale_zoom_limits_and_type(browser, server, name):
+    page = open_at(browser, server, "?lang=zh", name)
+    got = page.evaluate(OVERVIEW_SIZES)
+    assert got["smallest"] >= 12, got
+    assert_monotone(got["cells"])
+    if name == "phone":  # a neuron a finger can reach, without any zoom
+        assert min(cell for _, cell in got["cells"].values()) >= 6, got
+    assert got["zoomOut"] and not got["zoomIn"] or name == "phone", got  # the fitted view: "−" has nothing to undo
+    clicks = 0
+    while not page.locator("#net-zoom-in").is_disabled():
+        before = page.evaluate(OVERVIEW_SIZES)["cells"]["conv1"][1]
+        page.click("#net-zoom-in")
+        clicks += 1
+        zoomed = page.evaluate(OVERVIEW_SIZES)
+        assert zoomed["cells"]["conv1"][1] > before, (clicks, zoomed)  # every enabled "+" has an effect
+        assert_monotone(zoomed["cells"])
+        assert not zoomed["sideways"]
+        assert clicks <= 6
+    assert clicks >= 1 and page.locator("#net-zoom-out").is_enabled()
+    conv1 = page.evaluate(OVERVIEW_SIZES)["cells"]["conv1"][1]
+    assert conv1 >= 8, conv1  # the largest zoom makes a neuron tappable
+    while page.locator("#net-zoom-out").is_enabled():
+        page.click("#net-zoom-out")
+    assert page.evaluate(OVERVIEW_SIZES)["cells"] == got["cells"]
+    page.context.close()
