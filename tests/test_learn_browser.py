@@ -375,3 +375,19 @@ def test_a_page_that_did_not_join_the_class_says_so(learn_page):
     expect(page.locator("#follow-note")).to_contain_text(f"Join class {code}")
     expect(page.locator("#follow-toggle")).to_be_disabled()
     expect(page.locator("#status")).to_contain_text("only students who joined")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_phone_lesson_buttons_keep_one_line_without_the_keyboard_hint(learn_page, lang):
+    """On a phone (no keyboard) the key hint is hidden and Back/Next are one line each, side by side."""
+    page = learn_page("phone")
+    open_learn(page, f"?lang={lang}")
+    got = page.evaluate("""() => {
+      const box = (id) => { const e = document.getElementById(id); const r = e.getBoundingClientRect();
+        return { top: r.top, height: r.height, line: parseFloat(getComputedStyle(e).lineHeight) || 1.3 * parseFloat(getComputedStyle(e).fontSize) }; };
+      return { prev: box('lesson-prev'), next: box('lesson-next'),
+               keys: document.querySelector('.lesson-nav .keys').checkVisibility() }; }""")
+    assert not got["keys"], got
+    for button in ("prev", "next"):
+        assert got[button]["height"] < 2 * got[button]["line"] + 16, got  # one line of text plus padding
+    assert abs(got["prev"]["top"] - got["next"]["top"]) < 2, got
