@@ -344,14 +344,17 @@ def test_students_follow_the_teachers_lesson_and_can_stop_and_rejoin(learn_page)
     expect(teacher).to_have_url(re.compile(r"chapter=pixels&step=3"))
     expect(student).to_have_url(re.compile(r"chapter=pixels&step=3"))
     expect(student.locator("#step-try")).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(student.locator("#step-try")).to_be_in_viewport()  # the phone scrolled to the step the teacher revealed
     # a student stops following: the teacher moves on, the student stays; switched on, straight to the teacher
     student.locator("#follow-toggle").uncheck()
     expect(student.locator("#follow-note")).to_contain_text("自己")
+    student.evaluate("scrollTo(0, 0)")
     teacher.keyboard.press("PageDown")
     teacher.keyboard.press("PageDown")
     expect(teacher).to_have_url(re.compile(r"chapter=convolve&step=1"))
     student.wait_for_timeout(1500)  # more than one poll: a student who does not follow stays put
     expect(student).to_have_url(re.compile(r"chapter=pixels&step=3"))
+    assert student.evaluate("scrollY") == 0  # nor is it scrolled
     student.locator("#follow-toggle").check()
     expect(student).to_have_url(re.compile(r"chapter=convolve&step=1"))
     expect(student.locator("#chapter-title")).to_have_text(re.compile(r"^2\. "))

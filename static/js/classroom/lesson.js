@@ -56,7 +56,7 @@ export function joinLesson(lesson, { code, teacher, model, els, onError }) {
       location.assign(url);
       return;
     }
-    lesson.follow(place);
+    lesson.follow(place, { reveal: true }); // the new step comes into view on the follower's screen
   }
 
   async function poll() {

@@ -89,7 +89,7 @@ export function createLesson(chapters, els, ctx) {
     fitter.schedule();
   }
 
-  function go(c, s, { focus = true } = {}) {
+  function go(c, s, { focus = true, reveal = false } = {}) {
     const nextChapter = clamp(c, chapters.length);
     const changed = nextChapter !== chapter || mountedId == null;
     chapter = nextChapter;
@@ -105,7 +105,7 @@ export function createLesson(chapters, els, ctx) {
     url.searchParams.set('step', String(step + 1));
     history.replaceState(null, '', url);
     const current = [els.text, els.widget, els.tryIt, els.question][step];
-    if (focus && !document.body.classList.contains('presenting')) current.scrollIntoView({ block: 'nearest' });
+    if ((focus || reveal) && !document.body.classList.contains('presenting')) current.scrollIntoView({ block: 'nearest' });
     listeners.forEach((fn) => fn(state()));
   }
 
@@ -120,11 +120,12 @@ export function createLesson(chapters, els, ctx) {
     else if (chapter > 0) go(chapter - 1, STEPS.length - 1);
   }
 
-  /** Apply {chapter: id or 1-based number, step: 1-based} from outside (the URL, or a teacher in class mode). */
-  function follow(s) {
+  /** Apply {chapter: id or 1-based number, step: 1-based} from outside (the URL, or a teacher in class mode).
+   *  reveal: scroll the new step into view (a student following the teacher), without taking the focus. */
+  function follow(s, { reveal = false } = {}) {
     const byId = chapters.findIndex((ch) => ch.id === s.chapter);
     const c = byId >= 0 ? byId : (Number(s.chapter) || 1) - 1;
-    go(c, (Number(s.step) || 1) - 1, { focus: false });
+    go(c, (Number(s.step) || 1) - 1, { focus: false, reveal });
   }
 
   els.prev.addEventListener('click', prev);
