@@ -102,3 +102,27 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
     item.get_by_role("button").click()
     page.wait_for_selector(f"#mine-list li:has-text('{model}')", state="detached")
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [
+    dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2),
+    dict(viewport={"width": 1024, "height": 768}),
+    dict(viewport={"width": 1366, "height": 768}),
+], ids=["phone", "1024", "1366"])
+def test_the_layer_table_fits_its_box(browser, studio, lang, size):
+    """No sideways scroll inside the layer table's box; every move/remove button inside it; on a phone
+    each layer's output shape and parameter count still say what they are."""
+    page = new_page(browser, studio, **size)
+    page.goto(studio + f"/train?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    got = page.evaluate("""() => { const box = document.querySelector('.layers-wrap'), right = box.getBoundingClientRect().right;
+      return { scroll: box.scrollWidth - box.clientWidth,
+               cut: [...box.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().right > right + 1).length,
+               shape: document.querySelector('#layer-rows td.shape').dataset.label,
+               labelled: getComputedStyle(document.querySelector('#layer-rows td.shape'), '::before').content }; }""")
+    assert got["scroll"] <= 1 and got["cut"] == 0, got
+    if size["viewport"]["width"] < 600:
+        assert got["shape"] == ("Output shape" if lang == "en" else "输出形状") and got["labelled"] != "none", got
+    page.context.close()

@@ -51,9 +51,9 @@ export function mountLayers({ tbody, summary, inputShape, onChange }) {
     const tr = document.createElement('tr');
     tr.dataset.index = i;
     if (bad) tr.classList.add('bad');
-    const kind = document.createElement('td');
+    const kind = Object.assign(document.createElement('td'), { className: 'kind' });
     kind.textContent = `${layer.name} · ${t(`kind.${layer.kind}`)}`;
-    const cell = document.createElement('td');
+    const cell = Object.assign(document.createElement('td'), { className: 'settings-cell' });
     const settings = Object.assign(document.createElement('div'), { className: 'settings' });
     cell.append(settings);
     for (const [field, low, high] of FIELDS[layer.kind] || []) {
@@ -68,11 +68,13 @@ export function mountLayers({ tbody, summary, inputShape, onChange }) {
       label.append(t(`train.field.${field}`), input);
       settings.append(label);
     }
-    const out = Object.assign(document.createElement('td'), { className: 'num' });
-    out.textContent = described ? described.output_shape.join(' × ') : '';
-    const params = Object.assign(document.createElement('td'), { className: 'num' });
+    const out = Object.assign(document.createElement('td'), { className: 'num shape' });
+    out.textContent = described ? described.output_shape.join('×') : '';
+    out.dataset.label = t('train.col.output'); // a phone stacks the row: each number says what it is
+    const params = Object.assign(document.createElement('td'), { className: 'num params' });
     params.textContent = described ? fmtInt(described.parameters) : '';
-    const actions = document.createElement('td');
+    params.dataset.label = t('train.col.params');
+    const actions = Object.assign(document.createElement('td'), { className: 'actions' });
     const buttons = [['↑', 'train.up', -1], ['↓', 'train.down', 1], ['✕', 'train.remove', 0]];
     for (const [glyph, key, move] of buttons) {
       const b = Object.assign(document.createElement('button'), { type: 'button', textContent: glyph });
