@@ -31,7 +31,7 @@ def test_train_a_tiny_network_watch_it_and_use_it_in_the_explorer(browser, studi
     page.wait_for_selector("#layer-rows td.num:not(:empty)")
     # the layer table shows the server's shapes: tiny is conv 8@5x5 on 28x28 -> 8x24x24 -> pool 8x12x12
     shapes = page.locator("#layer-rows tr td:nth-child(3)").all_text_contents()
-    assert shapes[:4] == ["8 × 24 × 24", "8 × 24 × 24", "8 × 12 × 12", "1152"]
+    assert shapes[:4] == ["8×24×24", "8×24×24", "8×12×12", "1152"]
     params = [int(p.replace(",", "")) for p in page.locator("#layer-rows tr td:nth-child(4)").all_text_contents()]
     summary = page.text_content("#arch-summary")
     assert int(numbers(summary)[0]) == sum(params) == 8 * 25 + 8 + 1152 * 10 + 10
