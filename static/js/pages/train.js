@@ -1,7 +1,7 @@
 // The training studio: choose data and a network, train it on the server's job queue, watch it
 // learn (server-sent events), then judge it and use it in the explorer. Every number comes from
 // the server; the page draws.
-import { LANGUAGES, apply, language, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, startLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, types } from '../core/store.js';
 import * as api from '../train/api.js';
 import { KINDS, mountLayers } from '../train/layers.js';
@@ -220,7 +220,7 @@ async function uploadModel(e) {
 const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
 
 function changeLanguage(lang) {
-  setLanguage(lang);
+  chooseLanguage(lang);
   store.set({ lang });
   apply();
   fillChoices();
@@ -230,7 +230,7 @@ function changeLanguage(lang) {
 }
 
 async function init() {
-  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
+  startLanguage(store.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
