@@ -38,6 +38,7 @@ function status(message, isError = false, el = $('status')) {
 const layers = mountLayers({
   tbody: $('layer-rows'), summary: $('arch-summary'),
   inputShape: () => (studio.presetShape || [1, 28, 28]),
+  jobSize,
   onChange: (result) => {
     if (result.ok) {
       const { parameters, work, max_work: max } = result.check;
@@ -84,6 +85,14 @@ function describeDataset() {
     test: d.test_images.toLocaleString('en-US') });
   if (!fashion.available) note += ' ' + t('train.installFashion');
   $('dataset-note').textContent = note;
+}
+
+/** The job's size as the form says it: {epochs, train_size} (images), for the work figure. */
+function jobSize() {
+  const epochs = Number($('epochs').value);
+  const size = $('train-size').value;
+  const images = size === 'all' ? (studio.options && dataset()?.train_images) : Number(size);
+  return { ...(Number.isInteger(epochs) ? { epochs } : {}), ...(Number.isInteger(images) ? { train_size: images } : {}) };
 }
 
 function usePreset(id) {
@@ -247,8 +256,10 @@ async function init() {
   } catch (error) {
     status(errorText(error), true);
   }
-  $('dataset').addEventListener('change', describeDataset);
-  $('train-size').addEventListener('change', describeDataset);
+  const resized = () => { describeDataset(); layers.recheck(); }; // the work figure follows the job's size
+  $('dataset').addEventListener('change', resized);
+  $('train-size').addEventListener('change', resized);
+  $('epochs').addEventListener('input', () => layers.recheck());
   $('preset').addEventListener('change', (e) => usePreset(e.target.value));
   $('add-layer').addEventListener('click', () => layers.add($('add-kind').value));
   $('optimiser').addEventListener('change', (e) => { $('lr').value = e.target.value === 'adam' ? 0.003 : 0.05; });
