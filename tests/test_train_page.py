@@ -119,3 +119,16 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
     item.get_by_role("button").click()
     page.wait_for_selector(f"#mine-list li:has-text('{model}')", state="detached")
     page.context.close()
+
+
+def test_a_refused_setting_is_named_as_the_form_labels_it(browser, studio):
+    """The server refuses 80 epochs; the page says so with the form's own word for the field, in Chinese."""
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang=zh")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#start:not([disabled])")
+    page.fill("#epochs", "80")
+    page.wait_for_selector("#start:not([disabled])")
+    page.click("#start")
+    expect(page.locator("#status")).to_have_text("“轮数”必须在 1 到 50 之间。")
+    page.context.close()

@@ -22,11 +22,18 @@ function classLabel(i) {
   return d?.class_names?.[language()]?.[i] ?? d?.classes[i] ?? String(i);
 }
 
-/** A refusal in the page's language: the catalog's text for its code, else the server's message. */
+// the form's fields as the server names them in a refusal -> their labels on this page
+const FIELD_LABELS = { epochs: 'train.epochs', lr: 'train.lr', batch_size: 'train.batch', train_size: 'train.size',
+  dataset: 'train.dataset', optimiser: 'train.optimiser', augment: 'train.augment' };
+
+/** A refusal in the page's language: the catalog's text for its code (a field named as the form labels
+ *  it), else the server's message. */
 function errorText(error) {
   if (error.code === 'network') return t('error.network');
   const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
+  const params = { ...error.params };
+  if (FIELD_LABELS[params.field]) params.field = t(FIELD_LABELS[params.field]);
+  const text = t(key, params);
   return text === key ? t('error.server', { message: error.message }) : text;
 }
 

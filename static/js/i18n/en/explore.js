@@ -59,7 +59,7 @@ export default {
   'result.mustChoose': 'The network must choose one of its {n} classes, even for a scribble: a high percentage is not proof that the input really is that class.',
   'result.chart': 'Probability of each class',
   'net.heading': 'The network, layer by layer',
-  'net.hint': 'Hover over a neuron to see its receptive field (the part of the layer before that it reads); click it to see its arithmetic.',
+  'net.hint': 'Tap or click a neuron to see its receptive field (the part of the layer before that it reads) and its arithmetic; with a mouse, pointing at it shows the receptive field.',
   'net.layers': 'Layers shown',
   'net.zoomIn': 'Larger',
   'net.zoomOut': 'Smaller',
