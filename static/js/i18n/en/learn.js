@@ -239,5 +239,7 @@ export default {
   'learn.follow.on': 'Class {code}: you follow the teacher’s chapter and step.',
   'learn.follow.waiting': 'Class {code}: waiting for the teacher to start the lesson.',
   'learn.follow.off': 'Class {code}: you are on your own. Switch on to go back to the teacher’s step.',
-  'learn.follow.notJoined': 'Join class {code} on the Class page first, then open the lesson from there.',
+  'learn.follow.notJoined': 'You have not joined class {code} on this device yet.',
+  'learn.follow.join': 'Join class {code}',
+  'learn.follow.gone': 'Class {code} has ended or does not exist. Ask your teacher for the code of today’s class.',
 };

@@ -239,5 +239,7 @@ export default {
   'learn.follow.on': '课堂 {code}：你正跟随老师的章节和步骤。',
   'learn.follow.waiting': '课堂 {code}：等待老师开始上课。',
   'learn.follow.off': '课堂 {code}：你在自己浏览。打开开关就回到老师讲到的那一步。',
-  'learn.follow.notJoined': '请先在“课堂”页面加入课堂 {code}，再从那里打开课程。',
+  'learn.follow.notJoined': '你还没有在这台设备上加入课堂 {code}。',
+  'learn.follow.join': '加入课堂 {code}',
+  'learn.follow.gone': '课堂 {code} 已经结束或不存在。请向老师要今天课堂的代码。',
 };
