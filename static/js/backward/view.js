@@ -4,6 +4,7 @@
 // Self-contained: mount it into any <section> with a function that says what the page shows now.
 // The server computes every number; the learner's stepped weights live here and are sent back.
 import { PREDICTED, backwardAnimate, backwardExplain, backwardPass, call, post } from '../core/api.js';
+import { errorText } from '../core/errors.js';
 import { language, t } from '../core/i18n.js';
 import { percent } from '../lib/grid.js';
 import { sig as fmt } from './format.js';
@@ -81,7 +82,7 @@ export function mountBackward(section, { current, classLabel }) {
     section.dataset.state = isError ? 'error' : message === t('loading') ? 'loading' : 'ready';
   }
 
-  const failed = (error) => say(error.status ? t('error.server', { message: error.message }) : t('error.network'), true);
+  const failed = (error) => say(errorText(error), true); // the code's text in the page's language
 
   function fillLabels() {
     const { model, result, label } = current();
