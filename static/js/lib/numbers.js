@@ -4,16 +4,26 @@
 //    visibly add up to the total within the last digit;
 //  - probabilities never read 0 % or 100 % (softmax is never exactly either): "< 0.01%", "> 99.99%";
 //  - the exact value is kept for a hover or focus title (exact).
+//  - a product a × b = p: the factors get enough digits that the shown a × the shown b, rounded to
+//    p's decimals, IS the shown p (factorDecimals); where a cell is too narrow for that (the stage's
+//    grids), factors and product have the same decimals, so shown a × shown b is the shown p within
+//    the factors' rounding; never "≈0" for a factor whose product reads non-zero.
+//  - a sum: the shown terms add up to the shown total within the total's rounding (half a unit in
+//    its last place; with equal decimals: exactly). addingDecimals picks the decimals: one for the
+//    terms and the total, or for many terms (a neuron's products) one more on the terms. Where
+//    that would take too many digits (a running sum, 25 products on the stage) the line says it is
+//    the sum of the exact products.
+//  The page computes no number it shows: these helpers only check, to choose digits, what it shows.
 
 export const MINUS = '\u2212';
 
 /** The decimals that give the largest |value| `significant` digits, from 0 to 5. */
-export function decimalsFor(values, significant = 4) {
+export function decimalsFor(values, significant = 4, most = 5) {
   let largest = 0;
   for (const v of values) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
   if (largest === 0) return 1;
   const d = significant - 1 - Math.floor(Math.log10(largest));
-  return Math.max(0, Math.min(5, d));
+  return Math.max(0, Math.min(most, d));
 }
 
 /** v with exactly `decimals` decimals; exact 0 reads "0"; a non-zero v that rounds to 0 reads "≈0". */
@@ -57,4 +67,42 @@ export function exact(v) {
 export function parseShown(text) {
   const t = text.trim().replace(MINUS, '-');
   return t === '≈0' ? 0 : Number(t);
+}
+
+/** v as shown with `decimals` decimals, as a number ("≈0" -> 0). */
+export const shownValue = (v, decimals) => parseShown(fixed(v, decimals));
+
+/** Do the terms shown with dTerms decimals add up to the total shown with dTotal (≤ dTerms)
+ *  decimals, within the total's rounding (half a unit in its last place)? */
+export function addsUp(terms, total, dTerms, dTotal = dTerms) {
+  const sum = terms.reduce((s, v) => s + shownValue(v, dTerms), 0);
+  return Math.abs(sum - shownValue(total, dTotal)) <= 0.5 * 10 ** -dTotal * (1 - 1e-9);
+}
+
+/** The fewest decimals d, from `from` to `most`, with which every sum {terms, total, finer} shown
+ *  adds up (addsUp): totals with d decimals, terms with d (or d + 1 if `finer`); `most` if none. */
+export function addingDecimals(sums, from, most = 6) {
+  for (let d = from; d < most; d++) if (sums.every(({ terms, total, finer }) => addsUp(terms, total, d + (finer ? 1 : 0), d))) return d;
+  return most;
+}
+
+/** Does the shown a × the shown b, rounded to `decimals`, read as the shown p? (A factor shown
+ *  "≈0" is 0 here, so it never stands for a product that reads non-zero.) */
+export function multipliesTo(a, b, p, da, db, decimals) {
+  const shown = shownValue(a, da) * shownValue(b, db);
+  return Math.abs(shown - shownValue(p, decimals)) <= 0.5 * 10 ** -decimals * (1 + 1e-9);
+}
+
+/** Decimals [for the a's, for the b's] of rows [a, b, p] whose products show `decimals` decimals:
+ *  each column's decimals give it `significant` digits, from `from` up to `most`, the fewest with
+ *  which every shown a × shown b rounds to its shown p. */
+export function factorDecimals(rows, decimals, { from = 3, most = 7 } = {}) {
+  let best = null;
+  for (let s = from; s <= most; s++) {
+    const da = Math.max(0, decimalsFor(rows.map((r) => r[0]), s, 7));
+    const db = Math.max(0, decimalsFor(rows.map((r) => r[1]), s, 7));
+    best = [da, db];
+    if (rows.every(([a, b, p]) => multipliesTo(a, b, p, da, db, decimals))) return best;
+  }
+  return best;
 }
