@@ -86,6 +86,14 @@ export function addingDecimals(sums, from, most = 6) {
   return most;
 }
 
+/** `decimals`, or more (up to 6) if v, not 0, would read "≈0" with them: for a factor whose
+ *  product reads non-zero. */
+export function visibleDecimals(v, decimals) {
+  let d = decimals;
+  while (d < 6 && fixed(v, d) === '≈0') d++;
+  return d;
+}
+
 /** Does the shown a × the shown b, rounded to `decimals`, read as the shown p? (A factor shown
  *  "≈0" is 0 here, so it never stands for a product that reads non-zero.) */
 export function multipliesTo(a, b, p, da, db, decimals) {
