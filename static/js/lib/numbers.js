@@ -2,7 +2,8 @@
 //  - no e-notation on screen; a non-zero value too small for the decimals shown reads "≈0";
 //  - inside one formula every number has the same decimals (decimalsFor), so the terms
 //    visibly add up to the total within the last digit;
-//  - probabilities never read 0 % or 100 % (softmax is never exactly either): "< 0.01%", "> 99.99%";
+//  - probabilities never read 0 % or 100 % (softmax is never exactly either): "< 0.01%", "> 99.99%"
+//    (chance); a cross-entropy loss below 0.0001 reads "< 0.0001", never "0" (backward/format.js);
 //  - the exact value is kept for a hover or focus title (exact).
 //  - a product a × b = p: the factors get enough digits that the shown a × the shown b, rounded to
 //    p's decimals, IS the shown p (factorDecimals); where a cell is too narrow for that (the stage's
@@ -50,6 +51,14 @@ export function percent(p) {
   if (p > 0 && p < 1e-4) return '< 0.01%';
   if (p === 0) return '0%';
   return `${(100 * p).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)}%`;
+}
+
+/** A softmax probability as a percentage: like percent, but never "100%" or "0%" even when float32
+ *  rounded it to 1 or 0 (softmax is never exactly either); an accuracy uses percent. */
+export function chance(p) {
+  if (p >= 1 - 1e-4) return '> 99.99%';
+  if (p < 1e-4) return '< 0.01%';
+  return percent(p);
 }
 
 /** The exact value (float32 precision) for a title: up to 8 significant digits, no e-notation. */
