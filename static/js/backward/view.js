@@ -174,13 +174,13 @@ export function mountBackward(section, { current, classLabel }) {
         el('td', { textContent: `${examples(r.before)} → ${examples(r.after)}` }));
       return tr;
     });
-    // the table is about the learner's stepped copy; the Prediction panel above stays the shared network's
-    const caption = el('caption', { className: 'hint', textContent: t('bw.step.copy') });
-    $.history.replaceChildren(...(rows.length ? [caption, head, ...rows] : []));
+    $.history.replaceChildren(...(rows.length ? [head, ...rows] : []));
     const last = s.history.at(-1);
     const forgot = last?.after.examples && last.after.examples.accuracy < last.before.examples.accuracy;
-    $.stepNote.textContent = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
+    const note = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
       : forgot ? t('bw.step.forgot') : last.after.loss === last.before.loss ? t('bw.step.same') : t('bw.step.down');
+    // the table is about the learner's stepped copy; the Prediction panel above stays the shared network's
+    $.stepNote.textContent = last ? `${t('bw.step.copy')} ${note}` : '';
   }
 
   let karnExample = null; // the request, made once (the panel is built again in another language)
