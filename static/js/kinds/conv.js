@@ -74,7 +74,7 @@ export function animation(data, env) {
   const widths = [cw, pw, pw];
   const gridAt = tall
     ? (i) => [20, 306 + i * (K * ch + 40)]
-    : (i) => [12 + widths.slice(0, i).reduce((a, b) => a + K * b + op, 0), 372];
+    : (i) => [12 + (i > 0 ? K * cw + op : 0) + (i > 1 ? K * pw + op : 0), 372];
   const sumsY = tall ? gridAt(2)[1] + K * ch + 30 : 372 + K * ch + 28;
   if (tall) dims[1] = sumsY + (C > 1 ? 6 : 3) * 26 + 16; // the sums, wrapped to the width
 
