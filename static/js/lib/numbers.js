@@ -1,19 +1,17 @@
 // The number policy for learners: what a number looks like wherever a learner reads it.
 //  - no e-notation on screen; a non-zero value too small for the decimals shown reads "≈0";
-//  - inside one formula every number has the same decimals (decimalsFor), so the terms
-//    visibly add up to the total within the last digit;
+//  - a sum: the shown terms add up to the shown total within the total's rounding (half a unit in
+//    its last place; with the same decimals on terms and total: exactly). decimalsFor gives one
+//    decimals for a formula; addingDecimals adds digits until it adds up, a sum of many terms (a
+//    neuron's products) showing its terms one decimal finer than its total. Where that would take
+//    more digits than fit (the stage's 25 products), the line says it is the sum of the exact products;
+//  - a product a × b = p: the factors get enough digits that the shown a × the shown b, rounded to
+//    p's decimals, IS the shown p (factorDecimals); where a cell has no room for that (the stage's
+//    grids), the factors have at least p's decimals, so shown a × shown b is the shown p within the
+//    rounding shown; a factor never reads "≈0" beside a product that does not (visibleDecimals);
 //  - probabilities never read 0 % or 100 % (softmax is never exactly either): "< 0.01%", "> 99.99%"
 //    (chance); a cross-entropy loss below 0.0001 reads "< 0.0001", never "0" (backward/format.js);
 //  - the exact value is kept for a hover or focus title (exact).
-//  - a product a × b = p: the factors get enough digits that the shown a × the shown b, rounded to
-//    p's decimals, IS the shown p (factorDecimals); where a cell is too narrow for that (the stage's
-//    grids), factors and product have the same decimals, so shown a × shown b is the shown p within
-//    the factors' rounding; never "≈0" for a factor whose product reads non-zero.
-//  - a sum: the shown terms add up to the shown total within the total's rounding (half a unit in
-//    its last place; with equal decimals: exactly). addingDecimals picks the decimals: one for the
-//    terms and the total, or for many terms (a neuron's products) one more on the terms. Where
-//    that would take too many digits (a running sum, 25 products on the stage) the line says it is
-//    the sum of the exact products.
 //  The page computes no number it shows: these helpers only check, to choose digits, what it shows.
 
 export const MINUS = '\u2212';
