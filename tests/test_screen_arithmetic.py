@@ -141,8 +141,8 @@ def test_the_loss_and_the_steps_read_true(sized):
         page.click("#bw-step")
         page.wait_for_selector(f"#bw-history tr >> nth={n}")
         page.wait_for_selector("#backward[data-state=ready]")
-        formula = page.text_content("#bw-loss-body .formula")
-        value = page.text_content("#bw-loss-body .formula strong")
+        formula = page.text_content("#bw-loss-body .formula").replace("\u00a0", " ")
+        value = page.text_content("#bw-loss-body .formula strong").replace("\u00a0", " ")
         assert not re.search(r"=\s*0$", formula.strip()) and "ln 1 " not in formula + " ", formula
         if value.startswith("<"):  # a bound: p > 0.9999 and L < 0.0001, both said
             assert "> 0.9999" in formula and value == "< 0.0001", formula
@@ -153,7 +153,7 @@ def test_the_loss_and_the_steps_read_true(sized):
             assert digits <= 5, formula  # the fewest digits the loss needs, not seven
             loss, half = scientific(value)
             assert abs(-math.log(p) - loss) <= half * 1.0001, formula
-    table = page.locator("#bw-history").inner_text()
+    table = page.locator("#bw-history").inner_text().replace("\u00a0", " ")
     assert "100%" not in table.replace("> 99.99%", ""), table
     for row in page.locator("#bw-history tr").all()[1:]:
         before, after = row.locator("td").nth(2).inner_text().split("→")

@@ -24,12 +24,12 @@ export function sig(v, digits = 3) {
 export const LOSS_FLOOR = 1e-4;
 
 /** A loss: 3 significant digits, or "< 0.0001" when float32 rounding may have made it 0. */
-export const loss = (v) => (v >= 0 && v < LOSS_FLOOR ? `< ${LOSS_FLOOR.toFixed(4)}` : sig(v));
+export const loss = (v) => (v >= 0 && v < LOSS_FLOOR ? `<\u00a0${LOSS_FLOOR.toFixed(4)}` : sig(v)); // one unbroken line
 
 /** L = −ln p as written: [p, L] texts, p with the fewest significant digits (3 to 9) with which
  *  −ln (the shown p) rounds to the shown L; bounds "> 0.9999" and "< 0.0001" for a loss below 0.0001. */
 export function lnParts(p, value) {
-  if (value < LOSS_FLOOR) return [`> ${(1 - LOSS_FLOOR).toFixed(4)}`, loss(value)];
+  if (value < LOSS_FLOOR) return [`>\u00a0${(1 - LOSS_FLOOR).toFixed(4)}`, loss(value)];
   const shownL = Number(value.toPrecision(3));
   let digits = 3;
   while (digits < 9 && Number((-Math.log(Number(p.toPrecision(digits)))).toPrecision(3)) !== shownL) digits++;

@@ -43,7 +43,7 @@ export function animation(data, env) {
     ? Array.from({ length: shape[0] }, (_, c) => mapImage(data.inputs.slice(c * shape[1] * shape[2], (c + 1) * shape[1] * shape[2]), shape[1], shape[2], scale.color))
     : [mapImage(pad(data.inputs, layout.rows * layout.cols), layout.rows, layout.cols, scale.color)];
   const { d, ds, dp, dIn, dW } = shownDecimals(data);
-  const label = env.classLabel ? ` (${t('detail.classOf', { c: env.classLabel(data.channel) })})` : '';
+  const label = env.classLabel ? t('detail.classOf', { c: env.classLabel(data.channel) }) : '';
 
   function cellOf(i) {
     if (!shape) return layout.at(0, Math.floor(i / layout.cols), i % layout.cols);

@@ -102,7 +102,7 @@ export default {
   'detail.tanh': 'tanh squashes the value into −1…1.',
   'detail.sigmoid': 'The sigmoid squashes the value into 0…1.',
   'detail.flatten': 'comes from {layer} channel {c}, row index {y}, column index {x}',
-  'detail.classOf': 'class {c}',
+  'detail.classOf': ' (class {c})',
   'detail.classNeuron': 'This neuron stands for the class “{c}”.',
   'detail.largest': 'The {n} largest contributions by size, positive or negative (input × weight)',
   'detail.shownSum': 'sum of these {n}',

@@ -102,7 +102,7 @@ export default {
   'detail.tanh': 'tanh 把这个值压缩到 −1 到 1 之间。',
   'detail.sigmoid': 'Sigmoid 把这个值压缩到 0 到 1 之间。',
   'detail.flatten': '来自 {layer} 的通道 {c}、行索引 {y}、列索引 {x}',
-  'detail.classOf': '类别 {c}',
+  'detail.classOf': '（类别 {c}）',
   'detail.classNeuron': '这个神经元代表类别“{c}”。',
   'detail.largest': '绝对值最大的 {n} 个贡献（可正可负；输入 × 权重）',
   'detail.shownSum': '这 {n} 个之和',
