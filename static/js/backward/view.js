@@ -163,7 +163,7 @@ export function mountBackward(section, { current, classLabel }) {
   function renderHistory() {
     const head = el('tr', {}, ...['#', t('bw.step.rate'), t('bw.step.loss'), t('bw.step.prediction'), t('bw.step.examples')]
       .map((h) => el('th', { textContent: h })));
-    const guess = (g) => `${classLabel(g.prediction.index)} ${chance(g.prediction.probability)}`;
+    const guess = (g) => `${classLabel(g.prediction.index)}\u00a0${chance(g.prediction.probability)}`.replace(/([<>]) /, '$1\u00a0');
     const examples = (g) => (g.examples ? percent(g.examples.accuracy) : '—');
     const rows = s.history.map((r, i) => {
       const change = Math.sign(r.after.loss - r.before.loss);
@@ -180,7 +180,7 @@ export function mountBackward(section, { current, classLabel }) {
     const note = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
       : forgot ? t('bw.step.forgot') : last.after.loss === last.before.loss ? t('bw.step.same') : t('bw.step.down');
     // the table is about the learner's stepped copy; the Prediction panel above stays the shared network's
-    $.stepNote.textContent = last ? `${t('bw.step.copy')} ${note}` : '';
+    $.stepNote.textContent = last ? [t('bw.step.copy'), note].join(language() === 'zh' ? '' : ' ') : '';
   }
 
   let karnExample = null; // the request, made once (the panel is built again in another language)
