@@ -28,9 +28,12 @@ def numbers_in(text):
 
 
 def adds_up(terms, total, slack=1e-9):
-    """terms and total as shown: their sum is within the rounding of every number shown."""
+    """terms and total as shown: their sum is within the rounding of every number shown (each its own
+    half unit in the last place: terms may be a decimal finer than their total; a "≈0" counts as
+    precise as the most precise number shown)."""
     shown = [*terms, total]
-    tolerance = (len(shown)) * half_unit(shown) + slack
+    finest = half_unit(shown)
+    tolerance = sum(finest if t.strip() == "≈0" else half_unit([t]) for t in shown) + slack
     error = abs(sum(parse(t) for t in terms) - parse(total))
     return error <= tolerance, error, tolerance
 

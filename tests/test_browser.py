@@ -208,6 +208,25 @@ def test_browser_language_picks_chinese(browser, server):
     context.close()
 
 
+def test_the_chosen_language_follows_the_learner_to_every_page(page, server):
+    """A language picked by link or by the menu stays when the learner moves to another page by the
+    menu of pages, in a browser whose own language is English (a class's shared laptops)."""
+    page.goto(server + "/?lang=zh")
+    page.wait_for_selector("body[data-ready=true]")
+    for href in ("/learn", "/train", "/lab", "/practice", "/class", "/"):
+        page.locator(f'nav.pages a[href="{href}"]').click()
+        page.wait_for_selector("body[data-ready=true]")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        expect(page.locator("#lang-select")).to_have_value("zh")
+    page.select_option("#lang-select", "en")  # chosen back: English everywhere again
+    page.locator('nav.pages a[href="/learn"]').click()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(server + "/lab?lang=zh")  # a link's language wins over the kept one
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    assert page.errors == []
+
+
 def test_no_console_errors_and_no_other_hosts(page):
     open_app(page)
     draw(page, [[(0.5, 0.15), (0.5, 0.9)]])

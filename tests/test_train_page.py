@@ -4,6 +4,7 @@ model opened in the explorer; in English and Chinese."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import new_page, start_server
 
@@ -35,6 +36,22 @@ def test_train_a_tiny_network_watch_it_and_use_it_in_the_explorer(browser, studi
     params = [int(p.replace(",", "")) for p in page.locator("#layer-rows tr td:nth-child(4)").all_text_contents()]
     summary = page.text_content("#arch-summary")
     assert int(numbers(summary)[0]) == sum(params) == 8 * 25 + 8 + 1152 * 10 + 10
+    # the work figure is epochs x images x multiply-adds per image, as the form says it
+    all_images = next(d["train_images"] for d in page.request.get(f"{studio}/api/studio/options").json()["datasets"]
+                      if d["id"] == page.input_value("#dataset"))
+    work = lambda: int(numbers(page.text_content("#arch-summary"))[1])
+    three_epochs = work()
+    per_image = three_epochs / (3 * all_images)
+    assert per_image == int(per_image) > 8 * 24 * 24 * 25 + 1152 * 10  # conv's and fc's, and the rest's
+    summary = page.locator("#arch-summary")
+    page.fill("#epochs", "6")
+    expect(summary).not_to_have_text(re.compile(f"{three_epochs:,}"))  # the checker answers asynchronously
+    assert work() == 2 * three_epochs
+    page.select_option("#train-size", "1000")
+    expect(summary).not_to_have_text(re.compile(f"{2 * three_epochs:,}"))
+    assert work() == 6 * 1000 * per_image
+    page.fill("#epochs", "3")
+    page.select_option("#train-size", "all")
     # an impossible kernel is refused with the reason, in the page's language
     page.fill("#layer-rows tr:first-child input[data-field=kernel]", "40")
     page.wait_for_selector("#layer-rows tr.bad")
@@ -125,4 +142,17 @@ def test_the_layer_table_fits_its_box(browser, studio, lang, size):
     assert got["scroll"] <= 1 and got["cut"] == 0, got
     if size["viewport"]["width"] < 600:
         assert got["shape"] == ("Output shape" if lang == "en" else "输出形状") and got["labelled"] != "none", got
+    page.context.close()
+
+
+def test_a_refused_setting_is_named_as_the_form_labels_it(browser, studio):
+    """The server refuses 80 epochs; the page says so with the form's own word for the field, in Chinese."""
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang=zh")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#start:not([disabled])")
+    page.fill("#epochs", "80")
+    page.wait_for_selector("#start:not([disabled])")
+    page.click("#start")
+    expect(page.locator("#status")).to_have_text("“轮数”必须在 1 到 50 之间。")
     page.context.close()

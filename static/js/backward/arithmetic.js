@@ -3,7 +3,7 @@
 // Every line that adds numbers up is a `.sum-check` with its `.term`s and its `.total`, and every
 // product a `.product-check` with its `.factor`s: what the browser test reads and re-adds.
 import { t } from '../core/i18n.js';
-import { sig as fmt } from './format.js';
+import { lnParts, sig as fmt } from './format.js';
 
 export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -124,10 +124,14 @@ export function renderGradient(container, e) {
 // --------------------------------------------------------------------------- the loss
 export function renderLoss(container, parts, classLabel) {
   if (parts.loss === 'cross_entropy') {
-    container.replaceChildren(
-      p(t('bw.loss.ce', { label: classLabel(parts.label) })),
-      el('p', { className: 'formula' }, `L = −ln p[${classLabel(parts.label)}] = −ln ${fmt(parts.probability, 7)} = `,
-        el('strong', { className: 'loss-value', textContent: fmt(parts.value) })));
+    const [probability, value] = lnParts(parts.probability, parts.value);
+    const bound = probability.startsWith('>');
+    const formula = bound // p so close to 1 that float32 may round it to 1: bounds, not "−ln 1 = 0"
+      ? el('p', { className: 'formula' }, `p[${classLabel(parts.label)}] ${probability}, L = −ln p[${classLabel(parts.label)}] `,
+        el('strong', { className: 'loss-value', textContent: value }))
+      : el('p', { className: 'formula' }, `L = −ln p[${classLabel(parts.label)}] = −ln ${probability} = `,
+        el('strong', { className: 'loss-value', textContent: value }));
+    container.replaceChildren(p(t('bw.loss.ce', { label: classLabel(parts.label) })), formula);
     return;
   }
   container.replaceChildren(...squaredError(parts, classLabel));

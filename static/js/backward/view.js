@@ -4,9 +4,10 @@
 // Self-contained: mount it into any <section> with a function that says what the page shows now.
 // The server computes every number; the learner's stepped weights live here and are sent back.
 import { PREDICTED, backwardAnimate, backwardExplain, backwardPass, call, post } from '../core/api.js';
+import { errorText } from '../core/errors.js';
 import { language, t } from '../core/i18n.js';
-import { percent } from '../lib/grid.js';
-import { sig as fmt } from './format.js';
+import { chance, percent } from '../lib/numbers.js';
+import { loss } from './format.js';
 import { el, renderGradient, renderLoss, squaredError } from './arithmetic.js';
 import { mountBackwardPlayer } from './player.js';
 import { renderGradientMaps, strongestChannel } from './maps.js';
@@ -81,7 +82,7 @@ export function mountBackward(section, { current, classLabel }) {
     section.dataset.state = isError ? 'error' : message === t('loading') ? 'loading' : 'ready';
   }
 
-  const failed = (error) => say(error.status ? t('error.server', { message: error.message }) : t('error.network'), true);
+  const failed = (error) => say(errorText(error), true); // the code's text in the page's language
 
   function fillLabels() {
     const { model, result, label } = current();
@@ -163,13 +164,13 @@ export function mountBackward(section, { current, classLabel }) {
   function renderHistory() {
     const head = el('tr', {}, ...['#', t('bw.step.rate'), t('bw.step.loss'), t('bw.step.prediction'), t('bw.step.examples')]
       .map((h) => el('th', { textContent: h })));
-    const guess = (g) => `${classLabel(g.prediction.index)} ${percent(g.prediction.probability)}`;
+    const guess = (g) => `${classLabel(g.prediction.index)}\u00a0${chance(g.prediction.probability)}`.replace(/([<>]) /, '$1\u00a0');
     const examples = (g) => (g.examples ? percent(g.examples.accuracy) : '—');
     const rows = s.history.map((r, i) => {
       const change = Math.sign(r.after.loss - r.before.loss);
       const tr = el('tr', { className: ['better', 'same', 'worse'][change + 1] },
         el('td', { textContent: String(i + 1) }), el('td', { textContent: String(r.learning_rate) }),
-        el('td', { className: 'loss-change', textContent: `${fmt(r.before.loss)} → ${fmt(r.after.loss)}` }),
+        el('td', { className: 'loss-change', textContent: `${loss(r.before.loss)} → ${loss(r.after.loss)}` }),
         el('td', { textContent: `${guess(r.before)} → ${guess(r.after)}` }),
         el('td', { textContent: `${examples(r.before)} → ${examples(r.after)}` }));
       return tr;
@@ -177,8 +178,10 @@ export function mountBackward(section, { current, classLabel }) {
     $.history.replaceChildren(...(rows.length ? [head, ...rows] : []));
     const last = s.history.at(-1);
     const forgot = last?.after.examples && last.after.examples.accuracy < last.before.examples.accuracy;
-    $.stepNote.textContent = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
+    const note = !last ? '' : last.after.loss > last.before.loss ? t('bw.step.up')
       : forgot ? t('bw.step.forgot') : last.after.loss === last.before.loss ? t('bw.step.same') : t('bw.step.down');
+    // the table is about the learner's stepped copy; the Prediction panel above stays the shared network's
+    $.stepNote.textContent = last ? [t('bw.step.copy'), note].join(language() === 'zh' ? '' : ' ') : '';
   }
 
   let karnExample = null; // the request, made once (the panel is built again in another language)

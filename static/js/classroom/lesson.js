@@ -2,7 +2,7 @@
 // cookie) sends every chapter and step change to the class (POST /api/classes/<code>/lesson: an event
 // in the class's one event log). A student's Learn page (?class=CODE, after joining on the Class page)
 // reads where the lesson is with the class's task poll and, while "Follow the teacher" is on, goes there.
-import { t } from '../core/i18n.js';
+import { language, t } from '../core/i18n.js';
 import { call, classPath } from './client.js';
 
 export const POLL_MS = 1000;
@@ -30,7 +30,16 @@ function sender(code, model, onError) {
 export function joinLesson(lesson, { code, teacher, model, els, onError }) {
   els.box.hidden = false;
   let note = ['learn.follow.connecting', {}];
-  const say = (key, params = {}) => { note = [key, params]; els.note.textContent = t(key, params); };
+  const say = (key, params = {}, link = null) => { // link: [catalog key, href] after the note
+    note = [key, params, link];
+    els.note.textContent = t(key, params);
+    if (link) {
+      const a = document.createElement('a');
+      a.href = link[1];
+      a.textContent = t(link[0], params);
+      els.note.append(' ', a);
+    }
+  };
 
   if (teacher) {
     els.toggle.closest('label').hidden = true;
@@ -73,10 +82,13 @@ export function joinLesson(lesson, { code, teacher, model, els, onError }) {
       if (following()) say(latest ? 'learn.follow.on' : 'learn.follow.waiting', { code });
       if (latest && latest.event !== applied) go(latest);
     } catch (error) {
-      if (error.status === 403 || error.status === 404) { // not in this class (or it is gone): stop asking
+      if (error.status === 403 || error.status === 404) { // not in this class, or it is gone: stop asking
         clearInterval(timer);
+        els.toggle.checked = false;
         els.toggle.disabled = true;
-        say('learn.follow.notJoined', { code });
+        if (error.status === 404) say('learn.follow.gone', { code });
+        else say('learn.follow.notJoined', { code }, ['learn.follow.join', `/class?join=${encodeURIComponent(code)}&lang=${language()}`]);
+        return; // said here, once: not also as the page's error
       }
       onError(error);
     }

@@ -104,7 +104,7 @@ export function mountTeacher(els, { model, label, onError }) {
       const key = `${e.kind}:${e.index}`;
       if (!done.has(key)) done.set(key, e.correct); // the first try counts
     }
-    else if (e.type === 'task') els.task.textContent = `${t('class.current')}: ${taskText(e.task)}`;
+    else if (e.type === 'task') els.task.textContent = t('class.current', { task: taskText(e.task) });
     else if (e.type === 'ended') {
       els.task.textContent = t('class.ended');
       source?.close();
@@ -163,7 +163,7 @@ export function mountTeacher(els, { model, label, onError }) {
       els.qr.alt = t('class.qrAlt', { url: info.join_url });
       els.csv.href = classPath(code, '/results.csv');
       els.target.replaceChildren(...model.classes.map((_, i) => new Option(label(i), i)));
-      els.task.textContent = `${t('class.current')}: ${taskText(info.task)}`;
+      els.task.textContent = t('class.current', { task: taskText(info.task) });
       render();
       listen();
     },

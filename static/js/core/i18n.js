@@ -25,6 +25,24 @@ export function setLanguage(lang) {
   return current;
 }
 
+const KEPT = 'cnnviz.lang'; // the learner's choice, kept in this browser for every page
+
+/** Sets and keeps the language the learner chose (the menu, or a link's ?lang=). */
+export function chooseLanguage(lang) {
+  setLanguage(lang);
+  try { globalThis.localStorage?.setItem(KEPT, current); } catch { /* storage off: this page only */ }
+  return current;
+}
+
+/** A page's language at start: its link's ?lang= (fromLink) if it names one, else the choice this
+ *  browser kept from another page, else the browser's preferred language. */
+export function startLanguage(fromLink) {
+  if (fromLink in CATALOG) return chooseLanguage(fromLink);
+  let kept = null;
+  try { kept = globalThis.localStorage?.getItem(KEPT) ?? null; } catch { /* storage off */ }
+  return setLanguage(kept in CATALOG ? kept : preferredLanguage());
+}
+
 export function language() {
   return current;
 }

@@ -6,8 +6,8 @@ import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, figure, formula, num, numGrid } from '../lib/dom.js';
 import { gray } from '../lib/grid.js';
-import { decimalsFor, fixed } from '../lib/numbers.js';
-import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, lerp, mapImage, numberGrid, paragraph, text } from '../lib/stage.js';
+import { addingDecimals, decimalsFor, factorDecimals, fixed, visibleDecimals } from '../lib/numbers.js';
+import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, fittingDecimals, lerp, mapImage, numberGrid, paragraph, text } from '../lib/stage.js';
 
 const MAX_CHANNELS = 8; // input channels drawn one by one in the panel; the rest are summed
 
@@ -66,13 +66,15 @@ export function animation(data, env) {
   const outCell = Math.max(2, Math.floor(tall ? Math.min(170 / Ho, 170 / Wo) : Math.min(230 / Ho, 400 / Wo)));
   const [outX, outY] = tall ? [210, 40] : [560, 40];
   // the grids: cell sizes and where each of patch, weights, products goes
-  const cw = tall ? Math.min(72, Math.floor(360 / K)) : Math.min(80, Math.floor(280 / K));
-  const pw = tall ? cw : Math.min(96, Math.floor(340 / K)); // products have a digit more
+  // wide: the patch (the input, often 0…1 with no minus sign) narrower, weights and products wider
+  const cw = tall ? Math.min(72, Math.floor(360 / K)) : Math.min(80, Math.floor(270 / K));
+  const pw = tall ? cw : Math.min(96, Math.floor(330 / K));
   const ch = tall ? Math.min(32, Math.max(24, Math.floor(120 / K))) : Math.min(40, Math.floor(150 / K));
-  const op = 30;
+  const op = 24;
+  const widths = [cw, pw, pw];
   const gridAt = tall
     ? (i) => [20, 306 + i * (K * ch + 40)]
-    : (i) => [20 + i * (K * cw + op), 372];
+    : (i) => [12 + (i > 0 ? K * cw + op : 0) + (i > 1 ? K * pw + op : 0), 372];
   const sumsY = tall ? gridAt(2)[1] + K * ch + 30 : 372 + K * ch + 28;
   if (tall) dims[1] = sumsY + (C > 1 ? 6 : 3) * 26 + 16; // the sums, wrapped to the width
 
@@ -100,12 +102,27 @@ export function animation(data, env) {
   const isPad = (y, x) => (u, v) => (inside(y * S - P + u * D, x * S - P + v * D) ? '' : 'pad');
 
   const focus = data.focus ?? 0; // the input channel whose products the server sent
-  /** The numbers of one step's sum line, as shown on the stage and in the caption. */
+  /** The numbers of one step's sum line, as shown on the stage and in the caption: total + bias = sum
+   *  with decimals d at which they add up as shown. */
   function line(y, x) {
     const sums = data.channel_sums.map((m) => m[y][x]);
     const total = data.channel_totals[y][x];
-    const d = decimalsFor([total, sums[focus], data.bias, data.sums[y][x]]);
+    const d = addingDecimals([{ terms: [total, data.bias], total: data.sums[y][x] }], decimalsFor([total, sums[focus], data.bias, data.sums[y][x]]));
     return { part: sums[focus], total, d, sum: data.sums[y][x] };
+  }
+
+  /** The decimals of the three grids: the products as many as the sum line (d) if their cells have
+   *  room; the patch and weights enough that each shown patch × weight rounds to its shown product,
+   *  or as many as the products where the cells have no room for that (numbers.js). */
+  function gridDecimals(ctx, p, w, prod, d) {
+    const width = (i) => widths[i] - 4; // numberGrid's room for a cell's text
+    const dp = fittingDecimals(ctx, prod.flat(), d, 1, width(2), MIN_TEXT);
+    const rows = p.flat().map((v, i) => [v, w.flat()[i], prod.flat()[i]]);
+    const [da, db] = factorDecimals(rows, dp, { from: 2, most: 6 });
+    // a factor never reads "≈0" beside a product that does not: that cell gets the digits it needs
+    const cells = (values, d) => (r, c) => (fixed(prod[r][c], dp) === '0' || fixed(prod[r][c], dp) === '≈0' ? d : visibleDecimals(values[r][c], d));
+    return [cells(p, Math.max(dp, fittingDecimals(ctx, p.flat(), da, dp, width(0), MIN_TEXT))),
+      cells(w, Math.max(dp, fittingDecimals(ctx, w.flat(), db, dp, width(1), MIN_TEXT))), dp];
   }
 
   function draw(ctx, step, phase) {
@@ -145,14 +162,15 @@ export function animation(data, env) {
       return tall ? gx + 24 : gx;
     };
     let [gx, gy] = gridAt(0);
-    text(ctx, `${t('detail.patch')} ${caption}`, gx, gy - 10, head);
-    numberGrid(ctx, p, gx, gy, cw, ch, { mark: isPad(y, x), size, decimals: decimalsFor(p.flat(), 2) });
+    text(ctx, `${t('detail.patch')} ${caption}`, gx, gy - 10, { ...head, maxWidth: tall ? TALL_W - 40 : K * cw + op - 6 });
+    const [dPatch, dWeights, dProducts] = gridDecimals(ctx, p, w, prod, d);
+    numberGrid(ctx, p, gx, gy, cw, ch, { mark: isPad(y, x), size, decimals: dPatch });
     [gx, gy] = gridAt(1);
     text(ctx, t('detail.weights'), sign('×', 1), gy - 10, head);
-    numberGrid(ctx, w, gx, gy, cw, ch, { size, decimals: decimalsFor(w.flat(), 2) });
+    numberGrid(ctx, w, gx, gy, pw, ch, { size, decimals: dWeights });
     [gx, gy] = gridAt(2);
     text(ctx, t('detail.products'), sign('=', 2), gy - 10, head);
-    numberGrid(ctx, prod, gx, gy, pw, ch, { size, decimals: decimalsFor(prod.flat(), 2) });
+    numberGrid(ctx, prod, gx, gy, pw, ch, { size, decimals: dProducts });
 
     const result = `${fixed(total, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(sum, d)}`;
     const strong = { size: 20, weight: 700, color: COLORS.accent };

@@ -4,14 +4,25 @@
 import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
-import { decimalsFor, fixed } from '../lib/numbers.js';
+import { addingDecimals, decimalsFor, factorDecimals, fixed } from '../lib/numbers.js';
 import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, mapImage, paragraph, text } from '../lib/stage.js';
 
 export const channels = (spec) => spec.output_shape[0];
 export const field = () => ({ channels: 'all', all: true });
 
-/** One decimals for every sum of a neuron, so its terms visibly add up. */
-const sumDecimals = (e) => decimalsFor([...e.running, e.rest_sum, e.bias, e.sum]);
+/** The decimals a neuron's numbers are shown with, each sum's terms one decimal finer than its
+ *  total so they add up within its rounding: {d} for the total (and the output), {ds} = d + 1 for
+ *  shown + rest + bias, {dp} = d + 2 for the products that add up to "the sum of these"; {dIn, dW}
+ *  for the inputs and weights, so each shown input × weight rounds to its shown product.
+ *  (The stage's running sums are the exact running sums, at ds.) */
+export function shownDecimals(e) {
+  const products = e.largest.map((i) => e.products[i]);
+  const d = addingDecimals([{ terms: [e.shown_sum, e.rest_sum, e.bias], total: e.sum, finer: true }],
+    decimalsFor([...e.running, e.rest_sum, e.bias, e.sum], 4), 4);
+  const ds = addingDecimals([{ terms: products, total: e.shown_sum, finer: true }], d + 1, 5);
+  const [dIn, dW] = factorDecimals(e.largest.map((i) => [e.inputs[i], e.weights[i], e.products[i]]), ds + 1);
+  return { d, ds, dp: ds + 1, dIn, dW };
+}
 
 export function animation(data, env) {
   const n = data.inputs.length;
@@ -31,9 +42,8 @@ export function animation(data, env) {
   const images = shape
     ? Array.from({ length: shape[0] }, (_, c) => mapImage(data.inputs.slice(c * shape[1] * shape[2], (c + 1) * shape[1] * shape[2]), shape[1], shape[2], scale.color))
     : [mapImage(pad(data.inputs, layout.rows * layout.cols), layout.rows, layout.cols, scale.color)];
-  const d = sumDecimals(data);
-  const dIn = decimalsFor(data.inputs, 3), dW = decimalsFor(data.weights, 3);
-  const label = env.classLabel ? ` (${env.classLabel(data.channel)})` : '';
+  const { d, ds, dp, dIn, dW } = shownDecimals(data);
+  const label = env.classLabel ? t('detail.classOf', { c: env.classLabel(data.channel) }) : '';
 
   function cellOf(i) {
     if (!shape) return layout.at(0, Math.floor(i / layout.cols), i % layout.cols);
@@ -42,10 +52,10 @@ export function animation(data, env) {
   }
 
   function lines(step) {
-    const out = [`Σ ${fixed(step < top ? data.running[step] : data.shown_sum, d)}`];
-    if (step >= top && rest) out.push(t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, d) }));
+    const out = [`Σ ${fixed(step < top ? data.running[step] : data.shown_sum, ds)}`];
+    if (step >= top && rest) out.push(t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, ds) }));
     if (step >= top + rest) {
-      out.push(`${fixed(data.shown_sum, d)} + ${fixed(data.rest_sum, d)} + ${t('detail.bias')} ${fixed(data.bias, d)} = ${fixed(data.sum, d)}`);
+      out.push(`${fixed(data.shown_sum, ds)} + ${fixed(data.rest_sum, ds)} + ${t('detail.bias')} ${fixed(data.bias, ds)} = ${fixed(data.sum, d)}`);
     }
     if (data.activation && step >= top + rest + 1) {
       const a = data.activation;
@@ -74,7 +84,7 @@ export function animation(data, env) {
       const j = data.largest[i];
       const y = ly + 58 + (i - first) * 26;
       text(ctx, `${j}`, lx, y, { size: MIN_TEXT, color: COLORS.muted });
-      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], d)}`, lx + 50, y,
+      text(ctx, `${fixed(data.inputs[j], dIn)} × ${fixed(data.weights[j], dW)} = ${fixed(data.products[j], dp)}`, lx + 50, y,
         { size: MIN_TEXT, weight: i === step ? 700 : 400, color: i === step ? COLORS.hot : COLORS.ink });
     }
     const all = lines(step);
@@ -89,11 +99,11 @@ export function animation(data, env) {
   function describe(step) {
     if (step < top) {
       const j = data.largest[step];
-      return t('anim.denseStep', { k: step + 1, i: j, v: fixed(data.products[j], d), s: fixed(data.running[step], d) });
+      return t('anim.denseStep', { k: step + 1, i: j, v: fixed(data.products[j], dp), s: fixed(data.running[step], ds) });
     }
-    if (step < top + rest) return t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, d) });
-    return t('anim.denseDone', { layer: data.layer, i: data.channel, shown: fixed(data.shown_sum, d),
-      rest: fixed(data.rest_sum, d), bias: fixed(data.bias, d), v: fixed(data.sum, d) });
+    if (step < top + rest) return t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, ds) });
+    return t('anim.denseDone', { layer: data.layer, i: data.channel, shown: fixed(data.shown_sum, ds),
+      rest: fixed(data.rest_sum, ds), bias: fixed(data.bias, ds), v: fixed(data.sum, d) });
   }
 
   // one animation per neuron: a click on a neuron opens its first contribution
@@ -101,26 +111,25 @@ export function animation(data, env) {
 }
 
 export function explain(e, env) {
-  const d = sumDecimals(e);
-  const dIn = decimalsFor(e.inputs, 3), dW = decimalsFor(e.weights, 3);
+  const { d, ds, dp, dIn, dW } = shownDecimals(e);
   const limit = Math.max(...e.largest.map((i) => Math.abs(e.products[i])));
   const color = scaleFor(-limit, limit).color;
   const table = el('table', { className: 'contrib' },
     el('tr', {}, el('th', { textContent: '#' }), el('th', { textContent: t('detail.input') }), el('th', { textContent: '' }),
       el('th', { textContent: t('detail.weight') }), el('th', { textContent: '' }), el('th', { textContent: t('detail.product') })));
   for (const i of e.largest) {
-    const product = el('td', {}, num(e.products[i], d));
+    const product = el('td', {}, num(e.products[i], dp));
     const rgb = color(e.products[i]);
     product.style.background = `rgb(${rgb.join(',')})`;
     table.append(el('tr', {}, el('td', { textContent: String(i) }), el('td', {}, num(e.inputs[i], dIn)), el('td', { textContent: '×' }),
       el('td', {}, num(e.weights[i], dW)), el('td', { textContent: '=' }), product));
   }
-  const label = env?.classLabel ? ` (${env.classLabel(e.neuron[0])})` : '';
   return [
-    el('p', { textContent: t('detail.largest', { n: e.largest.length }) + label }), table,
-    el('p', { className: 'formula shown' }, `${t('detail.shownSum', { n: e.largest.length })} = `, num(e.shown_sum, d)),
-    e.rest_count ? el('p', { className: 'formula rest' }, `${t('detail.others', { n: e.rest_count, sum: '' }).trim()} `, num(e.rest_sum, d)) : null,
-    el('p', { className: 'formula total' }, num(e.shown_sum, d), ' + ', num(e.rest_sum, d), ` + ${t('detail.bias')} `, num(e.bias, d),
+    env?.classLabel ? el('p', { className: 'class-of', textContent: t('detail.classNeuron', { c: env.classLabel(e.neuron[0]) }) }) : null,
+    el('p', { textContent: t('detail.largest', { n: e.largest.length }) }), table,
+    el('p', { className: 'formula shown' }, `${t('detail.shownSum', { n: e.largest.length })} = `, num(e.shown_sum, ds)),
+    e.rest_count ? el('p', { className: 'formula rest' }, `${t('detail.others', { n: e.rest_count, sum: '' }).trim()} `, num(e.rest_sum, ds)) : null,
+    el('p', { className: 'formula total' }, num(e.shown_sum, ds), ' + ', num(e.rest_sum, ds), ` + ${t('detail.bias')} `, num(e.bias, ds),
       ' = ', el('strong', {}, num(e.sum, d)), ` → ${t('detail.output')} `, num(e.output, d)),
   ].filter(Boolean);
 }

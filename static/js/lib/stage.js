@@ -116,7 +116,7 @@ function noteNumberSize(ctx, str, size) {
   if (!(Number(ctx.canvas.dataset.minNumberPx) <= px)) ctx.canvas.dataset.minNumberPx = px.toFixed(2);
 }
 
-/** A grid of numbers with `decimals` decimals; mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
+/** A grid of numbers with `decimals` decimals (or decimals(y, x) per cell); mark(y, x) may return 'pad', 'win' or '' per cell; color(v) shades a cell. */
 export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color = null, size = 12, decimals = 2 } = {}) {
   values.forEach((row, r) => row.forEach((v, c) => {
     const kind = mark(r, c);
@@ -127,10 +127,20 @@ export function numberGrid(ctx, values, x, y, cw, ch, { mark = () => '', color =
     ctx.lineWidth = 1;
     ctx.strokeRect(x + c * cw + 0.5, y + r * ch + 0.5, cw - 1, ch - 1);
     if (kind === 'win') box(ctx, x + c * cw + 1.5, y + r * ch + 1.5, cw - 3, ch - 3, COLORS.hot, 3);
-    text(ctx, fixed(v, decimals), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
+    text(ctx, fixed(v, typeof decimals === 'function' ? decimals(r, c) : decimals), x + (c + 0.5) * cw, y + (r + 0.5) * ch, {
       size, align: 'center', baseline: 'middle', color: kind === 'pad' ? '#777' : textOn(bg), weight: kind === 'win' ? 700 : 400, maxWidth: cw - 4,
     });
   }));
+}
+
+/** The most decimals, from `most` down to `least`, with which every value's text fits `width`
+ *  logical px at `size` px (`least` if none does): more digits where a grid's cells have room. */
+export function fittingDecimals(ctx, values, most, least, width, size) {
+  ctx.font = `400 ${size}px ${FONT}`;
+  for (let d = most; d > least; d--) {
+    if (values.every((v) => ctx.measureText(fixed(v, d)).width <= width)) return d;
+  }
+  return least;
 }
 
 /** Linear interpolation between two step positions, for smooth motion between steps. */

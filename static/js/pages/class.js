@@ -1,7 +1,7 @@
 // The Class page: a teacher opens a class and follows the wall; a student joins with the code
 // and a nickname and answers the tasks on their own device. ?teach=CODE reopens the teacher's
 // wall (the secret is in the teacher's cookie); ?join=CODE fills in the code for a student.
-import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import { call, classPath } from '../classroom/client.js';
 import { mountStudent } from '../classroom/student.js';
 import { mountTeacher } from '../classroom/teacher.js';
@@ -82,7 +82,7 @@ $('join-form').addEventListener('submit', async (e) => {
 });
 
 function changeLanguage(lang) {
-  setLanguage(lang);
+  chooseLanguage(lang);
   setUrl({ lang });
   apply();
   $('class-model').replaceChildren(...models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
@@ -96,7 +96,7 @@ function changeLanguage(lang) {
 }
 
 async function init() {
-  setLanguage(params.get('lang') in LANGUAGES ? params.get('lang') : preferredLanguage());
+  startLanguage(params.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([c, name]) => new Option(name, c)));
   $('lang-select').value = language();

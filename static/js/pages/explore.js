@@ -2,7 +2,7 @@
 // it, and every request to the server. Every number drawn comes from the server's
 // engine; the browser only decodes, formats and draws.
 import * as api from '../core/api.js';
-import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, decodePixels, encodePixels, types } from '../core/store.js';
 import { classLayers, strongestOf } from '../kinds/index.js';
 import { INK_GRADIENT, legendGradient } from '../lib/colors.js';
@@ -366,7 +366,7 @@ function fillSelects() {
 }
 
 function changeLanguage(lang) {
-  setLanguage(lang);
+  chooseLanguage(lang);
   $('lang-select').value = lang;
   store.set({ lang });
   apply();
@@ -421,7 +421,7 @@ async function init() {
   applyLargeType();
   network.setScaling(store.get('scale'));
   network.setPass(store.get('pass'));
-  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
+  startLanguage(store.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();

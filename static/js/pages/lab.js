@@ -2,7 +2,7 @@
 // architectures — every number computed by the server's engine; the browser only draws.
 // All animations share one player clock (lab/clock.js over core/player.js).
 import * as api from '../core/api.js';
-import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import { count } from '../lib/grid.js';
 import { browserUrl, createStore, types } from '../core/store.js';
 import { mountCalculator } from '../lab/calculator.js';
@@ -61,7 +61,7 @@ const calculator = mountCalculator({ preset: $('calc-preset'), add: $('calc-add'
 const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
 
 function changeLanguage(lang) {
-  setLanguage(lang);
+  chooseLanguage(lang);
   $('lang-select').value = lang;
   store.set({ lang });
   apply();
@@ -70,7 +70,7 @@ function changeLanguage(lang) {
 }
 
 async function init() {
-  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
+  startLanguage(store.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();

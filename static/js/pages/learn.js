@@ -1,7 +1,7 @@
 // The Learn page: a guided lesson in chapters on the learner's own drawing. Every number comes from
 // the server's engine (or, for a feature not on this server yet, is the tutorial's worked example, said so).
 import * as api from '../core/api.js';
-import { LANGUAGES, apply, language, localTitle, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import chapters from '../learn/chapters/index.js';
 import { mountInput } from '../learn/input.js';
 import { createLesson } from '../learn/lesson.js';
@@ -26,7 +26,7 @@ function classErrorText(error) {
 const errorText = (error) => (error?.status ? t('error.server', { message: error.message }) : t('error.network'));
 
 async function init() {
-  setLanguage(params.get('lang') in LANGUAGES ? params.get('lang') : preferredLanguage());
+  startLanguage(params.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
@@ -68,7 +68,7 @@ async function init() {
       els: { box: $('follow-box'), toggle: $('follow-toggle'), note: $('follow-note') },
     }) : null;
     $('lang-select').addEventListener('change', (e) => {
-      setLanguage(e.target.value);
+      chooseLanguage(e.target.value);
       const url = new URL(location.href);
       url.searchParams.set('lang', language());
       history.replaceState(null, '', url);

@@ -1,7 +1,7 @@
 // Practice page: one exercise at a time with fresh numbers, checked by the server's engine,
 // with hints, the worked solution and a score. The sheet (seed, kind) and the item are in the
 // URL, so a teacher's "sheet 42, exercise 3" is the same on every device.
-import { LANGUAGES, apply, language, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, startLanguage, t } from '../core/i18n.js';
 import { optionView, renderExercise, textParams } from '../practice/exercise.js';
 import { mountFields } from '../practice/fields.js';
 import { rightAnswerText, renderSolution } from '../practice/solution.js';
@@ -190,7 +190,7 @@ function wire() {
   });
   $('new-sheet').addEventListener('click', () => changeSheet(randomSeed(view.limits.seed), session.kind));
   $('lang-select').addEventListener('change', () => {
-    setLanguage($('lang-select').value);
+    chooseLanguage($('lang-select').value);
     apply();
     fillControls();
     if (view.exercise) render();
@@ -201,7 +201,7 @@ function wire() {
 async function init() {
   const params = new URLSearchParams(location.search);
   const lang = params.get('lang');
-  setLanguage(lang in LANGUAGES ? lang : preferredLanguage());
+  startLanguage(lang);
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   try {

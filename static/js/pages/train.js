@@ -1,7 +1,7 @@
 // The training studio: choose data and a network, train it on the server's job queue, watch it
 // learn (server-sent events), then judge it and use it in the explorer. Every number comes from
 // the server; the page draws.
-import { LANGUAGES, apply, language, preferredLanguage, setLanguage, t } from '../core/i18n.js';
+import { LANGUAGES, apply, chooseLanguage, language, startLanguage, t } from '../core/i18n.js';
 import { browserUrl, createStore, types } from '../core/store.js';
 import * as api from '../train/api.js';
 import { KINDS, mountLayers } from '../train/layers.js';
@@ -22,11 +22,18 @@ function classLabel(i) {
   return d?.class_names?.[language()]?.[i] ?? d?.classes[i] ?? String(i);
 }
 
-/** A refusal in the page's language: the catalog's text for its code, else the server's message. */
+// the form's fields as the server names them in a refusal -> their labels on this page
+const FIELD_LABELS = { epochs: 'train.epochs', lr: 'train.lr', batch_size: 'train.batch', train_size: 'train.size',
+  dataset: 'train.dataset', optimiser: 'train.optimiser', augment: 'train.augment' };
+
+/** A refusal in the page's language: the catalog's text for its code (a field named as the form labels
+ *  it), else the server's message. */
 function errorText(error) {
   if (error.code === 'network') return t('error.network');
   const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
+  const params = { ...error.params };
+  if (FIELD_LABELS[params.field]) params.field = t(FIELD_LABELS[params.field]);
+  const text = t(key, params);
   return text === key ? t('error.server', { message: error.message }) : text;
 }
 
@@ -38,6 +45,7 @@ function status(message, isError = false, el = $('status')) {
 const layers = mountLayers({
   tbody: $('layer-rows'), summary: $('arch-summary'),
   inputShape: () => (studio.presetShape || [1, 28, 28]),
+  jobSize,
   onChange: (result) => {
     if (result.ok) {
       const { parameters, work, max_work: max } = result.check;
@@ -84,6 +92,14 @@ function describeDataset() {
     test: d.test_images.toLocaleString('en-US') });
   if (!fashion.available) note += ' ' + t('train.installFashion');
   $('dataset-note').textContent = note;
+}
+
+/** The job's size as the form says it: {epochs, train_size} (images), for the work figure. */
+function jobSize() {
+  const epochs = Number($('epochs').value);
+  const size = $('train-size').value;
+  const images = size === 'all' ? (studio.options && dataset()?.train_images) : Number(size);
+  return { ...(Number.isInteger(epochs) ? { epochs } : {}), ...(Number.isInteger(images) ? { train_size: images } : {}) };
 }
 
 function usePreset(id) {
@@ -220,7 +236,7 @@ async function uploadModel(e) {
 const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
 
 function changeLanguage(lang) {
-  setLanguage(lang);
+  chooseLanguage(lang);
   store.set({ lang });
   apply();
   fillChoices();
@@ -230,7 +246,7 @@ function changeLanguage(lang) {
 }
 
 async function init() {
-  setLanguage(store.get('lang') in LANGUAGES ? store.get('lang') : preferredLanguage());
+  startLanguage(store.get('lang'));
   apply();
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   $('lang-select').value = language();
@@ -247,8 +263,10 @@ async function init() {
   } catch (error) {
     status(errorText(error), true);
   }
-  $('dataset').addEventListener('change', describeDataset);
-  $('train-size').addEventListener('change', describeDataset);
+  const resized = () => { describeDataset(); layers.recheck(); }; // the work figure follows the job's size
+  $('dataset').addEventListener('change', resized);
+  $('train-size').addEventListener('change', resized);
+  $('epochs').addEventListener('input', () => layers.recheck());
   $('preset').addEventListener('change', (e) => usePreset(e.target.value));
   $('add-layer').addEventListener('click', () => layers.add($('add-kind').value));
   $('optimiser').addEventListener('change', (e) => { $('lr').value = e.target.value === 'adam' ? 0.003 : 0.05; });

@@ -30,3 +30,27 @@ test('no dead catalog keys', () => {
     .filter((k) => !BUILT.test(k) && !text.includes(`'${k}'`) && !text.includes(`"${k}"`));
   assert.deepEqual(unused, []);
 });
+
+test('a chosen language is kept for the next page; a link\'s ?lang= wins; storage off is no error', async () => {
+  const { chooseLanguage, language, startLanguage } = await import('../core/i18n.js');
+  const kept = new Map();
+  globalThis.localStorage = { getItem: (k) => kept.get(k) ?? null, setItem: (k, v) => kept.set(k, v) };
+  try {
+    startLanguage(null);
+    assert.equal(language(), 'en'); // nothing kept, no browser language: English
+    chooseLanguage('zh');
+    startLanguage(undefined);
+    assert.equal(language(), 'zh'); // the next page
+    startLanguage('en');
+    assert.equal(language(), 'en'); // a link's language, kept from now on
+    startLanguage('');
+    assert.equal(language(), 'en');
+    startLanguage('xx');
+    assert.equal(language(), 'en'); // not a language of ours: the kept one
+    globalThis.localStorage = { getItem: () => { throw new Error('off'); }, setItem: () => { throw new Error('off'); } };
+    assert.equal(chooseLanguage('zh'), 'zh');
+    assert.equal(startLanguage(null), 'en');
+  } finally {
+    delete globalThis.localStorage;
+  }
+});

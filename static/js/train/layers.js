@@ -37,7 +37,7 @@ export function newLayer(kind) {
 const fmtInt = (n) => n.toLocaleString('en-US');
 
 /** Mount the editor on tbody; onChange(result) gets the checker's answer {ok, spec, check | error}. */
-export function mountLayers({ tbody, summary, inputShape, onChange }) {
+export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), onChange }) {
   let layers = [];
   let timer = null;
   let seq = 0;
@@ -99,7 +99,7 @@ export function mountLayers({ tbody, summary, inputShape, onChange }) {
     const mine = ++seq;
     const architecture = spec();
     try {
-      const result = await checkArchitecture({ architecture, ...extra });
+      const result = await checkArchitecture({ architecture, ...jobSize(), ...extra }); // its work: epochs x images
       if (mine !== seq) return;
       last = { ok: true, spec: architecture, check: result };
       render(result.layers);

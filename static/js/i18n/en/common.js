@@ -74,7 +74,7 @@ export default {
   'error.weights.data': "{name}: these are not usable numbers.",
   'error.weights.invalid': "The new weights must be given by parameter name.",
   'error.field.missing': "Something is missing: \"{field}\".",
-  'error.field.range': "\"{field}\" must be a whole number from {low} to {high}.",
+  'error.field.range': "\"{field}\" must be from {low} to {high}.",
   'error.field.type': '"{field}" has the wrong type.',
   'type.large': 'Large type',
   'error.crop.empty': 'The crop box is too small: drag a larger box.',

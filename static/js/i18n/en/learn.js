@@ -52,6 +52,7 @@ export default {
 
   'learn.pixels.title': 'An image is a grid of numbers',
   'learn.pixels.text': 'To a computer, a picture is a grid of numbers, one for each pixel. A grey photo usually stores each pixel as a number from 0 (black) to 255 (white). A colour photo has three such grids, one each for red, green and blue: three channels.\n\nBefore the network sees your drawing, cnnviz shrinks it to the size the network was trained on, {rows} × {cols} pixels, and turns each pixel into a number from 0 (no ink) to 1 (full ink). Which colours the screen uses to show these numbers is only a choice. Everything that follows is arithmetic on them.',
+  'learn.pixels.text.garment': 'To a computer, a picture is a grid of numbers, one for each pixel. A grey photo usually stores each pixel as a number from 0 (black) to 255 (white). A colour photo has three such grids, one each for red, green and blue: three channels.\n\nBefore the network sees your picture, cnnviz shrinks it to the size the network was trained on, {rows} × {cols} pixels, and turns each pixel into a number from 0 (background) to 1 (the brightest part of the garment), as Fashion-MNIST stores its pictures: the item light on black. Which colours the screen uses to show these numbers is only a choice. Everything that follows is arithmetic on them.',
   'learn.pixels.try': 'Click on the picture (or Tab to it and use the arrow keys): the orange square moves and the numbers under it change. Find a place where every number is 0, and one where the numbers are close to 1.',
   'learn.pixels.q': 'How many numbers does the network read for one drawing?',
   'learn.pixels.why': 'It reads {rows} × {cols} = {n} numbers, one per pixel, and nothing else.',
@@ -238,5 +239,7 @@ export default {
   'learn.follow.on': 'Class {code}: you follow the teacher’s chapter and step.',
   'learn.follow.waiting': 'Class {code}: waiting for the teacher to start the lesson.',
   'learn.follow.off': 'Class {code}: you are on your own. Switch on to go back to the teacher’s step.',
-  'learn.follow.notJoined': 'Join class {code} on the Class page first, then open the lesson from there.',
+  'learn.follow.notJoined': 'You have not joined class {code} on this device yet.',
+  'learn.follow.join': 'Join class {code}',
+  'learn.follow.gone': 'Class {code} has ended or does not exist. Ask your teacher for the code of today’s class.',
 };

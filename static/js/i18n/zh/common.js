@@ -74,7 +74,7 @@ export default {
   'error.weights.data': "{name}：这些数字无法使用。",
   'error.weights.invalid': "新的权重必须按参数名给出。",
   'error.field.missing': "缺少“{field}”。",
-  'error.field.range': "“{field}”必须是 {low} 到 {high} 的整数。",
+  'error.field.range': "“{field}”必须在 {low} 到 {high} 之间。",
   'error.field.type': '“{field}”的类型不对。',
   'type.large': '大字号',
   'error.crop.empty': '裁剪框太小：请拖出一个更大的框。',
