@@ -233,7 +233,9 @@ def test_url_reopens_the_same_view(page, browser, server):
     pick_example(page, 2)
     choose(page, "conv2", 5)
     go_to(page, 37)
-    page.locator('section.layer[data-layer="pool1"] canvas').nth(2).click(position={"x": 20, "y": 30})
+    pool1 = page.locator('section.layer[data-layer="pool1"] canvas').nth(2)
+    box = pool1.bounding_box()  # the overview's size for this screen: click a neuron by where it sits
+    pool1.click(position={"x": 0.5 * box["width"], "y": 0.7 * box["height"]})
     expect(page.locator("#detail-body")).to_contain_text("pool1, neuron")
     expect(page.locator("#anim-counter")).to_contain_text("of 196")  # the stepper follows the neuron
     go_to(page, 9)

@@ -157,7 +157,9 @@ def test_pool_dense_and_softmax_details(page):
     page.locator("#gallery button").nth(5).click()
     expect(page.locator("#status")).to_have_text("")  # its answer drawn (the first example was already on show)
     expect(big_label(page)).not_to_be_empty()
-    page.locator('section.layer[data-layer="pool1"] canvas').first.click(position={"x": 40, "y": 40})
+    pool1 = page.locator('section.layer[data-layer="pool1"] canvas').first
+    box = pool1.bounding_box()  # the overview's size for this screen: the neuron in the middle
+    pool1.click(position={"x": 0.5 * box["width"], "y": 0.5 * box["height"]})
     expect(page.locator("#detail-body td.win")).to_have_count(1)
     page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 5, "y": 5})
     expect(page.locator("#detail-body")).to_contain_text("largest contributions by size")

@@ -39,10 +39,12 @@ export function widestCell(shapes, width) {
 }
 
 /** How a layer's output sits in the network overview: maps in a grid of mapCols columns,
- *  `cell` px per value (overviewCell(), times the zoom); a vector as a strip at most `height`
- *  tall, 4 px a value or the maps' cell if larger, never thinner than a quarter of its height.
+ *  `cell` px per value (overviewCell(), times the zoom); a vector as a strip 4 px a value or
+ *  the maps' cell if larger, as many columns as fit `stripHeight` (the tallest the overview
+ *  may be, not the height being tried: a strip that widened as the maps shrink could wrap the
+ *  overview into one more band and never fit), never thinner than a quarter of its height.
  *  -> {maps, mapCols, rows, cols, cell, size, vector} */
-export function overviewLayout(shape, height, cell = overviewCell([shape], height)) {
+export function overviewLayout(shape, height, cell = overviewCell([shape], height), stripHeight = height) {
   if (shape.length === 3) {
     const [c, h, w] = shape;
     return { maps: c, mapCols: mapColumns(c), rows: h, cols: w, cell, size: h * w };
@@ -53,7 +55,7 @@ export function overviewLayout(shape, height, cell = overviewCell([shape], heigh
     return { maps: 1, mapCols: 1, rows: n, cols: 1, cell: Math.max(tall, cell), size: n, vector: true };
   }
   const strip = Math.max(4, cell);
-  const cols = Math.max(1, Math.ceil((n * strip) / height), Math.ceil(Math.sqrt(n) / 2));
+  const cols = Math.max(1, Math.ceil((n * strip) / stripHeight), Math.ceil(Math.sqrt(n) / 2));
   return { maps: 1, mapCols: 1, rows: Math.ceil(n / cols), cols, cell: strip, size: n, vector: true };
 }
 

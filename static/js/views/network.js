@@ -27,7 +27,8 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   let selected = null; // { row, neuron }
   let height = overviewHeight();
   let zoom = 1; // the learner's factor on the fitted cell: 1 (the whole network in view) up to the widest map filling the view
-  let columnHeight = height; // a vector's strip at most this tall: the fitted height times the zoom
+  let columnHeight = height; // the classes' column at most this tall: the fitted height times the zoom
+  let stripHeight = height; // a long vector's strip: the tallest the overview may be, times the zoom
   let cell = 1; // CSS px per neuron of every feature map (the same for all: pooling shrinks a map)
   let pass = 'forward'; // or 'backward': the gradients
   let fittedFor = null; // the pass the layout was last fitted for (a new input then only repaints)
@@ -111,7 +112,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   /** Size a row's canvases for the overview `height` (CSS px); a canvas whose grid of values
    *  changes shape is cleared (the caller paints). */
   function sizeMaps(row) {
-    const lay = overviewLayout(row.layer.output_shape, columnHeight, cell);
+    const lay = overviewLayout(row.layer.output_shape, columnHeight, cell, stripHeight);
     row.layout = lay;
     row.maps.style.gridTemplateColumns = `repeat(${lay.mapCols}, auto)`;
     for (const canvas of row.canvases) {
@@ -151,6 +152,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     const size = (h, z) => {
       height = h;
       columnHeight = h * z;
+      stripHeight = overviewHeight() * z;
       cell = Math.round(Math.max(touchCell(), overviewCell(shown, h)) * z);
       for (const row of rows) sizeMaps(row);
     };

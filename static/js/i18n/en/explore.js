@@ -59,7 +59,7 @@ export default {
   'result.mustChoose': 'The network must choose one of its {n} classes, even for a scribble: a high percentage is not proof that the input really is that class.',
   'result.chart': 'Probability of each class',
   'net.heading': 'The network, layer by layer',
-  'net.hint': 'Tap or click a neuron to see its receptive field (the part of the layer before that it reads) and its arithmetic; with a mouse, pointing at it shows the receptive field.',
+  'net.hint': 'Tap or click a neuron to see its arithmetic and its receptive field (the part of the layer before that it reads).',
   'net.layers': 'Layers shown',
   'net.zoomIn': 'Larger',
   'net.zoomOut': 'Smaller',
