@@ -161,8 +161,10 @@ def test_walk_the_whole_lesson_by_keyboard(learn_page, viewport, lang, model):
     assert not bad, bad
 
 
-def karn_total():
-    return sum(0.5 * (t - o) ** 2 for t, o in zip([0, 0, 1, 0], [0.2, 0.4, 0.1, 0.3]))
+def karn_total(output=(0.1, 0.1, 0.7, 0.1)):
+    """Karn's total error for the boat image: by default after training (the question), not the 0.55
+    before training that the chapter's table works out."""
+    return sum(0.5 * (t - o) ** 2 for t, o in zip([0, 0, 1, 0], output))
 
 
 def right_answers(model):
@@ -189,7 +191,7 @@ def right_answers(model):
 
 
 WRONG = {"pixels": "100", "convolve": "4", "featuremap": "32", "depth": "25", "stride": "2", "pooling": "25",
-         "receptive": "9", "network": "9", "learning": "1.1"}
+         "receptive": "9", "network": "9", "learning": "0.55"}  # learning: copied from the table above it
 
 
 @pytest.mark.parametrize("lang,model_id", [("en", "digits"), ("zh", "digits"), ("en", "fashion"), ("zh", "fashion")])
@@ -197,7 +199,7 @@ def test_every_question_accepts_the_right_answer_and_explains_a_wrong_one(learn_
     page = learn_page("1080p")
     model = page.request.get(page.base + f"/api/models/{model_id}").json()
     answers = right_answers(model)
-    assert answers["convolve"] == "3" and answers["learning"] == "0.55"
+    assert answers["convolve"] == "3" and answers["learning"] == "0.06"
     assert (answers["pixels"], answers["depth"], answers["network"]) == (
         ("1024", "150", "5") if model_id == "digits" else ("784", "288", "6"))  # conv2 6x5x5; conv2_2 32x3x3
     open_learn(page, f"?lang={lang}&model={model_id}")

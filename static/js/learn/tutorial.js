@@ -9,6 +9,8 @@ export const POOL_OUTPUT = [[6, 8], [3, 4]];
 // Karn's training example: target and output for the boat image.
 export const KARN_TARGET = [0, 0, 1, 0];
 export const KARN_OUTPUT = [0.2, 0.4, 0.1, 0.3];
+// ...and after training, the same image's output (Karn: closer to the target).
+export const KARN_TRAINED = [0.1, 0.1, 0.7, 0.1];
 // CS231n's output sizes: [W, F, S, P, result] (4.5: does not fit).
 export const SIZES = [[7, 3, 1, 0, '5'], [7, 3, 2, 0, '3'], [5, 3, 1, 1, '5'], [5, 3, 2, 1, '3'], [10, 3, 2, 0, '4.5 ✗'],
   [227, 11, 4, 0, '55']];

@@ -192,9 +192,9 @@ export default {
 
   'learn.learning.title': 'How it learned',
   'learn.learning.text': 'At first all the filters and weights are random numbers, so the answers are random too. Training shows the network thousands of images with their correct labels. For each one, a loss measures how wrong the output was. Karn’s example: for a boat the target is [0, 0, 1, 0] and the output is [0.2, 0.4, 0.1, 0.3]; the total error is Σ ½ (target − output)² over the four classes.\n\nBackpropagation then works out, for every weight, its gradient: how much the loss would change if that weight changed a little. Gradient descent moves every weight a small step (the learning rate times the gradient) in the direction that makes the loss smaller. Repeated over many images, the loss falls. Only the weights change; the number of filters, their sizes and the layers stay fixed.',
-  'learn.learning.try': 'Work out Karn’s total error from the table. If this server can take a training step, pick the right label for your drawing, take one step and watch the loss; then try a much larger learning rate.',
-  'learn.learning.q': 'Karn’s example: target [0, 0, 1, 0], output [0.2, 0.4, 0.1, 0.3]. What is the total error Σ ½ (target − output)²?',
-  'learn.learning.why': '½ × (0.04 + 0.16 + 0.81 + 0.09) = ½ × 1.1 = 0.55.',
+  'learn.learning.try': 'Check one row of Karn’s table by hand: how does 0.1 against a target of 1 give 0.405? If this server can take a training step, pick the right label for your drawing, take one step and watch the loss; then try a much larger learning rate.',
+  'learn.learning.q': 'After training, Karn shows the same boat image again: the target is still [0, 0, 1, 0], and the output is now [0.1, 0.1, 0.7, 0.1]. What is the total error Σ ½ (target − output)² now? (Before training it was 0.55.)',
+  'learn.learning.why': '½ × (0.01 + 0.01 + 0.09 + 0.01) = ½ × 0.12 = 0.06: far less than 0.55, because the output is now much closer to the target.',
   'learn.learning.hint': 'Square each difference, add the four squares, then halve the sum.',
   'learn.learning.karn': 'Karn’s worked example',
   'learn.learning.class': 'class {i}',
