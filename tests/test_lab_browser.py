@@ -105,12 +105,12 @@ def test_alexnet_conv1_parameter_sharing_on_screen(lab):
 def test_depth_demo_adds_up_and_the_one_clock_moves_one_widget(lab):
     open_lab(lab)
     sums = lab.locator("#depth-sum")
-    expect(sums.locator("[data-total]")).to_contain_text("output 0, row 1, column 1")
+    expect(sums.locator("[data-total]")).to_contain_text("output 0, row index 0, column index 0")  # indices from 0, as Explore and CS231n's V[0,0,0]
     for _ in range(3):
         lines = sums.locator("li[data-channel]").all_inner_texts()
         partial = []
         for line in lines:
-            terms, result = line.split(": ", 1)[1].rsplit(" = ", 1)
+            terms, result = re.split(r"[:：] ?", line, maxsplit=1)[1].rsplit(" = ", 1)
             products = [number(a) * number(b) for a, b in (t.split("·") for t in terms.split(" + "))]
             assert sum(products) == number(result)
             partial.append(number(result))
@@ -140,7 +140,7 @@ def test_edit_a_real_filter_and_reset(lab):
     sent = [r for r in requests if r and "weights" in r]
     assert sent and sent[-1]["weights"]["conv1.weight"][0] == [[[0] * 5] * 5]
     lab.locator("#edit-filters button").nth(2).click()
-    expect(lab.locator("#edit-filter-title")).to_contain_text("Filter 3 of conv1")
+    expect(lab.locator("#edit-filter-title")).to_contain_text("Filter 2 of conv1, input channel 0")  # the third button: indices from 0, as Explore names it
     lab.locator("#edit-actions [data-action=reset]").click()
     expect(lab.locator("#edit-grid input").first).not_to_have_value("0")
     trained, edited = verdict.inner_text().split(". With your filter: ")
@@ -237,7 +237,7 @@ def test_kernel_lab_on_a_drawing_and_a_photo(lab, tmp_path):
     expect(lab.locator("[data-map=pooled] figcaption")).to_have_text("2×2 max pooling → 13 × 13")
     lab.locator("#kernel-presets [data-preset=edge2]").click()
     lab.locator("[data-map=feature] canvas").hover()
-    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\(\d+, \d+\) = -?[\d.e-]+$"))
+    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\[\d+, \d+\] = -?[\d.e-]+$"))  # [row, column] from 0, as on Explore
     photo = tmp_path / "photo.png"
     photo.write_bytes(png_bytes(Image.new("RGB", (600, 400), (200, 120, 40))))
     lab.locator("#kernel-sources [data-source=photo]").click()

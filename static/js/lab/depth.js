@@ -88,7 +88,7 @@ export function mountDepth(els, clock) {
     const filter = request.kernel[s.filter];
     for (let ch = 0; ch < c; ch++) {
       const [x0, y0] = narrow ? [10, 32 + ch * (side + 34)] : [10 + ch * (side + 20), 32];
-      text(ctx, t('depth.channel', { c: ch + 1 }), x0, y0 - 10, { size: 15, color: COLORS.muted });
+      text(ctx, t('depth.channel', { c: ch }), x0, y0 - 10, { size: 15, color: COLORS.muted });
       numberGrid(ctx, padded(ch), x0, y0, cell, cell, {
         size: 13, mark: (y, x) => (inWin(y, x) ? 'win' : (y < p || x < p || y >= h + p || x >= w + p) ? 'pad' : ''),
       });
@@ -111,12 +111,12 @@ export function mountDepth(els, clock) {
   function drawSums(s) {
     const lines = s.products.map((ch, i) => {
       const terms = ch.flatMap((row, y) => row.map((_, x) => `${signed(s.patch[i][y][x])}·${signed(request.kernel[s.filter][i][y][x])}`));
-      return el('li', { 'data-channel': String(i) }, `${t('depth.channel', { c: i + 1 })}: ${terms.join(' + ')} = `, el('strong', { text: fmt(s.channel_sums[i], 3) }));
+      return el('li', { 'data-channel': String(i) }, t('depth.channelSum', { c: i, terms: terms.join(' + ') }), el('strong', { text: fmt(s.channel_sums[i], 3) }));
     });
     const total = el('li', { class: 'total', 'data-total': '' },
       `${s.channel_sums.map(signed).join(' + ')} + ${t('depth.bias')} ${signed(s.bias)} = `, el('strong', { text: fmt(s.value, 3) }),
-      ` → ${t('depth.at', { k: s.filter, row: s.row + 1, col: s.col + 1 })}`);
-    els.sum.replaceChildren(el('ol', { class: 'sums' }, ...lines, total));
+      ` → ${t('depth.at', { k: s.filter, row: s.row, col: s.col })}`);
+    els.sum.replaceChildren(el('ol', { class: 'sums by-channel' }, ...lines, total)); // named by channel index, not numbered
   }
 
   els.random.addEventListener('click', () => { seed += 1; random(); });

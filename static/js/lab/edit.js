@@ -51,7 +51,7 @@ export function mountEdit(els, net, presets) {
     state.bias = [...f.bias];
     state.filter = 0;
     state.channel = 0;
-    els.channel.replaceChildren(...f.weight[0].map((_, c) => new Option(String(c + 1), String(c))));
+    els.channel.replaceChildren(...f.weight[0].map((_, c) => new Option(String(c), String(c))));
     renderFilters();
     renderEditor();
     await compare();
@@ -66,15 +66,15 @@ export function mountEdit(els, net, presets) {
       drawMap(setupCanvas(canvas, size * 8, size * 8), mapImage(k[state.channel].flat(), size, size, scale.color), 0, 0, 8);
       return el('button', {
         type: 'button', role: 'radio', 'aria-checked': String(i === state.filter), 'aria-pressed': String(i === state.filter),
-        'aria-label': t('edit.filterN', { n: i + 1 }), title: t('edit.filterN', { n: i + 1 }),
+        'aria-label': t('edit.filterN', { n: i }), title: t('edit.filterN', { n: i }),
         onclick: () => { state.filter = i; renderFilters(); renderEditor(); },
-      }, canvas, el('span', { text: String(i + 1) }));
+      }, canvas, el('span', { text: String(i) }));
     }));
   }
 
   function renderEditor() {
     const f = state.filter;
-    els.title.textContent = t('edit.editing', { n: f + 1, c: state.channel + 1, layer: net.layer });
+    els.title.textContent = t('edit.editing', { n: f, c: state.channel, layer: net.layer });
     readGrid = matrixEditor(els.grid, state.weight[f][state.channel], (values) => {
       state.weight[f][state.channel] = values;
       renderFilters();

@@ -14,7 +14,7 @@ function hover(node, rows, cols, values, tooltip) {
     const y = Math.floor(((e.clientY - r.top) / r.height) * rows);
     if (y < 0 || x < 0 || y >= rows || x >= cols) return;
     tooltip.hidden = false;
-    tooltip.textContent = `(${y + 1}, ${x + 1}) = ${fmt(values[y][x], 3)}`;
+    tooltip.textContent = `[${y}, ${x}] = ${fmt(values[y][x], 3)}`; // indices from 0, as the Explore page and the tutorials' V[0,0,0]
     tooltip.style.left = `${Math.min(e.clientX + 12, innerWidth - tooltip.offsetWidth - 4)}px`;
     tooltip.style.top = `${e.clientY + 14}px`;
   });

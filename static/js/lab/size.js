@@ -171,7 +171,7 @@ export function mountSize(els, clock) {
       ctx.fillStyle = i < step ? '#9cc3e8' : i === step ? COLORS.hot : '#f1f3f5';
       ctx.fillRect(ox0 + (i % wo) * ocell, oy0 + Math.floor(i / wo) * ocell, ocell - gap, ocell - gap);
     }
-    position.textContent = t('size.position', { row: oy + 1, col: ox + 1, y: rs[oy], x: cs[ox] });
+    position.textContent = t('size.position', { row: oy, col: ox, y: rs[oy], x: cs[ox] });
   }
 
   renderControls();

@@ -38,7 +38,7 @@ export function matrixEditor(container, values, onInput, { label = '' } = {}) {
   const cols = values[0].length;
   container.style.setProperty('--cols', cols);
   const inputs = values.flatMap((row, r) => row.map((v, c) => {
-    const input = el('input', { type: 'number', step: 'any', value: String(+v.toFixed(4)), 'aria-label': `${label} ${r + 1},${c + 1}` });
+    const input = el('input', { type: 'number', step: 'any', value: String(+v.toFixed(4)), 'aria-label': `${label} [${r}, ${c}]` });
     input.addEventListener('input', () => {
       if (input.value === '' || !Number.isFinite(Number(input.value))) return;
       onInput(read());

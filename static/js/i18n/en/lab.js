@@ -31,7 +31,7 @@ export default {
   'size.noOutput': 'No output: these settings do not fit',
   'size.inputLabel': 'input {h} × {w} with {p} rings of zero padding (grey)',
   'size.outputLabel': 'output {h} × {w}',
-  'size.position': 'output row {row}, column {col}: the window starts at input row {y}, column {x}',
+  'size.position': 'output row index {row}, column index {col}: the window starts at input row index {y}, column index {x}',
 
   'depth.heading': '2. Depth: filters see every channel',
   'depth.lesson': 'A colour image has 3 channels, so each filter has 3 layers of weights too. For each output number, the filter multiplies every channel\'s patch by its own weights, adds each channel\'s products (a partial sum), adds the three partial sums and the bias. Here: a 5×5×3 input padded to 7×7×3, two 3×3×3 filters, stride 2 → 3×3×2, as in the CS231n demo.',
@@ -45,11 +45,12 @@ export default {
   'depth.biases': 'Biases b0 b1',
   'depth.badNumbers': 'Some of these are not numbers. Write numbers separated by spaces, one row per line.',
   'depth.channel': 'channel {c}',
+  'depth.channelSum': 'channel {c}: {terms} = ',
   'depth.filterN': 'filter w{k}',
   'depth.biasN': 'bias b{k} = {b}',
   'depth.outputN': 'output {k}',
   'depth.bias': 'bias',
-  'depth.at': 'output {k}, row {row}, column {col}',
+  'depth.at': 'output {k}, row index {row}, column index {col}',
 
   'kernel.heading': '3. What a filter does',
   'kernel.lesson': 'Change the numbers of the filter, or pick one of the tutorial\'s filters, and see the feature map change. Negative numbers show in purple, positive in orange. Then ReLU turns negatives into 0, and 2×2 max pooling keeps the largest number of each 2×2 block.',

@@ -31,7 +31,7 @@ export default {
   'size.noOutput': '没有输出：这组设置不成立',
   'size.inputLabel': '输入 {h} × {w}，外加 {p} 圈零填充（灰色）',
   'size.outputLabel': '输出 {h} × {w}',
-  'size.position': '输出第 {row} 行第 {col} 列：窗口从输入第 {y} 行第 {x} 列开始',
+  'size.position': '输出行索引 {row}、列索引 {col}：窗口从输入行索引 {y}、列索引 {x} 开始',
 
   'depth.heading': '2. 深度：卷积核看到每一个通道',
   'depth.lesson': '彩色图片有 3 个通道，所以每个卷积核也有 3 层权重。计算每个输出数字时，卷积核把每个通道的小块和自己那一层权重逐个相乘，再把每个通道的乘积相加（部分和），然后把三个部分和与偏置加起来。这里：5×5×3 的输入补零成 7×7×3，两个 3×3×3 的卷积核，步长 2 → 3×3×2，与 CS231n 的演示相同。',
@@ -45,11 +45,12 @@ export default {
   'depth.biases': '偏置 b0 b1',
   'depth.badNumbers': '有些内容不是数字。请用空格分隔数字，每行一行数字。',
   'depth.channel': '通道 {c}',
+  'depth.channelSum': '通道 {c}：{terms} = ',
   'depth.filterN': '卷积核 w{k}',
   'depth.biasN': '偏置 b{k} = {b}',
   'depth.outputN': '输出 {k}',
   'depth.bias': '偏置',
-  'depth.at': '输出 {k}，第 {row} 行第 {col} 列',
+  'depth.at': '输出 {k}，行索引 {row}，列索引 {col}',
 
   'kernel.heading': '3. 卷积核做了什么',
   'kernel.lesson': '改一改卷积核里的数字，或者选一个教程里的卷积核，看看特征图怎么变化。负数显示为紫色，正数显示为橙色。接着 ReLU 把负数变成 0，2×2 最大池化保留每个 2×2 小块里最大的数。',
