@@ -6,11 +6,11 @@ Arrays are sent in one of two encodings (documented in the OpenAPI spec):
 Explain and animate responses always use exact numbers (they are shown as text).
 """
 import base64
-import binascii
 import io
 import json
 
 import numpy as np
+import pybase64
 from PIL import Image
 
 from ..teach.thumbnails import pixels as thumbnail_pixels
@@ -70,7 +70,7 @@ def thumbnail(image, max_side=64):
 
 def thumbnails(images, max_side=64):
     """[image, ...] -> [thumbnail(image), ...], the pixels made by teach.thumbnails.pixels."""
-    return [{"shape": list(shape), "dtype": "uint8", "data": base64.b64encode(data).decode()}
+    return [{"shape": list(shape), "dtype": "uint8", "data": pybase64.b64encode_as_string(data)}
             for shape, data in thumbnail_pixels(images, max_side)]
 
 
@@ -209,8 +209,10 @@ def sparse_exact(a):
 
 
 def _base64(array):
-    """An array's bytes in C order as base64 text (a C-contiguous one read in place, not copied to bytes)."""
-    return binascii.b2a_base64(np.ascontiguousarray(array), newline=False).decode()
+    """An array's bytes in C order as base64 text (a C-contiguous one read in place, not copied to
+    bytes). pybase64's SIMD encoder: a stroke's answer holds some 40 such texts, 100-150 KB, which
+    the standard library's binascii took 0.25-0.6 ms to write; the same text."""
+    return pybase64.b64encode_as_string(np.ascontiguousarray(array))
 
 
 def dense(encoded):
