@@ -64,6 +64,8 @@ def test_arithmetic_in_view_after_a_click(browser, server, name):
         assert tops[0] == tops[1], "patch and weights are not side by side"
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#detail-body .formula.total')).fontSize)")
     assert size >= 16
+    grids = page.evaluate("Array.from(document.querySelectorAll('#detail-body table.num-grid td'), (td) => parseFloat(getComputedStyle(td).fontSize))")
+    assert grids and min(grids) >= 12, min(grids)  # the patch, weights and products: 9.6-11.7 px before (0.6rem)
     no_sideways_scroll(page)
     page.context.close()
 
