@@ -46,7 +46,9 @@ def main(argv=None):
     lan = lan_address() if args.host == "0.0.0.0" else None
     if lan:
         print(f"students on the same network open: http://{lan}:{args.port}/", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # docker stop / kill: stop the worker first
+    from cnnviz.web.serving import stop_on
+    signal.signal(signal.SIGTERM, stop_on(SystemExit(0)))  # docker stop / kill: stop the worker first
+    signal.signal(signal.SIGINT, stop_on(KeyboardInterrupt()))  # Ctrl-C
     worker = None
     if app.config.get("STUDIO", True) and not os.environ.get("CNNVIZ_REDIS_URL"):
         from cnnviz.live.worker import EmbeddedWorker  # one laptop: the training worker is our child process

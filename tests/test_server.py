@@ -165,3 +165,29 @@ def test_static_version_follows_the_content(tmp_path):
     assert folder_version(tmp_path) == before
     (tmp_path / "a.js").write_text("export const a = 2;")
     assert folder_version(tmp_path) != before
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_an_open_event_stream_does_not_hold_up_stopping(stop):
+    """A teacher's wall left open (its tab closed without a word) keeps a thread busy until the
+    stream's next write; the server's stop ends every event stream at once, so `docker stop` or
+    Ctrl-C take well under a second instead of waitress's 5 s wait for busy threads."""
+    import http.cookiejar
+    import signal
+    import time
+    proc, base = start_server()
+    try:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opened = opener.open(urllib.request.Request(base + "/api/classes", data=b"{}", method="POST",
+                                                    headers={"Content-Type": "application/json"}))
+        wall = opener.open(base + f"/api/classes/{json.load(opened)['code']}/events")
+        assert wall.read(5) == b"retry"
+        wall.close()
+        time.sleep(0.5)
+        started = time.monotonic()
+        proc.send_signal(getattr(signal, stop))
+        proc.wait(20)
+        assert time.monotonic() - started < 2.5, "the server waited for the stream's thread"
+        assert "still running" not in proc.stdout.read()  # waitress's warning about busy threads
+    finally:
+        proc.kill()

@@ -19,6 +19,7 @@ from ..teach import exercises
 from . import present, serialize
 from .api import model_or_404
 from .inputs import prepared_input, read_body
+from .serving import STOPPING
 
 bp = Blueprint("classes", __name__, url_prefix="/api/classes")
 STREAM_SECONDS = 25   # one wall stream's lifetime; the browser reconnects with Last-Event-ID
@@ -171,7 +172,7 @@ def events(code):
         yield "retry: 1000\n\n"
         end = last = time.monotonic()
         end += seconds
-        while time.monotonic() < end:
+        while time.monotonic() < end and not STOPPING.is_set():
             batch = classes.events(class_code, after)
             for event in batch:
                 after = event["n"]

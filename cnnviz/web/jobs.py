@@ -23,6 +23,7 @@ from ..live.settings import DATASETS, architecture_from, dataset_available, sett
 from ..live.store import TERMINAL, JobStore
 from ..training.presets import ARCHITECTURES, META
 from .inputs import parse_json, read_body
+from .serving import STOPPING
 
 bp = Blueprint("jobs", __name__, url_prefix="/api")
 OWNER_COOKIE, OWNER_HEADER = "cnnviz_owner", "X-Cnnviz-Owner"
@@ -133,7 +134,7 @@ def events(job_id):
         try:
             yield "retry: 1000\n\n"
             until, idle = time.monotonic() + limits.stream_seconds, time.monotonic()
-            while time.monotonic() < until:
+            while time.monotonic() < until and not STOPPING.is_set():
                 batch = store.events(job_id, after)
                 for event in batch:
                     after = event["n"]

@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections import Counter
 
@@ -53,6 +54,20 @@ class FairServer(TcpWSGIServer):
 
 def _host(channel):
     return channel.addr[0] if isinstance(channel.addr, tuple) else channel.addr
+
+
+# Set when the server is stopping (app.py's SIGTERM and Ctrl-C handlers): the event streams (a
+# teacher's wall, a training's progress) end at once. waitress waits up to 5 s for busy threads
+# when it stops, and a stream whose page has gone is busy until its next write.
+STOPPING = threading.Event()
+
+
+def stop_on(exception):
+    """A signal handler that sets STOPPING, then raises exception in the main thread (serving)."""
+    def handler(*_):
+        STOPPING.set()
+        raise exception
+    return handler
 
 
 def make_servers(app, sock=None, **settings):
