@@ -86,6 +86,13 @@ def server():
 
 
 # ------------------------------------------------------------------ browser tests
+SCREENS = {  # the five screens every page is checked at: name -> browser context options
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "1024": {"viewport": {"width": 1024, "height": 768}},
+    "1366": {"viewport": {"width": 1366, "height": 768}},
+    "1080p": {"viewport": {"width": 1920, "height": 1080}},
+    "720p150": {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5},  # 1280x720 at 150 %
+}
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import new_page, open_app
+from conftest import SCREENS, new_page, open_app
 from screen_numbers import SCIENTIFIC, gradient_checks, scientific
 
 def number(text):
@@ -137,11 +137,7 @@ def test_squared_error_and_a_too_large_learning_rate(page):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [
-    dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
-    dict(viewport={"width": 1366, "height": 768}),
-    dict(viewport={"width": 1920, "height": 1080}),
-], ids=["phone", "laptop", "projector"])
+@pytest.mark.parametrize("size", [SCREENS[name] for name in ("phone", "1366", "1080p")], ids=["phone", "1366", "1080p"])
 def test_panel_fits_and_the_arithmetic_comes_into_view(browser, server, lang, size):
     page = new_page(browser, server, **size)
     try:

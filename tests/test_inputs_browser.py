@@ -14,15 +14,9 @@ from playwright.sync_api import expect
 
 from cnnviz.bench import photos
 from cnnviz.data import DataError, load_digits_10k, load_fashion
-from conftest import draw_digit, new_page, open_app, png_bytes
+from conftest import SCREENS, draw_digit, new_page, open_app, png_bytes
 
-VIEWPORTS = {  # name: context options (the brief's five screens)
-    "phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True),
-    "1024": dict(viewport={"width": 1024, "height": 768}),
-    "1366": dict(viewport={"width": 1366, "height": 768}),
-    "1080p": dict(viewport={"width": 1920, "height": 1080}),
-    "720p150": dict(viewport={"width": 853, "height": 480}, device_scale_factor=1.5),
-}
+VIEWPORTS = SCREENS
 
 
 def big_label(page):

@@ -7,15 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import new_page
+from conftest import SCREENS, new_page
 
-VIEWPORTS = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
-    "laptop": {"viewport": {"width": 1024, "height": 768}},
-    "wide-laptop": {"viewport": {"width": 1366, "height": 768}},
-    "projector": {"viewport": {"width": 1920, "height": 1080}},
-    "zoomed": {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5},
-}
+VIEWPORTS = SCREENS
 
 
 def open_lab(page, lang="en"):

@@ -8,15 +8,11 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, new_page
+from conftest import ARTIFACTS, SCREENS, new_page
 
 CHAPTERS = ["pixels", "convolve", "featuremap", "depth", "sharing", "stride", "relu", "pooling", "receptive",
             "softmax", "network", "learning", "mistakes"]
-VIEWPORTS = {
-    "1080p": {"viewport": {"width": 1920, "height": 1080}},
-    "720p150": {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5},
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
-}
+VIEWPORTS = {name: SCREENS[name] for name in ("1080p", "720p150", "phone")}
 SHOTS = ARTIFACTS / "learn"
 
 # Numbers drawn on canvases (the animation stage): every fillText of a text with a digit is logged with its

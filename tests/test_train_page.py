@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import new_page, start_server
+from conftest import SCREENS, new_page, start_server
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +122,7 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [
-    dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2),
-    dict(viewport={"width": 1024, "height": 768}),
-    dict(viewport={"width": 1366, "height": 768}),
-], ids=["phone", "1024", "1366"])
+@pytest.mark.parametrize("size", [SCREENS[name] for name in ("phone", "1024", "1366")], ids=["phone", "1024", "1366"])
 def test_the_layer_table_fits_its_box(browser, studio, lang, size):
     """No sideways scroll inside the layer table's box; every move/remove button inside it; on a phone
     each layer's output shape and parameter count still say what they are."""
