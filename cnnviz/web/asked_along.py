@@ -9,11 +9,11 @@ the prediction still stands. Nothing here knows the JSON shape beyond what ``ser
 from typing import NamedTuple
 
 from ..engine.architecture import MAX_LAYERS
-from ..errors import CnnvizError, InputError
+from ..errors import InputError
 from ..teach.animate import STRONGEST, animate, strongest_channel
 from ..teach.explain import explain
 from . import asked_backward, serialize
-from .errors import body as error_body, status_of
+from .errors import answered
 
 MAX_ANIMATIONS = MAX_LAYERS  # the page asks for one, or one per layer for the whole pass (13 in digits, up to 64)
 MAX_EXPLANATIONS = 4  # the page asks for the one neuron selected
@@ -49,13 +49,6 @@ def explanation_requests(fields):
     return None if wanted is None else [(a["layer"], a["neuron"]) for a in wanted]
 
 
-def _answered(make):
-    try:
-        return make()
-    except CnnvizError as e:
-        return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}
-
-
 def animation(model, steps, tensor, encoding, layer, channel, focus):
     """One animation as /animate answers it, or its error body. Channel "strongest": the one the page
     would pick from this answer's layer outputs (sent in `encoding`)."""
@@ -64,12 +57,12 @@ def animation(model, steps, tensor, encoding, layer, channel, focus):
         if channel == STRONGEST:
             picked = strongest_channel(model, steps, layer, seen=lambda out: serialize.as_sent(out, encoding))
         return serialize.animation_response(model, animate(model, steps, layer, picked, tensor, focus))
-    return _answered(make)
+    return answered(make)
 
 
 def explanation(model, steps, tensor, layer, neuron):
     """One neuron's arithmetic as /explain answers it, or its error body."""
-    return _answered(lambda: serialize.arithmetic_response(model, explain(model, steps, layer, neuron, tensor)))
+    return answered(lambda: serialize.arithmetic_response(model, explain(model, steps, layer, neuron, tensor)))
 
 
 class Asked(NamedTuple):

@@ -27,7 +27,7 @@ from ..teach import backward as teach
 from ..teach.animate import STRONGEST
 from ..teach.explain import find_layer
 from . import serialize
-from .errors import body as error_body, status_of
+from .errors import answered, entry_error
 from .weights import overrides
 
 PREDICTED = "predicted"  # the label: the class the same answer predicts
@@ -116,17 +116,6 @@ def check(fields):
     return AskedBackward({k: wanted[k] for k in ("label", "loss", "weights") if k in wanted}, animations, explanations)
 
 
-def _error(e):
-    return {**error_body(e.message, e.code, **e.params), "status": status_of(e.code)}
-
-
-def _answered(make):
-    try:
-        return make()
-    except CnnvizError as e:
-        return _error(e)
-
-
 def answer(asked, model, prepared, steps, predicted, encoding):
     """{"answer": /backward's body, "animations": [...], "explanations": [...]} for `asked` (from check),
     on the shared `model` (its trace `steps` of prepared.tensor) and the learner's weights; "predicted"
@@ -139,8 +128,8 @@ def answer(asked, model, prepared, steps, predicted, encoding):
         bw = teach.backward(learner, prepared.tensor, label, fields.get("loss", "cross_entropy"),
                             steps=None if custom else steps)
     except CnnvizError as e:  # each request alone would have been refused the same way
-        return {"answer": _error(e), "animations": [_error(e)] * len(asked.animations),
-                "explanations": [_error(e)] * len(asked.explanations)}
+        return {"answer": entry_error(e), "animations": [entry_error(e)] * len(asked.animations),
+                "explanations": [entry_error(e)] * len(asked.explanations)}
 
     def animation(a):
         if a.get("channel") == STRONGEST and isinstance(a.get("layer"), str):
@@ -148,7 +137,7 @@ def answer(asked, model, prepared, steps, predicted, encoding):
         return serialize.arithmetic_response(learner, gradient_animation(learner, bw, a))
     return {
         "answer": serialize.backward_response(learner, bw, teach.loss_parts(learner, bw), encoding),
-        "animations": [_answered(lambda: animation(a)) for a in asked.animations],
-        "explanations": [_answered(lambda: serialize.arithmetic_response(learner, gradient_explanation(learner, bw, e)))
+        "animations": [answered(lambda: animation(a)) for a in asked.animations],
+        "explanations": [answered(lambda: serialize.arithmetic_response(learner, gradient_explanation(learner, bw, e)))
                          for e in asked.explanations],
     }

@@ -75,6 +75,20 @@ def body(message, code, **params):
     return {"error": message, "code": code, "params": params}
 
 
+def entry_error(e):
+    """A CnnvizError as one entry of a combined answer (what /predict answers beside the prediction):
+    the body its own request would have had, with that request's "status"."""
+    return {**body(e.message, e.code, **e.params), "status": status_of(e.code)}
+
+
+def answered(make):
+    """make() -> an entry of a combined answer, or its error (entry_error) if it refuses."""
+    try:
+        return make()
+    except CnnvizError as e:
+        return entry_error(e)
+
+
 def register(app, max_upload_bytes):
     @app.errorhandler(CnnvizError)
     def known(e):
