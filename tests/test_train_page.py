@@ -152,3 +152,22 @@ def test_a_refused_setting_is_named_as_the_form_labels_it(browser, studio):
     page.click("#start")
     expect(page.locator("#status")).to_have_text("“轮数”必须在 1 到 50 之间。")
     page.context.close()
+
+
+def test_typing_in_a_setting_while_the_checker_answers_keeps_the_input(browser, studio):
+    """A learner types 1, the checker's answer to it arrives, they type another 1: the kernel is 11
+    (the answer used to rebuild the table and take the focused input away, so the second key went nowhere)."""
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang=en")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    kernel = page.locator("#layer-rows tr:first-child input[data-field=kernel]")
+    shape = page.locator("#layer-rows tr:first-child td.shape")
+    kernel.select_text()
+    page.keyboard.type("1")
+    expect(shape).to_have_text("8×28×28")  # the answer for a kernel of 1 is on screen
+    page.keyboard.type("1")
+    expect(kernel).to_have_value("11")
+    expect(kernel).to_be_focused()
+    expect(shape).to_have_text("8×18×18")  # 28 - 11 + 1
+    page.context.close()

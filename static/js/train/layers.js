@@ -43,14 +43,23 @@ export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), 
   let seq = 0;
   let last = null;
 
-  function render(described = null, badLayer = null) {
-    tbody.replaceChildren(...layers.map((layer, i) => row(layer, i, described?.[i], badLayer === layer.name)));
+  // Rows are built when the list changes (set) or the language does (rerender); the checker's
+  // answer only fills them in: rebuilding them would take away the input a learner is typing
+  // in, and what they type next would go nowhere.
+  function render(described = null, badLayer = null, rebuild = false) {
+    if (rebuild || tbody.rows.length !== layers.length) tbody.replaceChildren(...layers.map(row));
+    layers.forEach((layer, i) => fill(tbody.rows[i], described?.[i], badLayer === layer.name));
   }
 
-  function row(layer, i, described, bad) {
+  function fill(tr, described, bad) {
+    tr.classList.toggle('bad', bad);
+    tr.querySelector('td.shape').textContent = described ? described.output_shape.join('×') : '';
+    tr.querySelector('td.params').textContent = described ? fmtInt(described.parameters) : '';
+  }
+
+  function row(layer, i) {
     const tr = document.createElement('tr');
     tr.dataset.index = i;
-    if (bad) tr.classList.add('bad');
     const kind = Object.assign(document.createElement('td'), { className: 'kind' });
     kind.textContent = `${layer.name} · ${t(`kind.${layer.kind}`)}`;
     const cell = Object.assign(document.createElement('td'), { className: 'settings-cell' });
@@ -69,10 +78,8 @@ export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), 
       settings.append(label);
     }
     const out = Object.assign(document.createElement('td'), { className: 'num shape' });
-    out.textContent = described ? described.output_shape.join('×') : '';
     out.dataset.label = t('train.col.output'); // a phone stacks the row: each number says what it is
     const params = Object.assign(document.createElement('td'), { className: 'num params' });
-    params.textContent = described ? fmtInt(described.parameters) : '';
     params.dataset.label = t('train.col.params');
     const actions = Object.assign(document.createElement('td'), { className: 'actions' });
     const buttons = [['↑', 'train.up', -1], ['↓', 'train.down', 1], ['✕', 'train.remove', 0]];
@@ -114,13 +121,14 @@ export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), 
   }
 
   function schedule() {
+    seq += 1; // an answer still on its way describes the list before this change
     clearTimeout(timer);
     timer = setTimeout(() => check(), 250);
   }
 
   function set(next) {
     layers = renamed(next);
-    render();
+    render(null, null, true);
     schedule();
   }
 
@@ -137,6 +145,6 @@ export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), 
     spec,
     recheck: (extra) => check(extra),
     get last() { return last; },
-    rerender() { render(last?.ok ? last.check.layers : null, last?.ok ? null : last?.error?.params?.layer); },
+    rerender() { render(last?.ok ? last.check.layers : null, last?.ok ? null : last?.error?.params?.layer, true); },
   };
 }
