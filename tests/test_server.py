@@ -187,7 +187,8 @@ def test_an_open_event_stream_does_not_hold_up_stopping(stop):
         started = time.monotonic()
         proc.send_signal(getattr(signal, stop))
         proc.wait(20)
-        assert time.monotonic() - started < 2.5, "the server waited for the stream's thread"
+        # 0.4 s on a quiet machine; waitress's wait for busy threads alone is 5 s
+        assert time.monotonic() - started < 4.5, "the server waited for the stream's thread"
         assert "still running" not in proc.stdout.read()  # waitress's warning about busy threads
     finally:
         proc.kill()
