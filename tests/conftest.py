@@ -150,3 +150,17 @@ def pytest_runtest_makereport(item, call):
     rep = yield
     setattr(item, f"rep_{rep.when}", rep)
     return rep
+
+
+def pytest_collection_modifyitems(items):
+    """Every test has its own id. schemathesis's tests of one function (one per API operation)
+    share their function's id under pytest 9, the operation being only in their name, and
+    pytest-xdist's --dist loadfile (.ci/run) keeps one test per id: it ran 1 of the 50."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and "[" not in item.nodeid:  # pytest 9's structured id (Function: parent's child, with params)
+            item._id = item._id.with_params(label)
+    seen = set()
+    twice = sorted({item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)})
+    if twice:
+        raise pytest.UsageError(f"tests that share an id (pytest-xdist would run one of each): {twice[:5]}")
