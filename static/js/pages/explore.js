@@ -413,7 +413,7 @@ function restorePhotoNote() {
 function applyLargeType() {
   document.documentElement.classList.toggle('large-type', store.get('large'));
   $('large-type').checked = store.get('large');
-  dispatchEvent(new Event('resize')); // the network refits its maps
+  network.fit(); // the network refits its maps to the new type size at once (a resize waits 200 ms)
 }
 store.subscribe((changed) => changed.includes('large') && applyLargeType());
 

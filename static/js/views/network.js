@@ -370,5 +370,5 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** The element showing a layer (to scroll a shared link's selection into view). */
   const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
-  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement };
+  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement, fit };
 }
