@@ -171,3 +171,19 @@ def test_typing_in_a_setting_while_the_checker_answers_keeps_the_input(browser, 
     expect(kernel).to_be_focused()
     expect(shape).to_have_text("8×18×18")  # 28 - 11 + 1
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_setting_out_of_its_range_marks_its_layer(browser, studio, lang):
+    """A kernel of 77 (the engine takes 1 to 64): the refusal names the layer and its row turns red,
+    as a kernel too large for the image does (the range error used to name no layer, so no row)."""
+    page = new_page(browser, studio)
+    page.goto(f"{studio}/train?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#layer-rows td.num:not(:empty)")
+    page.fill("#layer-rows tr:first-child input[data-field=kernel]", "77")
+    expect(page.locator("#layer-rows tr.bad")).to_have_count(1)
+    expect(page.locator("#layer-rows tr.bad td.kind")).to_contain_text("conv1")
+    expect(page.locator("#arch-summary")).to_contain_text("conv1")
+    expect(page.locator("#start")).to_be_disabled()
+    page.context.close()

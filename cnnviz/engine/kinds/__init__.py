@@ -30,6 +30,9 @@ def layer_from_spec(spec):
         return KINDS[kind](**spec)
     except TypeError as e:
         raise ShapeError(f"layer {name!r} ({kind}): {e}", "layer.hyperparameter", layer=name) from None
+    except ShapeError as e:  # a setting out of its range: the layer named too, as the page marks its row
+        e.params.setdefault("layer", name)
+        raise
 
 
 __all__ = ["KINDS", "Layer", "ShapeError", "layer_from_spec", "output_size"]

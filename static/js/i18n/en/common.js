@@ -49,7 +49,7 @@ export default {
   'error.shape.needs_flat': "Layer {layer} is fully connected: it needs a flat input (add a flatten layer before it).",
   'error.shape.needs_maps': "Layer {layer} needs maps (channels × height × width) as its input, not a flat list.",
   'error.shape.channels': "The input has {channels} channels but the filters expect {expected}.",
-  'error.layer.hyperparameter': "A layer has a setting it cannot use: each must be a whole number in its allowed range.",
+  'error.layer.hyperparameter': "Layer {layer} has a setting it cannot use: each must be a whole number in its allowed range.",
   'error.layer.kind': "Unknown layer kind \"{kind}\".",
   'error.layer.name': "Every layer needs a name of 1 to 40 characters.",
   'error.layer.duplicate_name': "Two layers have the same name; every name must be different.",
