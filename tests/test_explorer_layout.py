@@ -91,8 +91,9 @@ def test_phone_reads_without_zoom(browser, server):
     page.context.close()
 
 
-def test_large_type_for_projectors(browser, server):
-    page = open_at(browser, server, "1080p")
+@pytest.mark.parametrize("name", ["1366", "1080p"])
+def test_large_type_for_projectors(browser, server, name):
+    page = open_at(browser, server, name)
     page.locator("#large-type").check()
     assert "large=1" in page.url
     page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 1, "y": 1})
@@ -100,5 +101,8 @@ def test_large_type_for_projectors(browser, server):
     sizes = page.evaluate("""Array.from(document.querySelectorAll('#detail-body table.contrib td, #detail-body .formula.total'),
         (e) => parseFloat(getComputedStyle(e).fontSize))""")
     assert min(sizes) >= 24, sizes
+    # the products, the table's last column, inside the panel (they were cut off by 73 and 160 px)
+    table, panel = (page.locator(s).bounding_box() for s in ("#detail-body table.contrib", "#detail"))
+    assert table["x"] + table["width"] <= panel["x"] + panel["width"], (table, panel)
     no_sideways_scroll(page)
     page.context.close()
