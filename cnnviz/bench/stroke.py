@@ -227,6 +227,17 @@ def _in_process(app, requests):
             return cpu
 
 
+def _recorded_answer(app, request):
+    """(body, headers) of the app's answer to one request (path, body, content type), as sent."""
+    from werkzeug.test import EnvironBuilder
+    path, body, ctype = request
+    environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
+                             content_length=len(body), headers={"Accept-Encoding": ACCEPT_ENCODING}).get_environ()
+    status = []
+    data = b"".join(app(environ, lambda s, h, exc=None: status.append(h)))
+    return data, list(status[0])
+
+
 def _server_cpu(pid):
     """User + system CPU seconds of a process so far (Linux /proc)."""
     import os
@@ -262,6 +273,55 @@ def _per_stroke(pid, conn, bodies):
     return 1e3 * (_server_cpu(pid) - before) / len(bodies)
 
 
+def answering(answer):
+    """A WSGI app that reads the request's body and answers `answer` ((bytes, headers)) at once."""
+    data, headers = answer
+
+    def app(environ, start_response):
+        environ["wsgi.input"].read()
+        start_response("200 OK", headers)
+        return [data]
+    return app
+
+
+def _under_waitress(app, model, warm_up, batches):
+    """The app served as app.py serves it (FairServer, 8 threads) by threads of this process, the
+    drawings' strokes sent one after another: per batch, (server CPU ms per stroke: the process's
+    minus this client thread's, the app's own CPU ms per stroke in waitress's threads)."""
+    import resource
+    import threading
+    from ..web.serving import make_servers
+    own = []
+
+    def timed(environ, start_response):  # the app's CPU, its answer iterated, in the thread serving it
+        t = time.thread_time()
+        out = b"".join(app(environ, start_response))
+        own.append(time.thread_time() - t)
+        return [out]
+    server = make_servers(timed, host="127.0.0.1", port=0, threads=8, send_bytes=1, ident="cnnviz",
+                          asyncore_use_poll=True)[0]
+    threading.Thread(target=server.run, daemon=True).start()
+    conn = _connection(f"http://127.0.0.1:{server.effective_port}")
+    try:
+        for d in warm_up:
+            _over_http(conn, stroke_requests(model, d))
+        rounds = []
+        for batch in batches:
+            own.clear()
+            usage, client = resource.getrusage(resource.RUSAGE_SELF), time.thread_time()
+            for d in batch:
+                _over_http(conn, stroke_requests(model, d))
+            client = time.thread_time() - client
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            process = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
+            rounds.append((1e3 * (process - client) / len(batch), 1e3 * sum(own) / len(batch)))
+        return rounds
+    finally:
+        conn.close()
+        server.task_dispatcher.shutdown()  # its threads done before the server closes (their last wake-up call)
+        server.close()
+
+
 def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None):
     """against: another checkout (e.g. /work/main) whose `python app.py` runs beside this one's,
     the two measured in alternating rounds."""
@@ -278,6 +338,7 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
     app = create_app()
     for png in drawings[:20]:  # warm-up
         _in_process(app, stroke_requests(model, png))
+    answer = _recorded_answer(app, stroke_requests(model, drawings[0])[0])
     print(f"server CPU per stroke (the page's one request: /predict with the stepper's animation, {ANIMATED_LAYER}; "
           f"Accept-Encoding: {ACCEPT_ENCODING}) on {model}, ms; {rounds} rounds")
     drawing_rounds, photo_rounds, canvas_rounds, shrunk_rounds = [], [], [], []
@@ -344,6 +405,13 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
               f"{_summary(drawing_rounds)}")
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
         print(f"  python app.py process ({name}), the photo as the page sends it: {_summary(shrunk_rounds)}")
+    batches = [drawings[20 + r * strokes:20 + (r + 1) * strokes] for r in range(rounds)]
+    alone = _under_waitress(answering(answer), model, drawings[:20], batches)
+    served = _under_waitress(app, model, drawings[:20], batches)
+    print(f"  waitress alone (app.py's server, in this process, in front of an app that answers a stroke's "
+          f"{len(answer[0]) // 1024} KB at once): {_summary([cpu for cpu, _ in alone])}")
+    print(f"  the app under waitress in this process: {_summary([cpu for cpu, _ in served])}; of it the app's own "
+          f"CPU in waitress's threads {_summary([own for _, own in served])} (in a loop, above: the in-process rows)")
     if against:
         (mine, mine_photo, mine_shrunk), (theirs, theirs_photo, theirs_shrunk) = results.values()
         print(f"  drawing, this checkout / {against}, round by round: "
