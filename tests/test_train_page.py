@@ -124,8 +124,9 @@ def test_stop_keeps_the_model_as_it_is(browser, studio):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("size", [SCREENS[name] for name in ("phone", "1024", "1366")], ids=["phone", "1024", "1366"])
 def test_the_layer_table_fits_its_box(browser, studio, lang, size):
-    """No sideways scroll inside the layer table's box; every move/remove button inside it; on a phone
-    each layer's output shape and parameter count still say what they are."""
+    """No sideways scroll inside the layer table's box; every move/remove button inside it; every setting's
+    label ends far enough before its input for the focus ring (about 4 px outside the box) to miss it; on
+    a phone each layer's output shape and parameter count still say what they are."""
     page = new_page(browser, studio, **size)
     page.goto(studio + f"/train?lang={lang}")
     page.wait_for_selector("body[data-ready=true]")
@@ -133,9 +134,14 @@ def test_the_layer_table_fits_its_box(browser, studio, lang, size):
     got = page.evaluate("""() => { const box = document.querySelector('.layers-wrap'), right = box.getBoundingClientRect().right;
       return { scroll: box.scrollWidth - box.clientWidth,
                cut: [...box.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().right > right + 1).length,
+               gaps: [...box.querySelectorAll('.settings label')].map((label) => {
+                 const words = document.createRange();
+                 words.selectNodeContents(label.firstChild);
+                 return label.querySelector('input').getBoundingClientRect().left - words.getBoundingClientRect().right; }),
                shape: document.querySelector('#layer-rows td.shape').dataset.label,
                labelled: getComputedStyle(document.querySelector('#layer-rows td.shape'), '::before').content }; }""")
     assert got["scroll"] <= 1 and got["cut"] == 0, got
+    assert got["gaps"] and min(got["gaps"]) >= 6, got["gaps"]  # 4 px before: the ring touched "卷积核数"
     if size["viewport"]["width"] < 600:
         assert got["shape"] == ("Output shape" if lang == "en" else "输出形状") and got["labelled"] != "none", got
     page.context.close()
