@@ -107,6 +107,22 @@ def test_a_wrong_code_is_said_in_the_learners_language(browser, server):
     page.context.close()
 
 
+@pytest.mark.parametrize("lang,said", [("en", "Could not reach the cnnviz server."), ("zh", "无法连接 cnnviz 服务器。")])
+def test_a_lost_network_is_said_as_such(browser, server, lang, said):
+    """The class's server out of reach (the classroom's Wi-Fi dropped) when a student joins: the page
+    says so (it said "The server could not use this input: 0", the class API's own error type
+    knowing no network failure)."""
+    page = new_page(browser, server)
+    page.goto(f"{server}/class?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.route("**/api/classes/**", lambda route: route.abort("internetdisconnected"))
+    page.fill("#join-code", "ABCDE")
+    page.fill("#join-nick", "Ada")
+    page.locator("#join-form button[type=submit]").click()
+    expect(page.locator("#class-status")).to_have_text(said)
+    page.context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_lesson_link_opened_before_joining_says_how_to_join(browser, server, lang):
     """/learn?class=CODE on a device that has not joined: one clear note with a link to join (the

@@ -1,5 +1,4 @@
 // Small helpers the lab's views share: elements, translated errors, number inputs.
-import { t } from '../core/i18n.js';
 
 /** document.createElement with properties/attributes and children. */
 export function el(tag, props = {}, ...children) {
@@ -16,13 +15,7 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** An API error in the page's language: its code's catalog entry with its params, else the message. */
-export function errorText(error) {
-  if (!error.status) return t('error.network');
-  const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
-  return text === key ? t('error.server', { message: error.message }) : text;
-}
+export { errorText } from '../core/errors.js'; // an API error in the page's language
 
 /** A labelled number input (bounded); onChange(value) after edits. */
 export function numberField(label, value, { min, max, step = 1, onChange, id }) {

@@ -1,6 +1,7 @@
 // The Class page: a teacher opens a class and follows the wall; a student joins with the code
 // and a nickname and answers the tasks on their own device. ?teach=CODE reopens the teacher's
 // wall (the secret is in the teacher's cookie); ?join=CODE fills in the code for a student.
+import { errorText } from '../core/errors.js';
 import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import { call, classPath } from '../classroom/client.js';
 import { mountStudent } from '../classroom/student.js';
@@ -22,9 +23,7 @@ function setUrl(changes) {
 }
 
 function showError(error) {
-  const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
-  $('class-status').textContent = text === key ? t('error.server', { message: error.message }) : text;
+  $('class-status').textContent = errorText(error);
   $('class-status').classList.add('error');
 }
 

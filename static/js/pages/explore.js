@@ -62,7 +62,7 @@ function status(message, isError = false) {
 const strongestChannel = (name) => strongestOf(app.architecture.layers.find((l) => l.name === name),
   app.result?.layers.find((l) => l.name === name));
 
-const env = { strongestChannel, classLabelFor, errorText: (e) => errorText(e, MAX_UPLOAD) };
+const env = { strongestChannel, classLabelFor, errorText: (e) => errorText(e, { maxUpload: MAX_UPLOAD }) };
 
 const stepper = mountStepper({
   panel: $('stepper'), canvas: $('anim-canvas'), layer: $('anim-layer'), channel: $('anim-channel'),

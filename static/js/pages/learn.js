@@ -1,6 +1,7 @@
 // The Learn page: a guided lesson in chapters on the learner's own drawing. Every number comes from
 // the server's engine (or, for a feature not on this server yet, is the tutorial's worked example, said so).
 import * as api from '../core/api.js';
+import { errorText } from '../core/errors.js';
 import { LANGUAGES, apply, chooseLanguage, language, localTitle, startLanguage, t } from '../core/i18n.js';
 import chapters from '../learn/chapters/index.js';
 import { mountInput } from '../learn/input.js';
@@ -15,15 +16,6 @@ const params = new URLSearchParams(location.search);
 function status(message) {
   $('status').textContent = message || '';
 }
-
-/** A class error in the page's language: its stable code's key, else the server's message. */
-function classErrorText(error) {
-  const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
-  return text === key ? errorText(error) : text;
-}
-
-const errorText = (error) => (error?.status ? t('error.server', { message: error.message }) : t('error.network'));
 
 async function init() {
   startLanguage(params.get('lang'));
@@ -64,7 +56,7 @@ async function init() {
     lesson.follow({ chapter: params.get('chapter') || chapters[0].id, step: params.get('step') || 1 });
     const classCode = params.get('teach') || params.get('class'); // ?teach=CODE: the teacher's page; ?class=CODE: a student's
     const inClass = classCode ? joinLesson(lesson, {
-      code: classCode, teacher: params.has('teach'), model: model.id, onError: (e) => status(classErrorText(e)),
+      code: classCode, teacher: params.has('teach'), model: model.id, onError: (e) => status(errorText(e)),
       els: { box: $('follow-box'), toggle: $('follow-toggle'), note: $('follow-note') },
     }) : null;
     $('lang-select').addEventListener('change', (e) => {

@@ -1,6 +1,7 @@
 // Practice page: one exercise at a time with fresh numbers, checked by the server's engine,
 // with hints, the worked solution and a score. The sheet (seed, kind) and the item are in the
 // URL, so a teacher's "sheet 42, exercise 3" is the same on every device.
+import { errorText } from '../core/errors.js';
 import { LANGUAGES, apply, chooseLanguage, language, startLanguage, t } from '../core/i18n.js';
 import { optionView, renderExercise, textParams } from '../practice/exercise.js';
 import { mountFields } from '../practice/fields.js';
@@ -19,13 +20,6 @@ function writeUrl() {
   params.set('kind', session.kind);
   params.set('item', String(session.item + 1));
   history.replaceState(null, '', `${location.pathname}?${params}`);
-}
-
-function errorText(error) {
-  if (!error.status) return t('error.network');
-  const key = `error.${error.code}`;
-  const text = t(key, error.params || {});
-  return text === key ? t('error.server', { message: error.message }) : text;
 }
 
 function showScore() {
@@ -206,8 +200,8 @@ async function init() {
   $('lang-select').replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
   try {
     Object.assign(view, await getKinds());
-  } catch {
-    $('status').textContent = t('error.network');
+  } catch (e) {
+    $('status').textContent = errorText(e);
     return;
   }
   const seed = Number(params.get('seed'));

@@ -2,6 +2,7 @@
 // learn (server-sent events), then judge it and use it in the explorer. Every number comes from
 // the server; the page draws.
 import { LANGUAGES, apply, chooseLanguage, language, startLanguage, t } from '../core/i18n.js';
+import { errorText as refusal } from '../core/errors.js';
 import { browserUrl, createStore, types } from '../core/store.js';
 import * as api from '../train/api.js';
 import { KINDS, mountLayers } from '../train/layers.js';
@@ -26,16 +27,7 @@ function classLabel(i) {
 const FIELD_LABELS = { epochs: 'train.epochs', lr: 'train.lr', batch_size: 'train.batch', train_size: 'train.size',
   dataset: 'train.dataset', optimiser: 'train.optimiser', augment: 'train.augment' };
 
-/** A refusal in the page's language: the catalog's text for its code (a field named as the form labels
- *  it), else the server's message. */
-function errorText(error) {
-  if (error.code === 'network') return t('error.network');
-  const key = `error.${error.code}`;
-  const params = { ...error.params };
-  if (FIELD_LABELS[params.field]) params.field = t(FIELD_LABELS[params.field]);
-  const text = t(key, params);
-  return text === key ? t('error.server', { message: error.message }) : text;
-}
+const errorText = (error) => refusal(error, { fields: FIELD_LABELS }); // a field named as the form labels it
 
 function status(message, isError = false, el = $('status')) {
   el.textContent = message || '';

@@ -2,28 +2,13 @@
 // fetched so far and the score. Exercises come in batches from the server; checking
 // sends (seed, kind, index, answer) and gets the verdict with the worked solution.
 
+import { call } from '../core/api.js';
+
 const BATCH = 10;
 
-export class ApiError extends Error {
-  constructor(message, status, code, params) {
-    super(message);
-    Object.assign(this, { status, code, params });
-  }
-}
+const post = (path, body) => call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
-async function post(path, body) {
-  let response;
-  try {
-    response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  } catch {
-    throw new ApiError(null, 0);
-  }
-  const json = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(json.error || response.statusText, response.status, json.code, json.params);
-  return json;
-}
-
-export const getKinds = () => fetch('/api/exercises').then((r) => r.json());
+export const getKinds = () => call('/api/exercises');
 
 export function randomSeed(max) {
   const [v] = crypto.getRandomValues(new Uint32Array(1));

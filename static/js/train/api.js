@@ -1,24 +1,7 @@
-// The training studio's calls. Errors keep the server's stable code and params, so the page shows
-// them in its own language (catalog key error.<code>).
+// The training studio's calls, through core/api.js's call: errors keep the server's stable code and
+// params, so the page shows them in its own language (core/errors.js).
 
-export class StudioError extends Error {
-  constructor(message, status, code, params) {
-    super(message);
-    Object.assign(this, { status, code, params });
-  }
-}
-
-export async function call(path, options = {}) {
-  let response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin', ...options });
-  } catch (e) {
-    throw new StudioError(null, 0, 'network', {});
-  }
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new StudioError(body.error || response.statusText, response.status, body.code, body.params || {});
-  return body;
-}
+import { call } from '../core/api.js';
 
 const json = (method, body) => ({ method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
