@@ -106,3 +106,30 @@ def test_large_type_for_projectors(browser, server, name):
     assert table["x"] + table["width"] <= panel["x"] + panel["width"], (table, panel)
     no_sideways_scroll(page)
     page.context.close()
+
+
+CONTRAST = """(cell) => { // WCAG contrast ratio of a cell's text on its own background
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const style = getComputedStyle(cell), [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_large_type_on_a_phone_shows_every_product(browser, server, lang):
+    """A neuron's ten contributions in large type on a phone: the products (the table's last column)
+    inside the sheet (they were 82 px beyond its edge), no number under 14 px, and each product
+    readable on its colour (black on the darkest brown before)."""
+    page = open_at(browser, server, "phone", f"?lang={lang}&large=1")
+    page.locator('section.layer[data-layer="fc1"] canvas').click(position={"x": 1, "y": 1})
+    expect(page.locator("#detail-body .formula.total")).to_be_visible()
+    table, panel = (page.locator(s).bounding_box() for s in ("#detail-body table.contrib", "#detail"))
+    assert table["x"] + table["width"] <= panel["x"] + panel["width"], (table, panel)
+    cells = page.locator("#detail-body table.contrib td")
+    assert min(cells.evaluate_all("(cs) => cs.map((c) => parseFloat(getComputedStyle(c).fontSize))")) >= 14
+    products = page.locator("#detail-body table.contrib tr td:last-child")
+    ratios = [products.nth(i).evaluate(CONTRAST) for i in range(products.count())]
+    assert len(ratios) == 10 and min(ratios) >= 4.5, ratios
+    no_sideways_scroll(page)
+    page.context.close()

@@ -2,7 +2,7 @@
 // positive or negative), then the rest, the bias, the sum and the activation that
 // follows. Every sum shown is the server's (running, shown_sum, rest_sum, sum).
 import { t } from '../core/i18n.js';
-import { scaleFor } from '../lib/colors.js';
+import { scaleFor, textOn } from '../lib/colors.js';
 import { el, formula, num } from '../lib/dom.js';
 import { addingDecimals, decimalsFor, factorDecimals, fixed } from '../lib/numbers.js';
 import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, box, drawMap, mapImage, paragraph, text } from '../lib/stage.js';
@@ -121,6 +121,7 @@ export function explain(e, env) {
     const product = el('td', {}, num(e.products[i], dp));
     const rgb = color(e.products[i]);
     product.style.background = `rgb(${rgb.join(',')})`;
+    product.style.color = textOn(rgb); // white on the darkest products, as every other coloured grid
     table.append(el('tr', {}, el('td', { textContent: String(i) }), el('td', {}, num(e.inputs[i], dIn)), el('td', { textContent: '×' }),
       el('td', {}, num(e.weights[i], dW)), el('td', { textContent: '=' }), product));
   }

@@ -52,9 +52,17 @@ export function legendGradient(kind) {
   return `linear-gradient(to right, ${stops.map((c, i) => `rgb(${c.join(',')}) ${(100 * i / (stops.length - 1)).toFixed(1)}%`).join(', ')})`;
 }
 
-/** Text colour (black or white) readable on a background [r, g, b]. */
-export function textOn([r, g, b]) {
-  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#000' : '#fff';
+/** WCAG 2 relative luminance of an sRGB colour [r, g, b] (0-255). */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Text colour (black or white) readable on a background [r, g, b]: the one of higher WCAG contrast
+ *  (a mid orange takes black, 5.3:1, where a brightness threshold gave it white, 3.9:1). */
+export function textOn(rgb) {
+  const l = luminance(rgb);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
 }
 
 /** How maps are scaled (CNN Explainer's choice): each map (unit) to its own range, each layer to

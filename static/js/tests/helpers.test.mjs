@@ -29,6 +29,7 @@ test('scaleFor picks diverging for signed values', () => {
   assert.equal(scaleFor(0, 3).kind, 'sequential');
   assert.equal(textOn([250, 250, 250]), '#000');
   assert.equal(textOn([10, 10, 60]), '#fff');
+  assert.equal(textOn([200, 100, 20]), '#000'); // 5.3:1 against white's 3.9:1
 });
 
 test('float16 decoding', () => {
