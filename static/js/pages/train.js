@@ -249,6 +249,7 @@ async function init() {
     $('train-size').value = 'all';
     describeDataset();
     usePreset('tiny');
+    await layers.recheck(); // the shapes and parameter counts on screen when the page says it is ready
     await showMine();
     const jobId = new URLSearchParams(location.search).get('job');
     if (jobId) await watch(jobId).catch(() => jobInUrl(null));

@@ -103,6 +103,7 @@ export function mountLayers({ tbody, summary, inputShape, jobSize = () => ({}), 
   }
 
   async function check(extra = {}) {
+    clearTimeout(timer); // a check waiting for the typing to stop would ask about this same list
     const mine = ++seq;
     const architecture = spec();
     try {
