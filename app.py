@@ -38,8 +38,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from cnnviz.web import MAX_UPLOAD_BYTES, create_app
-    from cnnviz.web.serving import serve
+    from cnnviz.web import create_app
+    from cnnviz.web.serving import class_settings, serve
     app = create_app({"LISTEN_HOST": args.host})  # the Class page and /api/join say whether students can reach it
     print(f"cnnviz is running: open http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}"
           f":{args.port}/ in a browser", flush=True)
@@ -55,12 +55,8 @@ def main(argv=None):
         worker = EmbeddedWorker()
         worker.wait_ready(app.extensions["cnnviz.studio"].store)
     try:
-        serve(app, args.host, args.port, workers=args.workers, threads=args.threads,
-              connection_limit=args.connection_limit,
-              channel_timeout=30, cleanup_interval=5,  # an idle connection is closed after 30-35 s
-              max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
-              send_bytes=1,  # flush every write at once: progress events must not wait in a buffer
-              ident="cnnviz", clear_untrusted_proxy_headers=True)
+        serve(app, args.host, args.port, workers=args.workers,
+              **class_settings(threads=args.threads, connection_limit=args.connection_limit))
     finally:
         if worker:
             worker.stop()  # a running training is marked interrupted

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from cnnviz.bench import photos
 from cnnviz.data import DataError, load_digits_10k, load_fashion
 from conftest import SCREENS, draw_digit, new_page, open_app, png_bytes
+from wcag import contrast
 
 VIEWPORTS = SCREENS
 
@@ -139,16 +140,6 @@ def test_crop_by_mouse_and_keyboard_and_keep_it_in_the_link(page, tmp_path):
     assert page.locator("#invert-select").input_value() == "false"
     assert page.evaluate("() => document.getElementById('draw-canvas').toDataURL()") == pad
     assert page.errors == []
-
-
-def contrast(a, b):
-    """WCAG contrast ratio of two CSS rgb() colours."""
-    def luminance(css):
-        r, g, b = (int(v) / 255 for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
-        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def test_crop_by_touch_on_a_phone(browser, server, tmp_path):

@@ -204,23 +204,26 @@ def stroke_bodies(requests):
         answer = yield path, body, ctype
 
 
+def _environ(path, body, ctype):
+    """The WSGI environ of the page's POST of body to path, as a browser on the class's network sends it."""
+    from werkzeug.test import EnvironBuilder
+    return EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
+                          content_length=len(body), headers={"Accept-Encoding": ACCEPT_ENCODING}).get_environ()
+
+
 def _in_process(app, requests):
     """CPU seconds the WSGI app spends on these requests (the body fully read, gzipped)."""
-    from werkzeug.test import EnvironBuilder
     cpu = 0.0
     bodies = stroke_bodies(requests)
     sent = next(bodies)
     while True:
-        path, body, ctype = sent
-        environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
-                                 content_length=len(body),
-                                 headers={"Accept-Encoding": ACCEPT_ENCODING}).get_environ()
+        environ = _environ(*sent)
         status = []
         t = time.thread_time()
         out = b"".join(app(environ, lambda s, h, exc=None: status.append((s, dict(h)))))
         cpu += time.thread_time() - t
         if not status[0][0].startswith("200"):
-            raise SystemExit(f"{path}: {status[0][0]} {out[:200]!r}")
+            raise SystemExit(f"{sent[0]}: {status[0][0]} {out[:200]!r}")
         try:
             sent = bodies.send((out, status[0][1].get("Content-Encoding")))
         except StopIteration:
@@ -229,12 +232,8 @@ def _in_process(app, requests):
 
 def _recorded_answer(app, request):
     """(body, headers) of the app's answer to one request (path, body, content type), as sent."""
-    from werkzeug.test import EnvironBuilder
-    path, body, ctype = request
-    environ = EnvironBuilder(path=path, method="POST", input_stream=io.BytesIO(body), content_type=ctype,
-                             content_length=len(body), headers={"Accept-Encoding": ACCEPT_ENCODING}).get_environ()
     status = []
-    data = b"".join(app(environ, lambda s, h, exc=None: status.append(h)))
+    data = b"".join(app(_environ(*request), lambda s, h, exc=None: status.append(h)))
     return data, list(status[0])
 
 
@@ -273,7 +272,7 @@ def _per_stroke(pid, conn, bodies):
     return 1e3 * (_server_cpu(pid) - before) / len(bodies)
 
 
-def answering(answer):
+def _answering(answer):
     """A WSGI app that reads the request's body and answers `answer` ((bytes, headers)) at once."""
     data, headers = answer
 
@@ -285,12 +284,12 @@ def answering(answer):
 
 
 def _under_waitress(app, model, warm_up, batches):
-    """The app served as app.py serves it (FairServer, 8 threads) by threads of this process, the
+    """The app served as app.py serves it (FairServer, its settings) by threads of this process, the
     drawings' strokes sent one after another: per batch, (server CPU ms per stroke: the process's
     minus this client thread's, the app's own CPU ms per stroke in waitress's threads)."""
     import resource
     import threading
-    from ..web.serving import make_servers
+    from ..web.serving import class_settings, make_servers
     own = []
 
     def timed(environ, start_response):  # the app's CPU, its answer iterated, in the thread serving it
@@ -298,8 +297,7 @@ def _under_waitress(app, model, warm_up, batches):
         out = b"".join(app(environ, start_response))
         own.append(time.thread_time() - t)
         return [out]
-    server = make_servers(timed, host="127.0.0.1", port=0, threads=8, send_bytes=1, ident="cnnviz",
-                          asyncore_use_poll=True)[0]
+    server = make_servers(timed, host="127.0.0.1", port=0, **class_settings())[0]
     threading.Thread(target=server.run, daemon=True).start()
     conn = _connection(f"http://127.0.0.1:{server.effective_port}")
     try:
@@ -406,7 +404,7 @@ def bench_stroke(strokes=200, photos=12, rounds=3, model="digits", against=None)
         print(f"  python app.py process ({name}), 12-megapixel photo (mean of {photos * 3}): {_summary(photo_rounds)}")
         print(f"  python app.py process ({name}), the photo as the page sends it: {_summary(shrunk_rounds)}")
     batches = [drawings[20 + r * strokes:20 + (r + 1) * strokes] for r in range(rounds)]
-    alone = _under_waitress(answering(answer), model, drawings[:20], batches)
+    alone = _under_waitress(_answering(answer), model, drawings[:20], batches)
     served = _under_waitress(app, model, drawings[:20], batches)
     print(f"  waitress alone (app.py's server, in this process, in front of an app that answers a stroke's "
           f"{len(answer[0]) // 1024} KB at once): {_summary([cpu for cpu, _ in alone])}")

@@ -70,6 +70,17 @@ def stop_on(exception):
     return handler
 
 
+def class_settings(threads=8, connection_limit=1000):
+    """waitress's settings for serving a class (app.py's; bench-stroke serves with them too)."""
+    from . import MAX_UPLOAD_BYTES
+    return {"threads": threads, "connection_limit": connection_limit,
+            "channel_timeout": 30, "cleanup_interval": 5,  # an idle connection is closed after 30-35 s
+            "max_request_body_size": MAX_UPLOAD_BYTES + 64 * 1024,  # refused before it is buffered
+            "send_bytes": 1,  # flush every write at once: progress events must not wait in a buffer
+            "ident": "cnnviz", "clear_untrusted_proxy_headers": True,
+            "asyncore_use_poll": True}  # poll(): no 1,024-descriptor ceiling
+
+
 def make_servers(app, sock=None, **settings):
     """One FairServer per listening address (or on an already bound socket), sharing one map."""
     adj = Adjustments(**settings)
@@ -85,7 +96,6 @@ def make_servers(app, sock=None, **settings):
 
 def serve(app, host, port, workers=1, **settings):
     """Serve app on host:port with `workers` processes (1: this process)."""
-    settings = {"asyncore_use_poll": True, **settings}  # poll(): no 1,024-descriptor ceiling
     if workers > 1 and not hasattr(os, "fork"):
         log.warning("--workers needs fork (Linux, macOS); serving with one process")
         workers = 1
