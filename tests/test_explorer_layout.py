@@ -48,6 +48,68 @@ def test_whole_network_in_view_at_once(browser, server, name, model):
     page.context.close()
 
 
+OVERVIEW = """() => {
+    const layers = Array.from(document.querySelectorAll('section.layer'), (s) => {
+        const r = s.getBoundingClientRect(); return { name: s.dataset.layer, top: r.top, bottom: r.bottom, right: r.right }; });
+    const canvas = document.querySelector('section.layer[data-layer^="conv2"] canvas');
+    const mark = document.querySelector('.links rect.self')?.getBoundingClientRect();
+    const detail = document.getElementById('detail');
+    return { layers, cell: canvas.getBoundingClientRect().width / canvas.width, w: innerWidth, h: innerHeight,
+             detail: detail.checkVisibility() ? detail.getBoundingClientRect().left : null,
+             mark: mark && { left: mark.left, top: mark.top, right: mark.right, bottom: mark.bottom } };
+}"""
+
+
+def overview(page):
+    """Where the overview's layers are, its neurons' size (CSS px), the arithmetic column's left edge
+    (None while hidden) and the chosen neuron's mark, the network scrolled to the top of the screen."""
+    page.evaluate("document.getElementById('network').scrollIntoView({ block: 'start', behavior: 'instant' })")
+    return page.evaluate(OVERVIEW)
+
+
+def in_view(box, view):
+    return box["top"] >= 0 and box["bottom"] <= view["h"] and box.get("right", 0) <= view["w"]
+
+
+# fashion's 16 layers needed two bands of 1 px neurons beside an empty column 710 px wide at 1080p
+ONE_BAND_CELL = {("digits", "1366"): 2, ("digits", "1080p"): 4, ("fashion", "1366"): 1, ("fashion", "1080p"): 2}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["1366", "1080p"])
+@pytest.mark.parametrize("model", ["digits", "fashion"])
+def test_the_network_has_the_whole_width_until_a_neuron_is_chosen(browser, server, model, name, lang):
+    """On wide screens the arithmetic sits beside the network once a neuron is chosen, not before: a
+    network of many layers then lies in one band across the screen. After a click the network refits
+    beside the arithmetic at once, every layer and the chosen neuron still in view; closing the
+    arithmetic gives the width back."""
+    page = open_at(browser, server, name, f"?lang={lang}&model={model}")
+    before = overview(page)
+    assert before["detail"] is None, "an empty arithmetic column takes the network's room"
+    assert len({round(l["top"]) for l in before["layers"]}) == 1, f"the layers wrap into bands: {before['layers']}"
+    assert all(in_view(l, before) for l in before["layers"]), before["layers"]
+    assert before["cell"] >= ONE_BAND_CELL[model, name], before["cell"]
+
+    canvas = page.locator('section.layer[data-layer^="conv2"] canvas').nth(3)
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#detail-body .formula.total")).to_be_visible()
+    after = overview(page)
+    assert after["detail"] is not None and all(l["right"] <= after["detail"] for l in after["layers"]), after
+    assert all(in_view(l, after) for l in after["layers"]), after["layers"]
+    assert after["mark"] and in_view(after["mark"], after), after["mark"]  # the chosen neuron, marked, in view
+    if model == "digits":  # a network that fits beside the arithmetic does not move under the click
+        assert after["layers"] == before["layers"] and after["cell"] == before["cell"]
+    heading = box_in_view(page, "#detail-body .heading")
+    assert 0 <= heading["top"] and heading["bottom"] <= heading["h"], heading
+
+    page.locator("#detail-close").click()
+    closed = overview(page)
+    assert closed["detail"] is None and closed["layers"] == before["layers"] and closed["cell"] == before["cell"]
+    no_sideways_scroll(page)
+    page.context.close()
+
+
 @pytest.mark.parametrize("name", list(VIEWPORTS))
 def test_arithmetic_in_view_after_a_click(browser, server, name):
     page = open_at(browser, server, name)

@@ -78,6 +78,7 @@ const network = mountNetwork({ container: $('network-view'), toggles: $('layer-t
   classLabelFor,
   onSelect: (layer, neuron) => {
     store.set({ neuron: { layer, neuron } });
+    showDetail(true); // at once: the network narrows now, not under the learner's next click
     explainNeuron({ reveal: true });
     stepper.open(layer, neuron);
   },
@@ -212,11 +213,18 @@ async function explainNeuron({ reveal = false } = {}) {
   }
 }
 
-/** Bring the arithmetic into view where the learner is: beside the network on wide
- *  screens, a sheet over the bottom of the screen on narrow ones. */
+/** Open or close the arithmetic: a sheet over the bottom of the screen on narrow screens; on wide
+ *  ones a column beside the network, which has the whole width while nothing is chosen (a network
+ *  of many layers then fits one band) and refits at once when the column opens or closes. */
+function showDetail(open) {
+  $('detail').classList.toggle('open', open);
+  network.refit();
+}
+
+/** Bring the arithmetic into view where the learner is. */
 function revealDetail() {
   const panel = $('detail');
-  panel.classList.add('open');
+  showDetail(true);
   if (getComputedStyle(panel).position === 'fixed') return;
   const r = panel.getBoundingClientRect();
   if (r.top < 0 || r.top > innerHeight * 0.6) panel.scrollIntoView({ block: 'start', behavior: 'instant' });
@@ -241,7 +249,7 @@ function renderExplanation() {
       }
     } });
 }
-$('detail-close').addEventListener('click', () => $('detail').classList.remove('open'));
+$('detail-close').addEventListener('click', () => showDetail(false));
 
 /** What the colours mean, once for the whole network, and which range each map uses. */
 const COLOUR_KEY = { unit: 'net.colours.unit', layer: 'net.colours.layer', global: 'net.colours.global' };
@@ -283,6 +291,7 @@ function clearResult({ keepInput = false } = {}) {
   $('detail-weights').replaceChildren();
   network.clear();
   network.mark(null);
+  showDetail(false); // no neuron chosen: nothing to show beside the network
 }
 
 // ------------------------------------------------------------ models, language
@@ -398,8 +407,8 @@ async function restore() {
   await run({ json: { pixels } }, { restoring: true });
   const selected = store.get('neuron');
   if (!selected) return true;
+  showDetail(true);
   network.rowElement(selected.layer)?.scrollIntoView({ block: 'center', behavior: 'instant' });
-  $('detail').classList.add('open');
   return true;
 }
 

@@ -36,13 +36,17 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
   const links = createLinks(container, tooltip);
   let resizing = null;
   let bracket = null; // the last fit's {lo, hi}: lo fitted, hi did not
-  let fittedScreen = null; // the window and type size the layout was fitted for
-  const screenNow = () => `${innerWidth}x${innerHeight}@${getComputedStyle(document.documentElement).fontSize}`;
+  let fittedScreen = null; // the window, type size and width of the network the layout was fitted for
+  const screenNow = () =>
+    `${innerWidth}x${innerHeight}@${getComputedStyle(document.documentElement).fontSize}:${container.clientWidth}`;
+  /** Fit again if the window, the type size or the network's own width (the arithmetic opened beside
+   *  it, or closed) changed since the last fit. */
+  const refit = () => {
+    if (rows.length && screenNow() !== fittedScreen) fit();
+  };
   addEventListener('resize', () => { // refit the overview to the new window or type size
     clearTimeout(resizing);
-    resizing = setTimeout(() => {
-      if (screenNow() !== fittedScreen) fit();
-    }, 200);
+    resizing = setTimeout(refit, 200);
   });
 
   function setModel(model) {
@@ -370,5 +374,5 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** The element showing a layer (to scroll a shared link's selection into view). */
   const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
-  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement, fit };
+  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement, fit, refit };
 }
