@@ -257,3 +257,73 @@ def test_lesson_moves_are_rate_limited_and_stop_when_the_class_ends(app, monkeyp
     assert teacher.delete(f"/api/classes/{code}").status_code == 200
     r = move(1)
     assert r.status_code == 409 and r.get_json()["code"] == "class.ended"
+
+
+def test_an_answer_counts_for_the_task_the_student_saw(app, monkeypatch):
+    """The teacher moves on while a drawing is on its way: the answer carries the number of the task its
+    device showed and is counted for that task, not marked wrong against the new one; without the number
+    it counts for the current task; a number that set no task is refused."""
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "draw", "target": 7}})
+    shown = student.get(f"/api/classes/{code}/task").get_json()
+    assert shown["task"] == {"kind": "draw", "target": 7} and isinstance(shown["task_event"], int)
+    teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "draw", "target": 1}})
+    png = png_bytes(draw_digit("7"))
+    r = student.post(f"/api/classes/{code}/answers", content_type="multipart/form-data",
+                     data={"image": (io.BytesIO(png), "d.png"), "task_event": str(shown["task_event"])})
+    assert r.status_code == 201, r.get_json()
+    r = student.post(f"/api/classes/{code}/answers", json={"image": seven_png()})  # no number: the current task
+    assert r.status_code == 201
+    text = teacher.get(f"/api/classes/{code}/events").get_data(as_text=True)
+    answers = [json.loads(l[6:]) for l in text.splitlines() if l.startswith("data: ") and '"answer"' in l]
+    assert [a["task"] for a in answers] == [{"kind": "draw", "target": 7}, {"kind": "draw", "target": 1}]
+    rows = list(csv.reader(io.StringIO(teacher.get(f"/api/classes/{code}/results.csv").get_data(as_text=True))))
+    assert [row[4] for row in rows[1:]] == ["7", "1"]  # the target each answer was drawn for
+    for bad in [1, "1", "x", -3, 10**9, True]:  # event 1 is the join, not a task
+        r = student.post(f"/api/classes/{code}/answers", json={"image": seven_png(), "task_event": bad})
+        assert r.status_code == 400 and r.get_json()["code"] == "class.task_unknown", bad
+
+
+def test_joining_again_from_the_same_browser_is_the_same_student(app):
+    """A second tab or the join form used again under the same nickname is the same student (the count
+    and the wall stay right); another nickname on the same browser, a tablet passed round, is another."""
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    first = join(student, code, "Ada").get_json()
+    again = join(student, code.lower(), " Ada ").get_json()
+    assert again["student"] == first["student"] and again["token"] == first["token"]
+    assert teacher.get(f"/api/classes/{code}").get_json()["students"] == 1
+    other = join(student, code, "Bo").get_json()
+    assert other["student"] != first["student"]
+    assert teacher.get(f"/api/classes/{code}").get_json()["students"] == 2
+    assert join(app.test_client(), code, "Ada").get_json()["student"] not in (first["student"], other["student"])
+
+
+def test_an_answer_to_another_sheet_is_refused_not_miscounted(app):
+    """A device's exercise answer names its sheet: one that is not the class's (the student took new
+    numbers, or the teacher sent another sheet) is refused with a code the page says, never checked
+    against the class's sheet and counted wrong."""
+    from cnnviz.teach import exercises
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "exercise", "exercise": {"kind": "output_size", "seed": 42}}})
+    mine = exercises.generate(43, "output_size", 0)
+    r = student.post(f"/api/classes/{code}/answers",
+                     json={"exercise": {"kind": "output_size", "index": 0, "seed": 43, "answer": mine.answer}})
+    assert r.status_code == 409 and r.get_json()["code"] == "class.other_sheet"
+    right = exercises.generate(42, "output_size", 0)
+    r = student.post(f"/api/classes/{code}/answers",
+                     json={"exercise": {"kind": "output_size", "index": 0, "seed": 42, "answer": right.answer}})
+    assert r.status_code == 201 and r.get_json()["correct"] is True
+
+
+def test_the_class_says_whether_this_browser_is_its_teacher(app):
+    teacher, student = app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(student, code)
+    assert teacher.get(f"/api/classes/{code}").get_json()["teacher"] is True
+    assert student.get(f"/api/classes/{code}").get_json()["teacher"] is False

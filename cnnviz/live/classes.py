@@ -3,7 +3,8 @@
 Everything of a class lives in a key/value storage with counters (huey's, on
 SQLite or Redis: the store the training jobs use), so any web process answers:
 
-  class:<code>              JSON record {"code", "secret", "model", "created", "expires", "task", "ended"}
+  class:<code>              JSON record {"code", "secret", "model", "created", "expires", "task",
+                            "task_event" (the number of the event that set the task), "ended"}
   class:<code>:students     counter: students joined       class:<code>:s:<id>  JSON {"nick", "token"}
   class:<code>:n            counter: events so far         class:<code>:e:<n>   JSON event number n
   class:<code>:rate:<who>:<minute>  counter for rate limits
@@ -79,9 +80,26 @@ class ClassStore:
         self.append(record["code"], {"type": "ended"})
 
     def set_task(self, record, task):
-        record["task"] = task
+        n = self.append(record["code"], {"type": "task", "task": task})
+        record["task"], record["task_event"] = task, n
         self._put(f"class:{record['code']}", record)
-        return self.append(record["code"], {"type": "task", "task": task})
+        return n
+
+    def task_shown(self, record, event):
+        """The task a student's device showed when it sent an answer: the one set by event number
+        `event` (the device sends the number it was given with the task), so an answer that crosses
+        the teacher's next task is counted for the task the student saw. None or the current
+        number: the current task. ClassError class.task_unknown for a number that set no task here."""
+        if event is None or event == record.get("task_event"):
+            return record["task"]
+        if isinstance(event, str) and event.isascii() and event.isdigit() and len(event) < 10:
+            event = int(event)
+        if isinstance(event, bool) or not isinstance(event, int) or not 0 < event < 10**9:
+            raise ClassError("task_event is the number of the task the device showed", "class.task_unknown")
+        found = self.events(record["code"], event - 1, limit=1)
+        if not found or found[0]["n"] != event or found[0]["type"] != "task":
+            raise ClassError("this class never set that task", "class.task_unknown")
+        return found[0]["task"]
 
     def set_lesson(self, record, lesson):
         """The teacher's lesson moved to lesson {"chapter", "step", "model"}: an event in the class's log,
@@ -98,12 +116,24 @@ class ClassStore:
         return self._get(f"class:{code}:lesson")
 
     # -------------------------------------------------------------- students
-    def join(self, code, nickname, device):
+    def join(self, code, nickname, device, token=None):
+        """A student joins: -> {"student", "nick", "token"}. token: the one this browser holds for the
+        class, if any; joining again under the same nickname is then the same student (a second tab,
+        or the join form used again), not one more. Another nickname on the same browser is a new
+        student: a tablet the class passes round."""
         record = self.get(code)
         if record["ended"]:
             raise ClassError("this class has ended", "class.ended")
         self.limit(code, f"join:{device}", JOINS_PER_MINUTE)
         nick = clean_nickname(nickname)
+        if token:
+            try:
+                _, sid, known = self.student(code, token)
+            except ClassError:
+                pass
+            else:
+                if known == nick:
+                    return {"student": sid, "nick": nick, "token": token}
         sid = self.kv.incr(f"class:{record['code']}:students")
         if sid > MAX_STUDENTS:
             raise ClassError(f"this class is full: it holds at most {MAX_STUDENTS} students", "class.full",

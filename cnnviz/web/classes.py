@@ -76,9 +76,16 @@ def create():
 
 @bp.get("/<code>")
 def info(code):
+    """The class as anyone sees it, and whether this browser is its teacher's (a student who opens the
+    teacher's link gets the join form, not a panel whose every button is refused)."""
     record = store().get(code)
-    return serialize.class_info(record, len(store().students(record["code"])), join_url=join_url(record),
-                                local_only=local_only())
+    try:
+        as_teacher(code)
+        teacher = True
+    except ClassError:
+        teacher = False
+    return {**serialize.class_info(record, len(store().students(record["code"])), join_url=join_url(record),
+                                   local_only=local_only()), "teacher": teacher}
 
 
 @bp.get("/<code>/qr.svg")
@@ -90,7 +97,8 @@ def qr(code):
 @bp.post("/<code>/join")
 def join(code):
     fields = _json_body()
-    student = store().join(code, fields.get("nickname"), request.remote_addr or "?")
+    student = store().join(code, fields.get("nickname"), request.remote_addr or "?",
+                           request.cookies.get(student_cookie(str(code).strip().upper())))
     record = store().get(code)
     response = current_app.make_response((serialize.class_joined(record, student), 201))
     _cookie(response, student_cookie(record["code"]), student["token"])
@@ -131,12 +139,13 @@ def answer(code):
     fields, image = read_body(request)
     if "exercise" in fields:
         return exercise_answer(record, sid, nick, fields["exercise"])
+    task = store().task_shown(record, fields.get("task_event"))
     model = models().get(record["model"]) if record["model"] in models() else models().all()[0]
     prepared = prepared_input(fields, image, model)
     p = model.forward(prepared.tensor)[0].astype(np.float64)
     predicted = int(p.argmax())
     pixels = np.rint(prepared.tensor[0, 0] * 255).astype(np.uint8)
-    event = {"type": "answer", "student": sid, "nick": nick, "task": record["task"], "predicted": predicted,
+    event = {"type": "answer", "student": sid, "nick": nick, "task": task, "predicted": predicted,
              "probability": float(p[predicted]),
              "input": base64.urlsafe_b64encode(pixels.tobytes()).decode().rstrip("=")}
     n = store().append(record["code"], event)
@@ -151,6 +160,8 @@ def exercise_answer(record, sid, nick, answer):
         raise ClassError("there is no exercise sheet to answer right now", "class.no_exercise")
     sheet = task["exercise"]
     kind, index = answer.get("kind"), answer.get("index")
+    if "seed" in answer and answer["seed"] != sheet["seed"]:  # the device's sheet is not the class's (any more)
+        raise ClassError("this answer is for another exercise sheet than the class's", "class.other_sheet")
     if sheet["kind"] != exercises.MIXED and kind != sheet["kind"]:
         raise ClassError("this answer is for another sheet", "class.no_exercise")
     _, verdict = exercises.check(sheet["seed"], kind, index, answer.get("answer"))

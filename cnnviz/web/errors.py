@@ -32,6 +32,7 @@ STATUS = {
     "class.ended": 409,
     "input.expired": 409,
     "class.no_exercise": 409,
+    "class.other_sheet": 409,
     "class.full": 429,
     "class.rate": 429,
     "class.busy": 503,

@@ -278,8 +278,8 @@ def dumps(value):
 def class_info(record, students=None, student=None, join_url=None, local_only=None, lesson=None):
     """What anyone in a class may see: code, model, current task, whether it ended; the number of
     students, the join link and whether only this computer can reach the server, where given."""
-    body = {"code": record["code"], "model": record["model"], "task": record["task"], "ended": record["ended"],
-            "expires": record["expires"]}
+    body = {"code": record["code"], "model": record["model"], "task": record["task"],
+            "task_event": record.get("task_event"), "ended": record["ended"], "expires": record["expires"]}
     extra = {"students": students, "join_url": join_url, "local_only": local_only}
     body.update({k: v for k, v in extra.items() if v is not None})
     if student:

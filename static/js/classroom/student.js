@@ -1,5 +1,6 @@
 // A student's device in a class: the current task (asked for every few seconds), a drawing pad,
-// sending the drawing, and what the network read.
+// sending the drawing, what the network read, and what went wrong, said where the student looks.
+import { errorText } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { percent } from '../lib/grid.js';
 import { mountDrawpad } from '../views/drawpad.js';
@@ -7,15 +8,19 @@ import { call, classPath } from './client.js';
 
 const POLL_MS = 2000;
 
-export function mountStudent(els, { label, onError }) {
+export function mountStudent(els, { label }) {
   let code = null;
+  let info = null; // the class as last read: its task, the task's event number, whether it ended
   let drawing = null;
   let timer = null;
+  let failed = null; // what the status line says went wrong: 'poll' (the task could not be read) or 'send'
+  let lastError = null;
+  let read = null; // what the network read in the last drawing sent for the task on screen
 
   const pad = mountDrawpad(els.pad, {
     onStroke: (blob) => {
       drawing = blob;
-      els.send.disabled = false;
+      els.send.disabled = Boolean(info?.ended);
     },
     onClear: () => {
       drawing = null;
@@ -23,20 +28,35 @@ export function mountStudent(els, { label, onError }) {
     },
   });
 
-  function showTask(info) {
+  function say(error, from) {
+    failed = error ? from : null;
+    lastError = error;
+    els.status.textContent = error ? errorText(error) : '';
+  }
+
+  function showRead(r) {
+    read = r;
+    els.verdict.textContent = r ? t('class.verdict', { label: label(r.predicted), p: percent(r.probability) }) : '';
+  }
+
+  function taskText(task) {
+    if (!task) return t('class.waiting');
+    if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
+    if (task.kind === 'free') return task.text;
+    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`) });
+    return t(`class.task.${task.kind}`);
+  }
+
+  function render() {
+    els.hello.textContent = t('class.hello', { nick: info.nick, code });
     if (info.ended) {
       els.task.textContent = t('class.ended');
       els.send.disabled = true;
-      clearInterval(timer);
+      els.padArea.hidden = els.send.hidden = els.exercise.hidden = true;
       return;
     }
-    const task = info.task;
-    els.task.textContent = !task ? t('class.waiting')
-      : task.kind === 'draw' ? t('class.task.drawOne', { label: label(task.target) })
-        : task.kind === 'free' ? task.text
-          : task.kind === 'exercise' ? t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`), seed: task.exercise.seed })
-            : t(`class.task.${task.kind}`);
-    const sheet = task?.kind === 'exercise' ? task.exercise : null;
+    els.task.textContent = taskText(info.task);
+    const sheet = info.task?.kind === 'exercise' ? info.task.exercise : null;
     els.exercise.hidden = !sheet;
     els.padArea.hidden = Boolean(sheet);
     els.send.hidden = Boolean(sheet);
@@ -45,38 +65,58 @@ export function mountStudent(els, { label, onError }) {
     }
   }
 
+  /** The class as the server says it now; a new task clears what the network read for the last one. */
+  function show(now) {
+    if (info && (now.task_event !== info.task_event || now.ended)) showRead(null);
+    info = { ...info, ...now };
+    if (info.ended) clearInterval(timer);
+    render();
+  }
+
   async function poll() {
     try {
-      showTask(await call('GET', classPath(code, '/task')));
+      show(await call('GET', classPath(code, '/task')));
+      if (failed === 'poll') say(null);
     } catch (error) {
       if (error.status === 403 || error.status === 404) clearInterval(timer);
-      onError(error);
+      say(error, 'poll');
     }
   }
 
   els.send.addEventListener('click', async () => {
-    if (!drawing) return;
+    if (!drawing || info.ended) return;
     const form = new FormData();
     form.append('image', drawing, 'drawing.png');
+    if (info.task_event != null) form.append('task_event', String(info.task_event)); // counted for the task on screen
     els.send.disabled = true;
     try {
       const r = await call('POST', classPath(code, '/answers'), form);
-      els.verdict.textContent = t('class.verdict', { label: label(r.predicted), p: percent(r.probability) });
+      showRead(r);
+      say(null);
       pad.clear();
       drawing = null;
     } catch (error) {
+      showRead(null); // what the network read in the last drawing is not this one's answer
       els.send.disabled = false;
-      onError(error);
+      say(error, 'send');
+      if (error.code === 'class.ended') show({ ended: true });
     }
   });
 
   return {
-    start(info) {
-      code = info.code;
-      els.hello.textContent = t('class.hello', { nick: info.nick, code });
-      showTask(info);
+    start(joined) {
+      code = joined.code;
+      info = null;
+      show(joined);
       clearInterval(timer);
-      timer = setInterval(poll, POLL_MS);
+      if (!info.ended) timer = setInterval(poll, POLL_MS);
+    },
+    /** The page's language changed: every text again. */
+    relabel() {
+      if (!info) return;
+      render();
+      showRead(read);
+      if (lastError) say(lastError, failed);
     },
   };
 }

@@ -31,11 +31,22 @@ export function mountTeacher(els, { model, label, onError }) {
   let code = null;
 
   const exercises = new Map(); // student -> Map("kind:index" -> correct on the first try)
+  let task = null; // the current task
+  let ended = false;
+  let localOnly = false; // students cannot reach this server: said until the class ends
+
+  /** The current task, or that the class has ended: what is left to do is exporting the answers. */
+  function showState() {
+    els.task.textContent = ended ? t('class.endedTeacher') : t('class.current', { task: taskText(task) });
+    for (const part of [els.card, els.form, els.end, els.lesson]) part.hidden = ended;
+    els.local.hidden = ended || !localOnly;
+    if (ended) els.confirm.hidden = true;
+  }
 
   function taskText(task) {
     if (!task) return t('class.noTask');
     if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
-    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`), seed: task.exercise.seed });
+    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`) });
     if (task.kind === 'free') return task.text;
     return t(`class.task.${task.kind}`);
   }
@@ -104,9 +115,12 @@ export function mountTeacher(els, { model, label, onError }) {
       const key = `${e.kind}:${e.index}`;
       if (!done.has(key)) done.set(key, e.correct); // the first try counts
     }
-    else if (e.type === 'task') els.task.textContent = t('class.current', { task: taskText(e.task) });
-    else if (e.type === 'ended') {
-      els.task.textContent = t('class.ended');
+    else if (e.type === 'task') {
+      task = e.task;
+      showState();
+    } else if (e.type === 'ended') {
+      ended = true;
+      showState();
       source?.close();
     }
   }
@@ -146,9 +160,20 @@ export function mountTeacher(els, { model, label, onError }) {
       await call('POST', classPath(code, '/tasks'), { task });
     } catch (error) { onError(error); }
   });
-  els.end.addEventListener('click', async () => {
+  // Ending is for every device at once and cannot be undone: asked once more, beside the button.
+  els.end.addEventListener('click', () => {
+    els.confirm.hidden = false;
+    els.endNo.focus();
+  });
+  els.endNo.addEventListener('click', () => {
+    els.confirm.hidden = true;
+    els.end.focus();
+  });
+  els.endYes.addEventListener('click', async () => {
     try {
       await call('DELETE', classPath(code));
+      ended = true; // the stream says so too; the page need not wait for it
+      showState();
     } catch (error) { onError(error); }
   });
 
@@ -158,15 +183,21 @@ export function mountTeacher(els, { model, label, onError }) {
       code = info.code;
       els.code.textContent = code;
       els.url.textContent = info.join_url.replace(/\?join=.*/, '');
-      els.local.hidden = !info.local_only;
+      localOnly = Boolean(info.local_only);
       els.qr.src = classPath(code, '/qr.svg');
       els.qr.alt = t('class.qrAlt', { url: info.join_url });
       els.csv.href = classPath(code, '/results.csv');
       els.target.replaceChildren(...model.classes.map((_, i) => new Option(label(i), i)));
-      els.task.textContent = t('class.current', { task: taskText(info.task) });
+      task = info.task;
+      ended = info.ended;
+      showState();
       render();
-      listen();
+      listen(); // from the first event: the wall of a class that has ended too (its stream then closes)
     },
-    relabel: render,
+    /** The page's language changed: every text again. */
+    relabel() {
+      showState();
+      render();
+    },
   };
 }

@@ -22,9 +22,12 @@ function setUrl(changes) {
   history.replaceState(null, '', `${location.pathname}?${p}`);
 }
 
+/** An error where the person looks: under the teacher's task form, or the class start's form. (A
+ *  student's device says its own, under its Send button.) */
 function showError(error) {
-  $('class-status').textContent = errorText(error);
-  $('class-status').classList.add('error');
+  const status = $('teacher').hidden ? $('class-status') : $('teacher-status');
+  status.textContent = errorText(error);
+  status.classList.add('error');
 }
 
 /** The Learn page in this class: ?teach=CODE for the teacher, ?class=CODE for a student. */
@@ -39,6 +42,8 @@ async function openAsTeacher(info) {
   $('class-start').hidden = true;
   $('teacher').hidden = false;
   teacher = mountTeacher({
+    card: $('join-card'), lesson: $('class-lesson'), confirm: $('end-confirm'), endYes: $('class-end-yes'),
+    endNo: $('class-end-no'),
     code: $('class-code'), url: $('join-url'), qr: $('join-qr'), count: $('student-count'), wall: $('wall'),
     confusion: $('confusion'), form: $('task-form'), kind: $('task-kind'), target: $('task-target'),
     targetLabel: $('task-target-label'), text: $('task-text'), textLabel: $('task-text-label'),
@@ -57,9 +62,10 @@ async function openAsStudent(info) {
   student = mountStudent({
     hello: $('student-hello'), task: $('student-task'), send: $('send-drawing'), verdict: $('student-verdict'),
     exercise: $('student-exercise'), exerciseLink: $('student-exercise-link'), padArea: $('student-pad'),
+    status: $('student-status'),
     pad: { canvas: $('draw-canvas'), pen: $('tool-pen'), eraser: $('tool-eraser'), undo: $('tool-undo'),
       clear: $('tool-clear'), size: $('pen-size') },
-  }, { label, onError: showError });
+  }, { label });
   student.start(info);
   $('student-lesson').href = lessonLink({ class: info.code, model: info.model });
   localStorage.setItem(`cnnviz.class.${info.code}`, '1'); // the token itself stays in an HttpOnly cookie
@@ -86,6 +92,7 @@ function changeLanguage(lang) {
   apply();
   $('class-model').replaceChildren(...models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
   teacher?.relabel();
+  student?.relabel();
   for (const link of [$('class-lesson'), $('student-lesson')]) { // the lesson opens in the page's language
     if (!link.getAttribute('href')) continue;
     const url = new URL(link.href);
@@ -111,7 +118,12 @@ async function init() {
     }
     if (params.get('teach')) {
       const info = await call('GET', classPath(params.get('teach')));
-      await openAsTeacher(info);
+      if (info.teacher) await openAsTeacher(info);
+      else { // the teacher's link (on the projector) opened on another device: the student's way in
+        $('join-code').value = info.code;
+        $('class-status').textContent = t('class.notTeacher', { code: info.code });
+        setUrl({ teach: null, join: info.code });
+      }
     }
   } catch (error) {
     showError(error);

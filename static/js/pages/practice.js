@@ -7,6 +7,7 @@ import { optionView, renderExercise, textParams } from '../practice/exercise.js'
 import { mountFields } from '../practice/fields.js';
 import { rightAnswerText, renderSolution } from '../practice/solution.js';
 import { createSession, getKinds, randomSeed } from '../practice/session.js';
+import { call, classPath } from '../classroom/client.js';
 
 const $ = (id) => document.getElementById(id);
 const classCode = new URLSearchParams(location.search).get('class');
@@ -36,6 +37,10 @@ function fillControls() {
   $('kind-select').value = session.kind;
   $('seed-input').value = String(session.seed);
   $('lang-select').value = language();
+  // in a class the sheet is the teacher's: its answers are counted on that sheet, so no other to pick
+  $('sheet-controls').hidden = $('seed-hint').hidden = Boolean(classCode);
+  $('class-sheet').hidden = !classCode;
+  if (classCode) $('class-sheet').textContent = t('practice.classSheet', { kind: kindName(session.kind), code: classCode });
 }
 
 function renderHints() {
@@ -135,13 +140,15 @@ async function check(event) {
   $('verdict').scrollIntoView({ block: 'nearest' });
 }
 
-/** In a class (?class=CODE), the teacher's wall hears each answer; the server checks it again. */
+/** In a class (?class=CODE), the teacher's wall hears each answer; the server checks it again, against
+ *  the class's sheet (the seed says which sheet this page shows: another one is refused, not miscounted). */
 async function reportToClass(exercise, answer) {
-  const response = await fetch(`/api/classes/${encodeURIComponent(classCode)}/answers`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
-    body: JSON.stringify({ exercise: { kind: exercise.kind, index: exercise.index, answer } }),
-  }).catch(() => null);
-  if (!response?.ok) $('status').textContent = t('practice.classUnreachable');
+  try {
+    await call('POST', classPath(classCode, '/answers'),
+      { exercise: { kind: exercise.kind, index: exercise.index, seed: session.seed, answer } });
+  } catch (error) {
+    $('status').textContent = error.code?.startsWith('class.') ? errorText(error) : t('practice.classUnreachable');
+  }
 }
 
 async function next() {

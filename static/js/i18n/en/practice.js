@@ -122,4 +122,5 @@ export default {
   'practice.sol.optionRight': 'The answer is list {choice}.',
   'practice.sol.gradientOut': 'Gradient to each input',
   'practice.sol.maxpool_grad': 'The largest input, {max} (row {row}, column {col}), alone made the output, so it receives the whole gradient {gradient}; every other input gets 0.',
+  'practice.classSheet': 'The exercises your teacher sent to class {code}: {kind}. Your answers go to the teacher’s screen.',
 };

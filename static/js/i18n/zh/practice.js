@@ -122,4 +122,5 @@ export default {
   'practice.sol.optionRight': '答案是第 {choice} 组。',
   'practice.sol.gradientOut': '传给每个输入的梯度',
   'practice.sol.maxpool_grad': '最大的输入 {max}（第 {row} 行第 {col} 列）单独决定了输出，所以它得到全部梯度 {gradient}；其他输入都得到 0。',
+  'practice.classSheet': '老师发给课堂 {code} 的练习：{kind}。你的答案会显示在老师的屏幕上。',
 };
