@@ -63,16 +63,20 @@ def scientific(text):
 
 def gradient_checks(page, panel):
     """Every sum and product in a gradient arithmetic panel (CSS selector `panel`), read off the screen:
-    a sum's terms add up to its total within the rounding of every number shown; a product's factors
+    a sum's terms add up to its total (a difference's second term taken away) within the rounding of every
+    number shown; a product's factors
     multiply to its total within 1 % and the total's rounding. -> the checks as shown."""
-    checks = page.eval_on_selector_all(f"{panel} .sum-check, {panel} .product-check", """els => els.map(e => ({
-        kind: e.classList.contains('sum-check') ? 'sum' : 'product',
+    checks = page.eval_on_selector_all(f"{panel} .sum-check, {panel} .difference-check, {panel} .product-check", """els => els.map(e => ({
+        kind: ['sum', 'difference', 'product'].find((k) => e.classList.contains(`${k}-check`)),
+        text: e.textContent,
         parts: [...e.querySelectorAll('.term, .factor')].map(s => s.textContent),
         total: e.querySelector('.total').textContent }))""")
     for c in checks:
         parts = [scientific(p)[0] for p in c["parts"]]
         total, total_half_unit = scientific(c["total"])
-        if c["kind"] == "sum":
+        if c["kind"] in ("sum", "difference"):
+            if c["kind"] == "difference":
+                parts = [parts[0], -parts[1]]
             slack = sum(scientific(p)[1] for p in c["parts"]) + total_half_unit
             assert abs(sum(parts) - total) <= slack, c
         else:

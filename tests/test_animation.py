@@ -141,8 +141,13 @@ def test_dense_and_softmax_steps_match_explain(page):
     for k in (1, 5, 10):
         go_to(page, k)
         i = truth["largest"][k - 1]
-        assert description(page).startswith(f"contribution {k}: input {i} × its weight = ")
-        assert shows(description(page).split("; running")[0], truth["products"][i])
+        # the numbers multiplied, not the input's index ("input 0 × its weight = 2.7064" read as 0 × w)
+        head, product = description(page).split("; running")[0].split(" = ")
+        assert head.startswith(f"contribution {k}, from input no. {i}: ")
+        x, w = head.split(": ")[1].split(" × its weight ")
+        assert shows(x, truth["inputs"][i]) and shows(w, truth["weights"][i]) and shows(product, truth["products"][i])
+        slack = abs(parse(w)) * half_unit([x]) + abs(parse(x)) * half_unit([w]) + half_unit([product])
+        assert abs(parse(x) * parse(w) - parse(product)) <= slack  # as shown, it multiplies out
         assert shows(description(page), truth["running"][k - 1])
     go_to(page, steps - 1)
     assert shows(description(page), truth["sum"])

@@ -59,8 +59,9 @@ def test_the_numbers_on_screen_add_up(page, lang):
     # the logits: p - one-hot
     logits = page.locator("#bw-layers section[data-layer=fc3] canvas").first.bounding_box()
     click_map(page, "#bw-layers section[data-layer=fc3] canvas", (label + 0.5) * logits["width"] / 10, 3)
-    (check,) = read_checks(page)
-    assert number(check["parts"][1]) == -1
+    (check,) = read_checks(page)  # the label's: p − 1 (it read "p 8.42×10⁻⁹ + − one-hot (−1) = −1")
+    assert check["kind"] == "difference" and number(check["parts"][1]) == 1
+    assert re.fullmatch(r"p − (one-hot|独热) = \S+ − 1 = \S+", check["text"]), check["text"]
     # a weight's gradient and its numerical check
     click_map(page, "#bw-params section[data-param='conv2.weight'] canvas", 8, 8)
     page.wait_for_selector("#bw-detail .grad-check")

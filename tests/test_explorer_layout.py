@@ -189,3 +189,50 @@ def test_large_type_on_a_phone_shows_every_product(browser, server, lang):
     assert len(ratios) == 10 and min(ratios) >= 4.5, ratios
     no_sideways_scroll(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["phone", "1366"])
+def test_the_pad_stays_under_the_pen(browser, server, name, lang):
+    """The starter example's note goes at the learner's first stroke; the pad must not move: it sat
+    under the note and jumped 76-102 px up, so the next stroke of the digit landed below the first."""
+    w, h, dpr = VIEWPORTS[name]
+    page = new_page(browser, server, viewport={"width": w, "height": h}, device_scale_factor=dpr,
+                    is_mobile=name == "phone", has_touch=name == "phone")
+    open_app(page, f"?lang={lang}")
+    expect(page.locator("#input-note")).to_be_visible()  # the starter's note
+    pad = page.locator("#draw-canvas")
+    pad.scroll_into_view_if_needed()
+    before = pad.bounding_box()
+    page.mouse.move(before["x"] + 0.5 * before["width"], before["y"] + 0.2 * before["height"])
+    page.mouse.down()
+    page.mouse.move(before["x"] + 0.5 * before["width"], before["y"] + 0.8 * before["height"], steps=8)
+    page.mouse.up()
+    expect(page.locator("#input-note")).to_be_hidden()
+    expect(page.locator("#guess .big")).to_have_text("1")
+    assert pad.bounding_box() == before
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", ["phone", "1024", "720p150"])
+def test_the_sheet_leaves_the_chosen_neuron_in_sight(browser, server, name):
+    """Where the arithmetic opens as a sheet over the bottom of the screen, a neuron clicked low on the
+    screen scrolls up above it: the sheet covered it and its receptive field's lines."""
+    page = open_at(browser, server, name)
+    canvas = page.locator('section.layer[data-layer="conv2"] canvas').nth(2)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.wheel(0, box["y"] - 0.75 * VIEWPORTS[name][1])  # the map three quarters down the screen
+    page.wait_for_timeout(200)
+    box = canvas.bounding_box()
+    assert box["y"] > 0.5 * VIEWPORTS[name][1], box
+    if name == "phone":
+        page.touchscreen.tap(box["x"] + 3, box["y"] + 3)
+    else:
+        page.mouse.click(box["x"] + 3, box["y"] + 3)
+    expect(page.locator("#detail-body .formula.total")).to_be_visible()
+    sheet = page.locator("#detail").bounding_box()
+    mark = page.evaluate("(() => { const r = document.querySelector('#network-view .links rect.self').getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })()")
+    assert 0 <= mark["top"] and mark["bottom"] <= sheet["y"], (mark, sheet)
+    no_sideways_scroll(page)
+    page.context.close()

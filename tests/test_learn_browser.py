@@ -12,7 +12,7 @@ from conftest import ARTIFACTS, SCREENS, new_page
 
 CHAPTERS = ["pixels", "convolve", "featuremap", "depth", "sharing", "stride", "relu", "pooling", "receptive",
             "softmax", "network", "learning", "mistakes"]
-VIEWPORTS = {name: SCREENS[name] for name in ("1080p", "720p150", "phone")}
+VIEWPORTS = {name: SCREENS[name] for name in ("1080p", "1366", "720p150", "phone")}
 SHOTS = ARTIFACTS / "learn"
 
 # Numbers drawn on canvases (the animation stage): every fillText of a text with a digit is logged with its
@@ -393,3 +393,19 @@ def test_phone_lesson_buttons_keep_one_line_without_the_keyboard_hint(learn_page
     for button in ("prev", "next"):
         assert got[button]["height"] < 2 * got[button]["line"] + 16, got  # one line of text plus padding
     assert abs(got["prev"]["top"] - got["next"]["top"]) < 2, got
+
+
+@pytest.mark.parametrize("viewport", ["1366", "1080p", "720p150", "phone"])
+def test_next_stays_in_view_as_the_lesson_moves_on(learn_page, viewport):
+    """A teacher clicking through the lesson finds Next where it was: it scrolled the next step into view
+    and itself out of it (812 px down a 768 px screen at 1366), step after step. The step it shows is in
+    view above the bar."""
+    page = learn_page(viewport)
+    open_learn(page, "?lang=en")
+    height = page.viewport_size["height"]
+    for _ in range(6):
+        page.locator("#lesson-next").click()
+        nav = page.locator("#lesson-next").bounding_box()
+        assert 0 <= nav["y"] and nav["y"] + nav["height"] <= height, (page.url, nav)
+        top = page.evaluate("document.querySelector('.step.current').getBoundingClientRect().top")
+        assert -1 <= top < nav["y"], (page.url, top, nav)  # the step from its beginning

@@ -164,3 +164,25 @@ def test_the_loss_and_the_steps_read_true(sized):
     assert ("your own copy" if page.lang == "en" else "副本") in note, note
     assert not page.errors
 
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_certain_answer_never_reads_100_percent(page, lang):
+    """float32 softmax rounds a very sure answer to exactly 1 (a thick stroke of 1 does): the guess, the
+    bar chart's table and the softmax arithmetic say "> 99.99%", as every other probability does (the
+    guess read "The network says 1 (100%)"). The server's answer is the real one with its top
+    probability set to that float32 1."""
+    def certain(route):
+        answer = route.fetch().json()
+        top = answer["prediction"]["index"]
+        answer["probabilities"] = [1.0 if i == top else 0.0 for i in range(len(answer["probabilities"]))]
+        answer["prediction"]["probability"] = answer["top"][0]["probability"] = 1.0
+        answer["top"][1]["probability"] = 0.0
+        route.fulfill(json=answer)
+    open_app(page, f"?lang={lang}")
+    page.route("**/api/models/digits/predict*", certain)
+    page.locator("#gallery button").nth(1).click()
+    expect(page.locator("#guess")).to_contain_text("> 99.99%")
+    shown = page.locator("#guess").inner_text() + page.locator("#prob-chart").inner_text()
+    assert "100%" not in shown.replace("> 99.99%", "") and " 0%" not in shown, shown
+    page.unroute_all(behavior="ignoreErrors")  # a stroke's request still on its way when the page closes

@@ -1,7 +1,8 @@
 // The arithmetic behind one gradient, exactly as /backward/explain returned it. One renderer per
 // rule (the loss, or the kind of the layer that passed the gradient back) and per parameter kind.
-// Every line that adds numbers up is a `.sum-check` with its `.term`s and its `.total`, and every
-// product a `.product-check` with its `.factor`s: what the browser test reads and re-adds.
+// Every line that adds numbers up is a `.sum-check` with its `.term`s and its `.total`, every
+// difference a `.difference-check` with its two `.term`s, and every product a `.product-check` with
+// its `.factor`s: what the browser test reads and re-adds.
 import { t } from '../core/i18n.js';
 import { lnParts, sig as fmt } from './format.js';
 
@@ -15,16 +16,24 @@ const p = (text, className = '') => el('p', { className, textContent: text });
 const term = (v) => el('span', { className: 'term', textContent: fmt(v) });
 const total = (v) => el('strong', { className: 'total', textContent: fmt(v) });
 
-/** "a + b + c = total" (labels optional, before each term). */
-export function sumLine(values, sum, { labels = null, lead = '' } = {}) {
+/** A negative term after the first in brackets: "a + (−b)". */
+const signed = (v, i) => (v < 0 && i ? el('span', {}, '(', term(v), ')') : term(v));
+
+/** "a + b + c = total". */
+export function sumLine(values, sum, { lead = '' } = {}) {
   const line = el('p', { className: 'formula sum-check' }, lead);
   values.forEach((v, i) => {
     if (i) line.append(' + ');
-    if (labels) line.append(`${labels[i]} `);
-    line.append(v < 0 && i ? el('span', {}, '(', term(v), ')') : term(v));
+    line.append(signed(v, i));
   });
   line.append(' = ', total(sum));
   return line;
+}
+
+/** "what − what = a − b = total": the rule in words, then its two numbers. */
+export function differenceLine([a, b], difference, [nameA, nameB]) {
+  return el('p', { className: 'formula difference-check' }, `${nameA} − ${nameB} = `, term(a), ' − ', signed(b, 1),
+    ' = ', total(difference));
 }
 
 /** "a × b = total". */
@@ -64,9 +73,9 @@ const RULES = {
     ? [p(t('bw.rule.ceProb')), el('p', { className: 'formula' }, `−1 / ${fmt(e.probability)} = `, total(e.sum))]
     : [p(t('bw.rule.ceOther'))]),
   softmax_cross_entropy: (e) => [p(t('bw.rule.softmaxCe')),
-    sumLine([e.probability, -e.one_hot], e.sum, { labels: [t('bw.prob'), t('bw.oneHot')] })],
+    differenceLine([e.probability, e.one_hot], e.sum, [t('bw.prob'), t('bw.oneHot')])],
   squared_error: (e) => [p(t('bw.rule.se')),
-    sumLine([e.output, -e.target], e.sum, { labels: [t('bw.output'), t('bw.target')] })],
+    differenceLine([e.output, e.target], e.sum, [t('bw.output'), t('bw.target')])],
   relu: (e) => [p(t(e.local ? 'bw.rule.reluPass' : 'bw.rule.reluBlock', { x: fmt(e.input) })),
     productLine([e.local, e.dout], e.sum)],
   tanh: (e) => [p(t('bw.rule.tanh', { y: fmt(e.output) })), productLine([e.local, e.dout], e.sum)],

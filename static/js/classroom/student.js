@@ -2,7 +2,7 @@
 // sending the drawing, what the network read, and what went wrong, said where the student looks.
 import { errorText } from '../core/errors.js';
 import { t } from '../core/i18n.js';
-import { percent } from '../lib/grid.js';
+import { chance } from '../lib/grid.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { call, classPath } from './client.js';
 
@@ -36,7 +36,7 @@ export function mountStudent(els, { label }) {
 
   function showRead(r) {
     read = r;
-    els.verdict.textContent = r ? t('class.verdict', { label: label(r.predicted), p: percent(r.probability) }) : '';
+    els.verdict.textContent = r ? t('class.verdict', { label: label(r.predicted), p: chance(r.probability) }) : '';
   }
 
   function taskText(task) {

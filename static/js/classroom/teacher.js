@@ -1,7 +1,7 @@
 // The teacher's side of a class: the join card (code, link, QR), tasks, the live wall of answers
 // grouped by what the network read, the class confusion matrix, CSV export and ending the class.
 import { t } from '../core/i18n.js';
-import { percent } from '../lib/grid.js';
+import { chance } from '../lib/grid.js';
 import { call, classPath } from './client.js';
 
 const el = (tag, props = {}, ...children) => {
@@ -61,7 +61,7 @@ export function mountTeacher(els, { model, label, onError }) {
         className: `answer${wrong ? ' wrong' : ''}`, target: '_blank', rel: 'noopener',
         href: `/?model=${encodeURIComponent(model.id)}&input=${a.input}`,
         title: t(wrong ? 'class.readAsWrong' : 'class.readAs', {
-          nick: a.nick, label: label(a.predicted), target: wrong ? label(a.task.target) : '', p: percent(a.probability) }),
+          nick: a.nick, label: label(a.predicted), target: wrong ? label(a.task.target) : '', p: chance(a.probability) }),
       }, inputCanvas(a.input, model.input_shape), el('span', { textContent: a.nick }));
       columns[a.predicted].append(link);
     }

@@ -99,7 +99,8 @@ export function animation(data, env) {
   function describe(step) {
     if (step < top) {
       const j = data.largest[step];
-      return t('anim.denseStep', { k: step + 1, i: j, v: fixed(data.products[j], dp), s: fixed(data.running[step], ds) });
+      return t('anim.denseStep', { k: step + 1, i: j, x: fixed(data.inputs[j], dIn), w: fixed(data.weights[j], dW),
+        v: fixed(data.products[j], dp), s: fixed(data.running[step], ds) });
     }
     if (step < top + rest) return t('detail.others', { n: data.rest_count, sum: fixed(data.rest_sum, ds) });
     return t('anim.denseDone', { layer: data.layer, i: data.channel, shown: fixed(data.shown_sum, ds),

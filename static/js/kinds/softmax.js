@@ -2,7 +2,7 @@
 // the probabilities unchanged) -> their sum -> probabilities, with the server's numbers.
 import { t } from '../core/i18n.js';
 import { el, formula, num } from '../lib/dom.js';
-import { decimalsFor, fixed, percent } from '../lib/numbers.js';
+import { chance, decimalsFor, fixed } from '../lib/numbers.js';
 import { COLORS, MIN_TEXT, STAGE_H, STAGE_W, TALL_W, paragraph, text } from '../lib/stage.js';
 
 export const channels = () => 0;
@@ -41,7 +41,7 @@ export function animation(data, env) {
       text(ctx, fixed(data.logits[i], dz), c1, y, style);
       if (phase !== 'exp' || i <= step) text(ctx, fixed(data.exps[i], d), c2, y, style);
       if (phase === 'prob' && i <= step - K - 1) {
-        text(ctx, percent(data.probabilities[i]), c3, y, style);
+        text(ctx, chance(data.probabilities[i]), c3, y, style);
         ctx.fillStyle = current ? COLORS.hot : COLORS.accent;
         if (tall) ctx.fillRect(20, y + 6, (width - 40) * data.probabilities[i], 5);
         else ctx.fillRect(660, y - rowH * 0.6, 300 * data.probabilities[i], rowH * 0.7);
@@ -57,7 +57,7 @@ export function animation(data, env) {
     if (step < K) return t('anim.expStep', { c: label(step), z: fixed(data.logits[step], dz), max: fixed(data.shift, dz), e: fixed(data.exps[step], d) });
     if (step === K) return t('detail.softmaxSum', { sum: fixed(data.exp_sum, d) });
     const i = step - K - 1;
-    return t('anim.probStep', { c: label(i), e: fixed(data.exps[i], d), s: fixed(data.exp_sum, d), p: percent(data.probabilities[i]) });
+    return t('anim.probStep', { c: label(i), e: fixed(data.exps[i], d), s: fixed(data.exp_sum, d), p: chance(data.probabilities[i]) });
   }
 
   /** A click on class i opens the step where its probability is computed. */
@@ -75,7 +75,7 @@ export function explain(e, env) {
       el('th', { textContent: t('detail.exp') }), el('th', { textContent: t('detail.prob') })));
   e.logits.forEach((z, i) => {
     const tr = el('tr', {}, el('td', { textContent: label(i) }), el('td', {}, num(z, dz)),
-      el('td', {}, num(e.exps[i], d)), el('td', { textContent: percent(e.probabilities[i]) }));
+      el('td', {}, num(e.exps[i], d)), el('td', { textContent: chance(e.probabilities[i]) }));
     if (i === e.index) tr.className = 'chosen';
     table.append(tr);
   });
@@ -85,6 +85,6 @@ export function explain(e, env) {
     table,
     el('p', { className: 'formula total' }, `${t('detail.expSum')}: `, ...terms, ' = ', el('strong', {}, num(e.exp_sum, d))),
     el('p', { className: 'formula ratio' }, num(e.exps[e.index], d), ' / ', num(e.exp_sum, d), ' = ',
-      el('strong', { textContent: percent(e.output) })),
+      el('strong', { textContent: chance(e.output) })),
   ];
 }

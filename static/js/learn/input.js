@@ -4,7 +4,7 @@
 import * as api from '../core/api.js';
 import { t } from './text.js';
 import { decodeArray } from '../lib/f16.js';
-import { percent } from '../lib/grid.js';
+import { chance } from '../lib/grid.js';
 import { decodePixels, encodePixels } from '../core/store.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { imagePixels } from '../views/gallery.js';
@@ -27,7 +27,7 @@ export function mountInput(els, { modelId, inputShape, onError }) {
       if (mine !== seq) return;
       Object.assign(state, { input, result, label, pixels: decodeArray(result.input).data });
       const top = result.prediction;
-      els.guess.textContent = t('learn.input.guess', { label: top.label, p: percent(top.probability) });
+      els.guess.textContent = t('learn.input.guess', { label: top.label, p: chance(top.probability) });
       const url = new URL(location.href);
       url.searchParams.set('input', encodePixels(state.pixels));
       history.replaceState(null, '', url);

@@ -105,11 +105,20 @@ export function createLesson(chapters, els, ctx) {
     url.searchParams.set('step', String(step + 1));
     history.replaceState(null, '', url);
     const current = [els.text, els.widget, els.tryIt, els.question][step];
-    if ((focus || reveal) && !document.body.classList.contains('presenting')) current.scrollIntoView({ block: 'nearest' });
+    if ((focus || reveal) && !document.body.classList.contains('presenting')) showStep(current);
     listeners.forEach((fn) => fn(state()));
   }
 
   const state = () => ({ chapter: chapters[chapter].id, step: step + 1 });
+
+  /** A step into view above the lesson's bar (Previous, Next), read from its top: a step taller than
+   *  the room is scrolled to its beginning, not its end; a step already in view stays where it is. */
+  function showStep(section) {
+    const r = section.getBoundingClientRect();
+    const room = innerHeight - (document.querySelector('.lesson-nav')?.offsetHeight ?? 0);
+    if (r.top >= 0 && r.bottom <= room) return;
+    section.scrollIntoView({ block: r.height <= room - 16 ? 'nearest' : 'start' });
+  }
 
   function next() {
     if (step < STEPS.length - 1) go(chapter, step + 1);

@@ -1,6 +1,6 @@
 // Drawing arrays of values as heatmaps on canvases: one canvas pixel per value,
 // scaled up by CSS with crisp (pixelated) edges. fmt/percent live in numbers.js.
-export { fmt, percent } from './numbers.js';
+export { chance, fmt, percent } from './numbers.js';
 
 /** Fill `canvas` (rows x cols) with values[offset ...] coloured by `color(v) -> [r, g, b]`. */
 export function paint(canvas, values, offset, rows, cols, color) {

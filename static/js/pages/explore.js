@@ -225,10 +225,20 @@ function showDetail(open) {
 function revealDetail() {
   const panel = $('detail');
   showDetail(true);
-  if (getComputedStyle(panel).position === 'fixed') return;
+  if (getComputedStyle(panel).position === 'fixed') return keepAboveSheet(panel);
   const r = panel.getBoundingClientRect();
   if (r.top < 0 || r.top > innerHeight * 0.6) panel.scrollIntoView({ block: 'start', behavior: 'instant' });
 }
+/** On a narrow screen the arithmetic is a sheet over the bottom of the screen: the chosen neuron, with
+ *  its receptive field's lines, scrolls into the part above the sheet if the sheet covers it. */
+function keepAboveSheet(sheet) {
+  const mark = document.querySelector('#network-view .links rect.self')?.getBoundingClientRect();
+  if (!mark) return;
+  const room = sheet.getBoundingClientRect().top;
+  if (mark.top >= 8 && mark.bottom <= room - 8) return;
+  scrollBy({ top: (mark.top + mark.bottom) / 2 - room / 2, behavior: 'instant' });
+}
+
 /** The selected neuron's arithmetic (forward or backward) and its layer's weights as pictures. */
 function renderExplanation() {
   const e = app.explanation;

@@ -2,7 +2,7 @@
 // bars (cheap enough to update on every stroke), and the preprocessing strip.
 import { t } from '../core/i18n.js';
 import { el } from '../lib/dom.js';
-import { percent } from '../lib/numbers.js';
+import { chance } from '../lib/numbers.js';
 
 /** What the server noticed about the input (e.g. several blobs, no contrast), said before the answer. */
 function warnings(result) {
@@ -17,8 +17,8 @@ export function renderGuess(container, result, classLabel) {
   const [first, second] = result.top;
   container.replaceChildren(...warnings(result),
     el('div', { className: 'top1' }, el('span', { className: 'big', textContent: classLabel(first.index) }),
-      el('span', { className: 'text', textContent: t('result.topShare', { top: t('result.top', { label: classLabel(first.index) }), p: percent(first.probability) }) })),
-    el('p', { textContent: t('result.second', { label: classLabel(second.index), p: percent(second.probability) }) }),
+      el('span', { className: 'text', textContent: t('result.topShare', { top: t('result.top', { label: classLabel(first.index) }), p: chance(first.probability) }) })),
+    el('p', { textContent: t('result.second', { label: classLabel(second.index), p: chance(second.probability) }) }),
     el('p', { className: 'hint', textContent: t('result.mustChoose', { n: result.probabilities.length }) }));
 }
 
@@ -41,8 +41,8 @@ export function renderChart(chart, probabilities, labels, highlight) {
     row.classList.toggle('winner', i === highlight); // not 'top': the page header's class
     row.children[0].textContent = labels[i];
     row.children[1].firstChild.style.width = `${(100 * p).toFixed(2)}%`;
-    row.children[2].textContent = percent(p);
-    alt.push(`${labels[i]} ${percent(p)}`);
+    row.children[2].textContent = chance(p);
+    alt.push(`${labels[i]} ${chance(p)}`);
   });
   chart.setAttribute('aria-label', `${t('result.chart')}: ${alt.join(', ')}`);
 }

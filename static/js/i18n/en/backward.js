@@ -39,7 +39,7 @@ export default {
   'bw.rest': 'The last number adds up the other {n} terms.',
   'bw.restFilters': 'The last number adds up the other {n} filters.',
   'bw.prob': 'p',
-  'bw.oneHot': '− one-hot',
+  'bw.oneHot': 'one-hot',
   'bw.output': 'output',
   'bw.target': 'target',
   'bw.products': 'products',

@@ -158,7 +158,7 @@ export default {
   'anim.avgStep': '{layer}, output row index {y}, column index {x}: the window’s sum {total} / {n} = {v}',
   'anim.flattenStep': 'channel {c} becomes positions {a}–{b} of the vector',
   'anim.unit': '{layer}, neuron {i}',
-  'anim.denseStep': 'contribution {k}: input {i} × its weight = {v}; running sum {s}',
+  'anim.denseStep': 'contribution {k}, from input no. {i}: {x} × its weight {w} = {v}; running sum {s}',
   'anim.denseDone': '{layer} neuron {i}: the sum of all inputs × weights {shown} + {rest}, plus bias {bias} = {v}',
   'anim.softmaxTitle': 'Softmax: scores become probabilities',
   'anim.expStep': '{c}: e^(z − max) with z = {z} and max = {max} gives {e}',

@@ -39,7 +39,7 @@ export default {
   'bw.rest': '最后一个数是其余 {n} 项的和。',
   'bw.restFilters': '最后一个数是其余 {n} 个卷积核的和。',
   'bw.prob': 'p',
-  'bw.oneHot': '− 独热',
+  'bw.oneHot': '独热',
   'bw.output': '输出',
   'bw.target': '目标',
   'bw.products': '乘积',

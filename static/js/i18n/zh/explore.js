@@ -158,7 +158,7 @@ export default {
   'anim.avgStep': '{layer}，输出行索引 {y}，列索引 {x}：窗口之和 {total} / {n} = {v}',
   'anim.flattenStep': '通道 {c} 变成向量的第 {a}–{b} 位',
   'anim.unit': '{layer}，神经元 {i}',
-  'anim.denseStep': '第 {k} 大的贡献：输入 {i} × 它的权重 = {v}；累计和 {s}',
+  'anim.denseStep': '第 {k} 大的贡献，来自第 {i} 号输入：{x} × 它的权重 {w} = {v}；累计和 {s}',
   'anim.denseDone': '{layer} 神经元 {i}：全部输入 × 权重之和 {shown} + {rest}，加偏置 {bias} = {v}',
   'anim.softmaxTitle': 'Softmax：得分变成概率',
   'anim.expStep': '{c}：z = {z}，最大值 = {max}，e^(z − 最大值) = {e}',

@@ -2,7 +2,7 @@
 // server (/api/models/<id>/step) the learner takes real steps on a copy of the weights; without it,
 // Karn's worked example (computed by /api/backward/example when that is here).
 import { t } from '../text.js';
-import { fmt, percent } from '../../lib/grid.js';
+import { chance, fmt } from '../../lib/grid.js';
 import { has, tryGet, tryPost } from '../features.js';
 import { KARN_OUTPUT, KARN_TARGET, KARN_TRAINED } from '../tutorial.js';
 import { el, source } from '../widgets.js';
@@ -49,7 +49,7 @@ function stepper(root, ctx) {
     steps += 1;
     const i = Number(label.value);
     const row = (name, x) => el('tr', {}, el('th', { text: name }), el('td', { class: 'num', text: fmt(x.loss) }),
-      el('td', { class: 'num', text: percent(x.probabilities[i]) }), el('td', { class: 'num', text: ctx.classLabel(x.prediction.index) }));
+      el('td', { class: 'num', text: chance(x.probabilities[i]) }), el('td', { class: 'num', text: ctx.classLabel(x.prediction.index) }));
     out.replaceChildren(el('table', { class: 'sums' },
       el('tr', {}, ...['', 'learn.learning.loss', 'learn.learning.p', 'learn.learning.guess'].map((k) => el('th', { text: k ? t(k, { c: ctx.classLabel(i) }) : '' }))),
       row(t('learn.learning.before', { n: steps }), r.before), row(t('learn.learning.after', { n: steps }), r.after)));

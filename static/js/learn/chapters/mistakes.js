@@ -1,6 +1,6 @@
 // 13. What it gets wrong, and why: the test images the network misread, and the learner's own tries.
 import { t } from '../text.js';
-import { percent } from '../../lib/grid.js';
+import { chance } from '../../lib/grid.js';
 import { el, source } from '../widgets.js';
 
 function mount(root, ctx) {
@@ -16,7 +16,7 @@ function mount(root, ctx) {
   const off = ctx.input.subscribe((s) => {
     if (!s.result) { yours.textContent = t('learn.input.empty'); return; }
     const [a, b] = s.result.top;
-    yours.textContent = t('learn.mistakes.yours', { a: ctx.classLabel(a.index), pa: percent(a.probability), b: ctx.classLabel(b.index), pb: percent(b.probability) });
+    yours.textContent = t('learn.mistakes.yours', { a: ctx.classLabel(a.index), pa: chance(a.probability), b: ctx.classLabel(b.index), pb: chance(b.probability) });
   });
   return { destroy: off };
 }

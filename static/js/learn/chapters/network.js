@@ -1,6 +1,6 @@
 // 11. The whole network on the learner's drawing: every layer's output, in order, to the answer.
 import { t } from '../text.js';
-import { percent } from '../../lib/grid.js';
+import { chance } from '../../lib/grid.js';
 import { encodePixels } from '../../core/store.js';
 import { layerOutput } from '../neuron.js';
 import { el, mapCanvas, source } from '../widgets.js';
@@ -28,7 +28,7 @@ function mount(root, ctx) {
         el('figcaption', { text: `${layer.name} · ${t(`kind.${layer.kind}`)} ${shape.join('×')}${c > 1 ? ` (${t('learn.network.first')})` : ''}` })));
     }
     const top = s.result.prediction;
-    items.push(el('p', { class: 'big-line', text: t('learn.network.answer', { label: ctx.classLabel(top.index), p: percent(top.probability) }) }));
+    items.push(el('p', { class: 'big-line', text: t('learn.network.answer', { label: ctx.classLabel(top.index), p: chance(top.probability) }) }));
     body.replaceChildren(...items);
   });
   return { destroy: off };

@@ -1,6 +1,6 @@
 // 10. Fully connected layers and softmax: ten probabilities for the learner's input.
 import { t } from '../text.js';
-import { percent } from '../../lib/grid.js';
+import { chance } from '../../lib/grid.js';
 import { el, source } from '../widgets.js';
 
 function mount(root, ctx) {
@@ -12,7 +12,7 @@ function mount(root, ctx) {
     body.replaceChildren(...s.result.probabilities.map((p, i) => el('div', { class: `bar-row${i === top ? ' top' : ''}` },
       el('span', { class: 'bar-label', text: ctx.classLabel(i) }),
       el('span', { class: 'bar-track' }, Object.assign(el('span', { class: 'bar-fill' }), { style: `width:${(100 * p).toFixed(2)}%` })),
-      el('span', { class: 'num', text: percent(p) }))));
+      el('span', { class: 'num', text: chance(p) }))));
   });
   return { destroy: off };
 }
