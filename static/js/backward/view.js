@@ -67,6 +67,7 @@ export function mountBackward(section, { current, classLabel }) {
           make('detail', 'div', { id: 'bw-detail' }, el('p', { className: 'hint', textContent: t('bw.detail.empty') })))),
       make('anim', 'div', { className: 'bw-anim' }));
     $.rate.value = '0.01';
+    $.anim.hidden = true; // the gradients' player has nothing to play before the backward pass is shown
     player = mountBackwardPlayer($.anim, { request: animateRequest });
     wire();
   }
@@ -116,6 +117,7 @@ export function mountBackward(section, { current, classLabel }) {
       renderLoss($.lossBody, result.loss_parts, classLabel);
       renderGradientMaps($.layers, $.params, result, explain);
       player.setModel(current().architecture, (name) => strongestChannel(result.layers.find((l) => l.name === name)));
+      $.anim.hidden = false;
       if (s.selection) await explain(s.selection);
       if (seq === s.seq) say('');
     } catch (error) {
