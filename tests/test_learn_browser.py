@@ -368,6 +368,25 @@ def test_students_follow_the_teachers_lesson_and_can_stop_and_rejoin(learn_page)
     assert teacher.errors == [] and student.errors == []
 
 
+@pytest.mark.parametrize("lang,said", [("en", "Your teacher sent a new task: Draw “7”."), ("zh", "老师发布了新任务：请画一个“7”。")])
+def test_a_student_in_the_lesson_hears_of_a_new_task(learn_page, lang, said):
+    """A task the teacher sends while the students follow the lesson: their lesson page says it, with the
+    way to the class page to answer (nothing told them: the task waited on a page they had left)."""
+    teacher, student = learn_page("1080p"), learn_page("phone")
+    code = teacher.request.post(teacher.base + "/api/classes", data={"model": "digits"}).json()["code"]
+    assert student.request.post(student.base + f"/api/classes/{code}/join", data={"nickname": "Ada"}).status == 201
+    open_learn(student, f"?lang={lang}&class={code}")
+    expect(student.locator("#follow-note")).to_contain_text(code)
+    student.wait_for_timeout(1200)  # its first poll: the class's task then (none) is not news
+    expect(student.locator(".follow-task")).to_be_hidden()
+    r = teacher.request.post(teacher.base + f"/api/classes/{code}/tasks", data={"task": {"kind": "draw", "target": 7}})
+    assert r.status == 201
+    note = student.locator(".follow-task")
+    expect(note).to_contain_text(said, timeout=5000)
+    expect(note.locator("a")).to_have_attribute("href", f"/class?join={code}&lang={lang}")
+    expect(note).to_be_in_viewport()
+
+
 def test_a_page_that_did_not_join_the_class_says_so(learn_page):
     page = learn_page("1080p")
     code = page.request.post(page.base + "/api/classes", data={}).json()["code"]

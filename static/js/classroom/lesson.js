@@ -4,6 +4,7 @@
 // reads where the lesson is with the class's task poll and, while "Follow the teacher" is on, goes there.
 import { language, t } from '../core/i18n.js';
 import { call, classPath } from './client.js';
+import { taskText } from './task-text.js';
 
 export const POLL_MS = 1000;
 
@@ -27,7 +28,7 @@ function sender(code, model, onError) {
   return (place) => { pending = place; flush(); };
 }
 
-export function joinLesson(lesson, { code, teacher, model, els, onError }) {
+export function joinLesson(lesson, { code, teacher, model, label, els, onError }) {
   els.box.hidden = false;
   let note = ['learn.follow.connecting', {}];
   const say = (key, params = {}, link = null) => { // link: [catalog key, href] after the note
@@ -52,6 +53,23 @@ export function joinLesson(lesson, { code, teacher, model, els, onError }) {
 
   let latest = null; // the teacher's place, as last read
   let applied = 0; // the event number of the place this page went to
+  let taskSeen; // the number of the task the class had when this page first asked (undefined: not asked yet)
+  let newTask = null; // a task the teacher sent since: said here, with the way back to the class page
+  const taskNote = document.createElement('p');
+  taskNote.className = 'follow-task';
+  taskNote.setAttribute('role', 'alert');
+  taskNote.hidden = true;
+  els.box.append(taskNote);
+
+  /** A task sent while this student is in the lesson: its words and a link to answer it on the class page. */
+  function sayTask() {
+    taskNote.hidden = !newTask;
+    if (!newTask) return;
+    const a = document.createElement('a');
+    a.href = `/class?join=${encodeURIComponent(code)}&lang=${language()}`;
+    a.textContent = t('learn.follow.answerTask');
+    taskNote.replaceChildren(t('learn.follow.newTask', { task: taskText(newTask, label, '') }), ' ', a);
+  }
   let timer = null;
   const following = () => els.toggle.checked;
 
@@ -77,6 +95,12 @@ export function joinLesson(lesson, { code, teacher, model, els, onError }) {
         els.toggle.disabled = true;
         say('class.ended');
         return;
+      }
+      if (taskSeen === undefined) taskSeen = info.task_event;
+      else if (info.task && info.task_event !== taskSeen) {
+        taskSeen = info.task_event;
+        newTask = info.task;
+        sayTask();
       }
       latest = info.lesson;
       if (following()) say(latest ? 'learn.follow.on' : 'learn.follow.waiting', { code });
@@ -105,5 +129,5 @@ export function joinLesson(lesson, { code, teacher, model, els, onError }) {
   });
   poll();
   timer = setInterval(poll, POLL_MS);
-  return { relabel: () => say(...note) };
+  return { relabel: () => { say(...note); sayTask(); } };
 }

@@ -5,6 +5,7 @@ import { t } from '../core/i18n.js';
 import { chance } from '../lib/grid.js';
 import { mountDrawpad } from '../views/drawpad.js';
 import { call, classPath } from './client.js';
+import { taskText } from './task-text.js';
 
 const POLL_MS = 2000;
 
@@ -39,14 +40,6 @@ export function mountStudent(els, { label }) {
     els.verdict.textContent = r ? t('class.verdict', { label: label(r.predicted), p: chance(r.probability) }) : '';
   }
 
-  function taskText(task) {
-    if (!task) return t('class.waiting');
-    if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
-    if (task.kind === 'free') return task.text;
-    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`) });
-    return t(`class.task.${task.kind}`);
-  }
-
   function render() {
     els.hello.textContent = t('class.hello', { nick: info.nick, code });
     if (info.ended) {
@@ -55,7 +48,7 @@ export function mountStudent(els, { label }) {
       els.padArea.hidden = els.send.hidden = els.exercise.hidden = true;
       return;
     }
-    els.task.textContent = taskText(info.task);
+    els.task.textContent = taskText(info.task, label, t('class.waiting'));
     const sheet = info.task?.kind === 'exercise' ? info.task.exercise : null;
     els.exercise.hidden = !sheet;
     els.padArea.hidden = Boolean(sheet);

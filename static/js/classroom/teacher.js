@@ -3,6 +3,7 @@
 import { t } from '../core/i18n.js';
 import { chance } from '../lib/grid.js';
 import { call, classPath } from './client.js';
+import { taskText } from './task-text.js';
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -37,19 +38,12 @@ export function mountTeacher(els, { model, label, onError }) {
 
   /** The current task, or that the class has ended: what is left to do is exporting the answers. */
   function showState() {
-    els.task.textContent = ended ? t('class.endedTeacher') : t('class.current', { task: taskText(task) });
+    els.task.textContent = ended ? t('class.endedTeacher') : t('class.current', { task: taskText(task, label, t('class.noTask')) });
     for (const part of [els.card, els.form, els.end, els.lesson]) part.hidden = ended;
     els.local.hidden = ended || !localOnly;
     if (ended) els.confirm.hidden = true;
   }
 
-  function taskText(task) {
-    if (!task) return t('class.noTask');
-    if (task.kind === 'draw') return t('class.task.drawOne', { label: label(task.target) });
-    if (task.kind === 'exercise') return t('class.task.exerciseOne', { kind: t(`practice.kind.${task.exercise.kind}`) });
-    if (task.kind === 'free') return task.text;
-    return t(`class.task.${task.kind}`);
-  }
 
   function render() {
     els.count.textContent = String(students.size);

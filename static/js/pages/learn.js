@@ -56,7 +56,7 @@ async function init() {
     lesson.follow({ chapter: params.get('chapter') || chapters[0].id, step: params.get('step') || 1 });
     const classCode = params.get('teach') || params.get('class'); // ?teach=CODE: the teacher's page; ?class=CODE: a student's
     const inClass = classCode ? joinLesson(lesson, {
-      code: classCode, teacher: params.has('teach'), model: model.id, onError: (e) => status(errorText(e)),
+      code: classCode, teacher: params.has('teach'), model: model.id, label: classLabel, onError: (e) => status(errorText(e)),
       els: { box: $('follow-box'), toggle: $('follow-toggle'), note: $('follow-note') },
     }) : null;
     $('lang-select').addEventListener('change', (e) => {

@@ -242,4 +242,6 @@ export default {
   'learn.follow.notJoined': 'You have not joined class {code} on this device yet.',
   'learn.follow.join': 'Join class {code}',
   'learn.follow.gone': 'Class {code} has ended or does not exist. Ask your teacher for the code of today’s class.',
+  'learn.follow.newTask': 'Your teacher sent a new task: {task}',
+  'learn.follow.answerTask': 'Answer it on the class page',
 };

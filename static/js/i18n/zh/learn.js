@@ -242,4 +242,6 @@ export default {
   'learn.follow.notJoined': '你还没有在这台设备上加入课堂 {code}。',
   'learn.follow.join': '加入课堂 {code}',
   'learn.follow.gone': '课堂 {code} 已经结束或不存在。请向老师要今天课堂的代码。',
+  'learn.follow.newTask': '老师发布了新任务：{task}',
+  'learn.follow.answerTask': '到课堂页面作答',
 };
