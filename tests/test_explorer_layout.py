@@ -236,3 +236,24 @@ def test_the_sheet_leaves_the_chosen_neuron_in_sight(browser, server, name):
     assert 0 <= mark["top"] and mark["bottom"] <= sheet["y"], (mark, sheet)
     no_sideways_scroll(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["phone", "720p150", "1366"])
+def test_the_answer_shows_where_the_learner_draws(browser, server, name, lang):
+    """On one column (phone, 1280x720 at 150 %) the result panel is a screen or two below the pad: the
+    network's answer is also said under the pad, in view with it, as the result panel says it. Two
+    columns have the result beside the pad: no second line there."""
+    page = open_at(browser, server, name, f"?lang={lang}")
+    line = page.locator("#pad-guess")
+    if name == "1366":
+        expect(line).to_be_hidden()
+    else:
+        expect(line).to_have_text(page.locator("#guess .text").inner_text())
+        pad, said = page.locator("#draw-canvas").bounding_box(), line.bounding_box()
+        result = page.locator("#guess").bounding_box()
+        below = said["y"] + said["height"] - (pad["y"] + pad["height"])  # the pad's tools between
+        assert below < 240 and result["y"] - pad["y"] > 2 * VIEWPORTS[name][1] / 3, (pad, said, result)
+        if name == "phone":  # pad and answer on one screen
+            assert said["y"] + said["height"] - pad["y"] <= VIEWPORTS[name][1], (pad, said)
+    page.context.close()

@@ -14,7 +14,7 @@ import { mountNetwork } from '../views/network.js';
 import { PASSES, mountNetworkControls } from '../views/network-controls.js';
 import { SCALINGS } from '../lib/colors.js';
 import { showWeights } from '../views/weights.js';
-import { clearGuess, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
+import { clearGuess, guessText, renderChart, renderGuess, renderSteps } from '../views/prediction.js';
 import { mountStepper } from '../views/stepper.js';
 import { mountPhotoInput } from '../views/photo-input.js';
 import { mountBackward } from '../backward/view.js';
@@ -282,6 +282,7 @@ function renderColourKey() {
 function renderResult() {
   const r = app.result;
   renderGuess($('guess'), r, classLabel);
+  $('pad-guess').textContent = guessText(r, classLabel); // on one column, the answer where the learner draws
   renderChart($('prob-chart'), r.probabilities, r.probabilities.map((_, i) => classLabel(i)), r.prediction.index);
   renderSteps($('prep-strip'), r.preprocessing);
   network.setResult(r);
@@ -296,6 +297,7 @@ function clearResult({ keepInput = false } = {}) {
   stepper.clear();
   status('');
   clearGuess($('guess'), $('prob-chart'));
+  $('pad-guess').textContent = '';
   $('prep-strip').replaceChildren();
   clearDetail($('detail-body'));
   $('detail-weights').replaceChildren();

@@ -13,11 +13,17 @@ function warnings(result) {
   });
 }
 
+/** "The network says 3 (97.1%)". */
+export function guessText(result, classLabel) {
+  const [first] = result.top;
+  return t('result.topShare', { top: t('result.top', { label: classLabel(first.index) }), p: chance(first.probability) });
+}
+
 export function renderGuess(container, result, classLabel) {
   const [first, second] = result.top;
   container.replaceChildren(...warnings(result),
     el('div', { className: 'top1' }, el('span', { className: 'big', textContent: classLabel(first.index) }),
-      el('span', { className: 'text', textContent: t('result.topShare', { top: t('result.top', { label: classLabel(first.index) }), p: chance(first.probability) }) })),
+      el('span', { className: 'text', textContent: guessText(result, classLabel) })),
     el('p', { textContent: t('result.second', { label: classLabel(second.index), p: chance(second.probability) }) }),
     el('p', { className: 'hint', textContent: t('result.mustChoose', { n: result.probabilities.length }) }));
 }
