@@ -36,6 +36,15 @@ def check_formula(text):
     return size, span, pad2, stride, value
 
 
+def draw_stroke(page, top, bottom):
+    """A vertical stroke down the middle of the kernel lab's pad, from top to bottom (fractions of its height)."""
+    box = page.locator("#kernel-pad").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * top)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * bottom, steps=8)
+    page.mouse.up()
+
+
 @pytest.fixture
 def lab(browser, server):
     page = new_page(browser, server)
@@ -222,16 +231,12 @@ def test_kernel_lab_on_a_drawing_and_a_photo(lab, tmp_path):
     from conftest import png_bytes
     open_lab(lab)
     lab.locator("#kernel-sources [data-source=drawing]").click()
-    box = lab.locator("#kernel-pad").bounding_box()
-    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
-    lab.mouse.down()
-    lab.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=8)
-    lab.mouse.up()
+    draw_stroke(lab, 0.2, 0.8)
     expect(lab.locator("[data-map=feature] figcaption")).to_have_text("feature map 26 × 26")
     expect(lab.locator("[data-map=pooled] figcaption")).to_have_text("2×2 max pooling → 13 × 13")
     lab.locator("#kernel-presets [data-preset=edge2]").click()
     lab.locator("[data-map=feature] canvas").hover()
-    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\[\d+, \d+\] = -?[\d.e-]+$"))  # [row, column] from 0, as on Explore
+    expect(lab.locator("#tooltip")).to_have_text(re.compile(r"^\[\d+, \d+\] = [-−]?[\d.e-]+$"))  # [row, column] from 0, as on Explore; − as the page writes it
     photo = tmp_path / "photo.png"
     photo.write_bytes(png_bytes(Image.new("RGB", (600, 400), (200, 120, 40))))
     lab.locator("#kernel-sources [data-source=photo]").click()
@@ -250,11 +255,11 @@ def test_depth_demo_with_the_learners_own_numbers(lab):
     lab.locator("#depth-fields textarea").last.fill("10 0")
     lab.locator("#depth-apply").click()
     total = lab.locator("#depth-sum [data-total]")
-    expect(lab.locator("#status")).to_have_text("")
+    expect(lab.locator("#depth-status")).to_be_hidden()
     expect(total).to_contain_text("bias 10")
     terms, value = total.inner_text().split(" → ")[0].rsplit(" = ", 1)
     partial = [number(v) for v in lab.locator("#depth-sum li[data-channel] strong").all_inner_texts()]
     assert sum(partial) + 10 == number(value)
     lab.locator("#depth-fields textarea").first.fill("1 x")
     lab.locator("#depth-apply").click()
-    expect(lab.locator("#status")).to_have_text("Some of these are not numbers. Write numbers separated by spaces, one row per line.")
+    expect(lab.locator("#depth-status")).to_have_text("Some of these are not numbers. Write numbers separated by spaces, one row per line.")

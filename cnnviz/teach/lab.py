@@ -84,8 +84,9 @@ def choices(size, kernel, padding, stride, dilation):
         current = (size, kernel, padding, stride)[index]
         if valid:
             found[name] = min(valid, key=lambda v: (abs(v - current), v))
-    if kernel % 2 == 1:
-        found["same_padding"] = (dilation * (kernel - 1)) // 2  # P = (F - 1)/2 keeps the size at S = 1
+    reach = dilation * (kernel - 1)  # the window's span minus one: what padding must make up at S = 1
+    if reach % 2 == 0:
+        found["same_padding"] = reach // 2  # P = dilation * (F - 1) / 2 keeps the size at S = 1
     return found
 
 
@@ -135,7 +136,7 @@ def kernels(kernel, channels):
                          channels=channels, kernel_channels=k.shape[1])
     if k.shape[2] != k.shape[3]:
         raise InputError("the kernel must be square (F x F)", "lab.kernel_square")
-    bounded("kernel", k.shape[2], LIMITS["kernel"])
+    bounded("kernel_size", k.shape[2], LIMITS["kernel"])  # "kernel" is the numbers; this is their F
     bounded("filters", k.shape[0], LIMITS["filters"])
     return np.ascontiguousarray(k, dtype=np.float64)
 

@@ -21,17 +21,22 @@ class ShapeError(CnnvizError):
 def output_size(size, kernel, pad=0, stride=1, dilation=1):
     """(W - F_eff + 2P) / S + 1, where F_eff = dilation * (F - 1) + 1.
 
-    Raises ShapeError when the result is not a positive whole number.
+    Raises ShapeError (code shape.output_size) when the result is not a positive whole number; its
+    params' case says why: "does_not_fit" (the window is wider than the padded input) or "uneven"
+    (it fits, but the stride does not end on the edge).
     """
     span = dilation * (kernel - 1) + 1
     room = size - span + 2 * pad
     if room < 0 or room % stride:
         value = room / stride + 1
-        raise ShapeError(
-            f"(W - F + 2P)/S + 1 = ({size} - {span} + {2 * pad}) / {stride} + 1 = {value:g} "
-            "is not a positive whole number", "shape.output_size",
-            size=size, span=span, pad=pad, stride=stride, kernel=kernel, dilation=dilation,
-            value=round(value, 6))
+        text = (f"(W - F + 2P)/S + 1 = ({size} - {span} + {2 * pad}) / {stride} + 1 = {value:g} "
+                "is not a positive whole number")
+        # no place at all for the window, or a last step that would hang over the edge
+        case = "does_not_fit" if room < 0 else "uneven"
+        if case == "does_not_fit":
+            text += f": the window spans {span} cells but the padded input has only {size + 2 * pad}"
+        raise ShapeError(text, "shape.output_size", case=case, size=size, span=span, pad=pad, padded=size + 2 * pad,
+                         stride=stride, kernel=kernel, dilation=dilation, value=round(value, 6))
     return room // stride + 1
 
 

@@ -12,6 +12,8 @@ export function errorText(error, { maxUpload, fields } = {}) {
   const code = error.code || (error.status === 413 ? 'upload.too_large' : null);
   const params = { ...(maxUpload ? { limit: megabytes(maxUpload) } : {}), ...error.params };
   if (fields?.[params.field]) params.field = t(fields[params.field]);
-  if (code && t(`error.${code}`) !== `error.${code}`) return t(`error.${code}`, params);
+  // a code may have a case that says more (params.case: error.<code>.<case>), else the code's text
+  const key = code && [`error.${code}.${params.case}`, `error.${code}`].find((k) => t(k) !== k);
+  if (key) return t(key, params);
   return language() === 'en' && error.message ? t('error.server', { message: error.message }) : t('error.unknown', { code: code ?? error.status });
 }

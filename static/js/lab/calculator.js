@@ -4,7 +4,7 @@
 import { getJSON, postJSON } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { count, fmt } from '../lib/grid.js';
-import { el, errorText, status } from './util.js';
+import { el, errorText, sectionStatus } from './util.js';
 
 const KINDS = ['conv', 'maxpool', 'avgpool', 'relu', 'tanh', 'sigmoid', 'flatten', 'dense', 'softmax'];
 const HYPER = { // kind -> [field, default, min, max]
@@ -23,6 +23,7 @@ export function mountCalculator(els) {
   let preset = 'vgg16';
   let seq = 0;
   let added = 0;
+  const report = sectionStatus(els.status, { results: [els.table, els.notes] });
 
   async function init() {
     presets = (await getJSON('/api/lab/presets')).presets;
@@ -45,10 +46,10 @@ export function mountCalculator(els) {
       const r = await postJSON('/api/lab/architecture', body());
       if (mine !== seq) return;
       result = r;
-      status('');
+      report.clear();
       render();
     } catch (error) {
-      if (mine === seq) status(errorText(error), true);
+      if (mine === seq) report.fail(error);
     }
   }
 
@@ -108,12 +109,21 @@ export function mountCalculator(els) {
         ...layerCells(spec.layers[i], i), el('td', {}, remove));
       return tr;
     });
+    // a network with a layer that does not fit has no totals: the sums of the layers before it would
+    // read as the network's (and "about 0 million numbers ≈ 0 MB" when the first layer is the one)
     const tt = r.totals;
+    const sum = (key) => (r.error ? '—' : count(tt[key]));
     const total = el('tr', { class: 'total' }, el('th', { scope: 'row', text: t('calc.total') }), el('td'),
-      el('td', { 'data-total': 'activations', text: count(tt.activations) }), el('td', { 'data-total': 'bytes', text: count(tt.bytes_forward) }),
-      el('td', { 'data-total': 'weights', text: count(tt.weights) }), el('td', { 'data-total': 'biases', text: count(tt.biases) }),
-      el('td', { 'data-total': 'macs', text: count(tt.macs) }), el('td'), el('td'), el('td'), el('td'));
+      el('td', { 'data-total': 'activations', text: sum('activations') }), el('td', { 'data-total': 'bytes', text: sum('bytes_forward') }),
+      el('td', { 'data-total': 'weights', text: sum('weights') }), el('td', { 'data-total': 'biases', text: sum('biases') }),
+      el('td', { 'data-total': 'macs', text: sum('macs') }), el('td'), el('td'), el('td'), el('td'));
     els.table.replaceChildren(el('thead', {}, head), el('tbody', {}, inputRow, ...rows), el('tfoot', {}, total));
+    els.notes.replaceChildren(...(r.error ? [el('p', { class: 'error', 'data-note': 'error' }, t('calc.invalid', { name: r.error.layer }))]
+      : totalNotes(r)));
+  }
+
+  function totalNotes(r) {
+    const tt = r.totals;
     const notes = [
       el('p', { 'data-note': 'parameters' }, t('calc.parameters', { weights: count(tt.weights), biases: count(tt.biases), parameters: count(tt.parameters) })),
       el('p', { 'data-note': 'memory' }, t('calc.memory', { activations: count(tt.activations), millions: fmt(tt.activations_millions, 3), mb: fmt(tt.megabytes_forward, 3) })),
@@ -121,13 +131,12 @@ export function mountCalculator(els) {
     ];
     if (r.claims) notes.push(el('p', { class: 'claim', 'data-note': 'claim' }, t('calc.claim', {
       claimed: fmt(r.claims.millions, 3), mb: r.claims.megabytes, millions: fmt(tt.activations_millions, 3), actual: fmt(tt.megabytes_forward, 3) })));
-    if (r.error) notes.push(el('p', { class: 'error', 'data-note': 'error' }, t('calc.invalid', { name: r.error.layer })));
-    els.notes.replaceChildren(...notes);
+    return notes;
   }
 
   async function exportCsv() {
     const response = await fetch('/api/lab/architecture?format=csv', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body()) });
-    if (!response.ok) { status(t('error.network'), true); return; }
+    if (!response.ok) { report.say(t('error.network')); return; }
     const url = URL.createObjectURL(await response.blob());
     const a = el('a', { href: url, download: `${preset}.csv` });
     document.body.append(a);

@@ -5,11 +5,14 @@ import { getJSON, postJSON } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { fmt } from '../lib/grid.js';
 import { COLORS, numberGrid, setupCanvas, text } from '../lib/stage.js';
-import { el, errorText, status } from './util.js';
+import { el, sectionStatus } from './util.js';
 
 const W = 1000;
 const H = 330;
 const signed = (v) => (v < 0 ? `(${fmt(v, 2)})` : fmt(v, 2));
+// the request's fields as a refusal names them -> the editor's labels
+const FIELD_LABELS = { input: 'depth.field.input', kernel: 'depth.field.filters', bias: 'depth.biases',
+  channels: 'depth.field.channels', side: 'depth.field.side', kernel_size: 'depth.field.kernelSize' };
 
 /** "1 2 0\n0 1 1" blocks separated by blank lines -> nested arrays; null if not numbers. */
 export function parseBlocks(textValue) {
@@ -24,23 +27,28 @@ export function mountDepth(els, clock) {
   let result = null;
   const widget = { steps: () => result?.steps.length ?? 0, draw: (step) => draw(step) };
   const control = clock.mount(els.player, widget);
+  const report = sectionStatus(els.status, { results: [els.canvas, els.sum], fields: FIELD_LABELS });
 
   async function run(body) {
     try {
       result = await postJSON('/api/lab/convolve', body);
       request = body;
-      status('');
+      report.clear();
       fillEditor();
       control.reload(0);
     } catch (error) {
-      status(errorText(error), true);
+      report.fail(error);
     }
   }
 
   async function random() {
-    const ex = await getJSON(`/api/lab/examples?seed=${seed}`);
-    const { input, kernel, bias, stride, padding, dilation } = ex.demo;
-    await run({ input, kernel, bias, stride, padding, dilation });
+    try {
+      const ex = await getJSON(`/api/lab/examples?seed=${seed}`);
+      const { input, kernel, bias, stride, padding, dilation } = ex.demo;
+      await run({ input, kernel, bias, stride, padding, dilation });
+    } catch (error) {
+      report.fail(error);
+    }
   }
 
   function fillEditor() {
@@ -58,7 +66,7 @@ export function mountDepth(els, clock) {
     const kernel = fields.slice(1, -1).map(parseBlocks);
     const bias = fields.at(-1).trim().split(/[\s,]+/).map(Number);
     if (!input || kernel.some((k) => !k) || !bias.every(Number.isFinite)) {
-      status(t('depth.badNumbers'), true);
+      report.say(t('depth.badNumbers'));
       return;
     }
     run({ ...request, input, kernel, bias });

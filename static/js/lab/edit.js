@@ -6,10 +6,10 @@ import { getJSON, postJSON } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { scaleFor } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
-import { percent } from '../lib/grid.js';
+import { chance } from '../lib/grid.js';
 import { drawMap, mapImage, setupCanvas } from '../lib/stage.js';
 import { fitKernel } from './kernel.js';
-import { el, errorText, matrixEditor, status } from './util.js';
+import { el, matrixEditor, sectionStatus } from './util.js';
 
 /** A layer's output (C, H, W) or (D,) as one canvas: channels side by side, on a fixed scale. */
 function strip(layer, scale) {
@@ -42,9 +42,16 @@ export function mountEdit(els, net, presets) {
   const state = { trained: null, weight: null, bias: null, filter: 0, channel: 0, original: null, edited: null };
   let readGrid = null;
   let seq = 0;
+  const report = sectionStatus(els.status, { results: [els.compare] });
 
   async function loadLayer() {
-    const f = await getJSON(`/api/models/${net.model.id}/filters/${net.layer}`);
+    let f;
+    try {
+      f = await getJSON(`/api/models/${net.model.id}/filters/${net.layer}`);
+    } catch (error) {
+      report.fail(error);
+      return;
+    }
     state.trained = f;
     state.original = null; // the trained network's answer, per model and input
     state.weight = structuredClone(f.weight);
@@ -112,10 +119,10 @@ export function mountEdit(els, net, presets) {
       if (mine !== seq) return;
       state.original = original;
       state.edited = edited ?? original;
-      status('');
+      report.clear();
       renderCompare();
     } catch (error) {
-      if (mine === seq) status(errorText(error), true);
+      if (mine === seq) report.fail(error);
     }
   }
 
@@ -133,10 +140,10 @@ export function mountEdit(els, net, presets) {
       return el('tr', {}, el('th', { text: `${la.name} (${t(`kind.${la.kind}`)})` }), el('td', {}, strip(la, scale)), el('td', {}, strip(lb, scale)));
     });
     const probs = a.probabilities.map((p, i) => el('tr', {}, el('th', { text: net.classLabel(i) }),
-      el('td', { text: percent(p) }), el('td', { text: percent(b.probabilities[i]), class: b.prediction.index === i ? 'best' : '' })));
+      el('td', { text: chance(p) }), el('td', { text: chance(b.probabilities[i]), class: b.prediction.index === i ? 'best' : '' })));
     els.compare.replaceChildren(
-      el('p', { class: 'verdict' }, el('span', { text: t('edit.trainedSays', { label: label(a), p: percent(a.prediction.probability) }) }), ' ',
-        el('strong', { 'data-edited': '', text: t('edit.editedSays', { label: label(b), p: percent(b.prediction.probability) }) })),
+      el('p', { class: 'verdict' }, el('span', { text: t('edit.trainedSays', { label: label(a), p: chance(a.prediction.probability) }) }), ' ',
+        el('strong', { 'data-edited': '', text: t('edit.editedSays', { label: label(b), p: chance(b.prediction.probability) }) })),
       el('div', { class: 'table-wrap' }, el('table', { class: 'compare-table' },
         el('tr', {}, el('th', { text: t('edit.layer') }), el('th', { text: t('edit.original') }), el('th', { text: t('edit.edited') })), ...rows)),
       el('details', {}, el('summary', { text: t('edit.probabilities') }), el('table', { class: 'contrib' },
@@ -146,6 +153,7 @@ export function mountEdit(els, net, presets) {
   els.channel.addEventListener('change', () => { state.channel = Number(els.channel.value); renderFilters(); renderEditor(); });
   return {
     loadLayer,
+    fail: report.fail, // the section's own line, for what the page loads for it (a model, its examples)
     setInput: () => compare(),
     relabel: () => { if (state.trained) { renderFilters(); renderEditor(); if (state.original) renderCompare(); } },
     pick: (pixels) => { net.pixels = pixels; compare(); },

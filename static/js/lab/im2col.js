@@ -7,7 +7,7 @@ import { scaleFor } from '../lib/colors.js';
 import { decodeArray } from '../lib/f16.js';
 import { count, fmt } from '../lib/grid.js';
 import { mapImage, setupCanvas } from '../lib/stage.js';
-import { el, errorText, status } from './util.js';
+import { el, sectionStatus } from './util.js';
 
 /** A matrix (rows x cols, flat data) as a heatmap canvas at most maxWidth logical pixels wide. */
 function matrix(data, rows, cols, { maxWidth = 900, maxHeight = 320 } = {}) {
@@ -28,14 +28,17 @@ function matrix(data, rows, cols, { maxWidth = 900, maxHeight = 320 } = {}) {
 
 export function mountIm2col(els, net, alexnet) {
   let seq = 0;
+  const report = sectionStatus(els.status, { results: [els.body] });
   async function run() {
     if (!net.pixels) return;
     const mine = ++seq;
     try {
       const r = await postJSON(`/api/models/${net.model.id}/im2col`, { pixels: net.pixels, layer: els.layer.value });
-      if (mine === seq) render(r);
+      if (mine !== seq) return;
+      report.clear();
+      render(r);
     } catch (error) {
-      if (mine === seq) status(errorText(error), true);
+      if (mine === seq) report.fail(error);
     }
   }
 

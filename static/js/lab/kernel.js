@@ -8,11 +8,12 @@ import { decodeArray } from '../lib/f16.js';
 import { fmt } from '../lib/grid.js';
 import { COLORS, numberGrid, setupCanvas, text } from '../lib/stage.js';
 import { mapFigure } from './maps.js';
-import { el, errorText, matrixEditor, status } from './util.js';
+import { el, matrixEditor, sectionStatus } from './util.js';
 
 const SOURCES = ['tutorial', 'drawing', 'gallery', 'photo'];
 const PRESETS = ['tutorial', 'identity', 'edge1', 'edge2', 'edge3', 'sharpen', 'box_blur', 'gaussian_blur'];
 const SMALL_SIDE = 28; // drawings and gallery digits at the network's scale
+const FIELD_LABELS = { kernel: 'kernel.filter' }; // a refusal's field -> its label here
 
 /** The server's (C, H, W) array, exact lists or float16 -> C maps of H rows of numbers. */
 function maps(encoded) {
@@ -35,6 +36,7 @@ export function mountKernel(els, clock, examples, tooltip) {
   let input = { json: { input: examples.binary.input } };
   let last = null;
   let seq = 0;
+  const report = sectionStatus(els.status, { results: [els.maps], fields: FIELD_LABELS });
 
   function renderKernel() {
     readKernel = matrixEditor(els.grid, kernel, (values) => { kernel = values; run(); }, { label: t('kernel.filter') });
@@ -59,11 +61,18 @@ export function mountKernel(els, clock, examples, tooltip) {
     els.gallery.hidden = name !== 'gallery';
     els.upload.hidden = name !== 'photo';
     if (name === 'tutorial') { input = { json: { input: examples.binary.input } }; run(); }
+    if (name === 'drawing') sendDrawing(); // the maps show the pad as it is, even blank
     if (name === 'gallery' && !els.gallery.childElementCount) loadGallery();
   }
 
   async function loadGallery() {
-    const { examples: items } = await getJSON('/api/models/digits/examples');
+    let items;
+    try {
+      items = (await getJSON('/api/models/digits/examples')).examples;
+    } catch (error) {
+      report.fail(error);
+      return;
+    }
     els.gallery.replaceChildren(...items.slice(0, 10).map((ex) => el('button', {
       type: 'button', 'aria-label': t('kernel.galleryItem', { label: ex.label }),
       onclick: () => { input = { json: { image: ex.image, max_side: SMALL_SIDE } }; run(); },
@@ -87,10 +96,10 @@ export function mountKernel(els, clock, examples, tooltip) {
       for (const key of ['input', 'output', 'relu', 'pooled']) if (result[key]) result[key] = maps(result[key]);
       if (mine !== seq) return;
       last = result;
-      status('');
+      report.clear();
       renderMaps();
     } catch (error) {
-      if (mine === seq) status(errorText(error), true);
+      if (mine === seq) report.fail(error);
     }
   }
 
@@ -107,10 +116,28 @@ export function mountKernel(els, clock, examples, tooltip) {
     els.maps.replaceChildren(...figures.flatMap((f, i) => (i && f.tagName === 'FIGURE' ? [el('span', { class: 'arrow', text: '→' }), f] : [f])));
   }
 
-  // a small drawing pad: black ink on white, sent when a stroke ends
+  // a small drawing pad: black ink on white paper, sent when a stroke ends
   const pad = els.pad.getContext('2d');
   const clearPad = () => { pad.fillStyle = '#fff'; pad.fillRect(0, 0, els.pad.width, els.pad.height); };
   clearPad();
+
+  /** The pad as a PNG with its tones swapped: the gallery's digits (and the tutorial's image) are ink 1
+   *  on paper 0, so the drawing must be too, or the same filter would answer with the opposite sign. */
+  function inkAsOne() {
+    const copy = el('canvas', { width: els.pad.width, height: els.pad.height });
+    const ctx = copy.getContext('2d');
+    ctx.drawImage(els.pad, 0, 0);
+    ctx.globalCompositeOperation = 'difference'; // white minus each pixel: an inversion every browser draws
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, copy.width, copy.height);
+    return copy.toDataURL('image/png');
+  }
+
+  function sendDrawing() {
+    input = { json: { image: inkAsOne(), max_side: SMALL_SIDE } };
+    run();
+  }
+
   let drawing = null;
   const point = (e) => {
     const r = els.pad.getBoundingClientRect();
@@ -130,12 +157,11 @@ export function mountKernel(els, clock, examples, tooltip) {
   const endStroke = () => {
     if (!drawing) return;
     drawing = null;
-    input = { json: { image: els.pad.toDataURL('image/png'), max_side: SMALL_SIDE } };
-    run();
+    sendDrawing();
   };
   els.pad.addEventListener('pointerup', endStroke);
   els.pad.addEventListener('pointercancel', endStroke);
-  els.clear.addEventListener('click', clearPad);
+  els.clear.addEventListener('click', () => { clearPad(); sendDrawing(); }); // the maps follow the pad
   els.file.addEventListener('change', () => {
     const file = els.file.files[0];
     if (file) { input = { blob: file, name: file.name }; run(); }
@@ -152,7 +178,8 @@ export function mountKernel(els, clock, examples, tooltip) {
   let pooled = null;
   const widget = { steps: () => pooled?.steps.length ?? 0, draw: (step) => drawPool(step) };
   const control = clock.mount(els.poolPlayer, widget);
-  postJSON('/api/lab/pool', { input: examples.pool.input, size: 2, stride: 2, mode: 'max' }).then((r) => { pooled = r; control.reload(0); });
+  postJSON('/api/lab/pool', { input: examples.pool.input, size: 2, stride: 2, mode: 'max' }).then((r) => { pooled = r; control.reload(0); })
+    .catch(report.fail);
 
   function drawPool(step) {
     const ctx = setupCanvas(els.poolCanvas, 560, 260);

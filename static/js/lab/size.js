@@ -14,6 +14,7 @@ const FIELDS = [ // name, catalog key, min, max
   ['kernel', 'size.f', 1, 64], ['stride', 'size.s', 1, 64], ['padding', 'size.p', 0, 64],
   ['dilation', 'size.dil', 1, 16], ['filters', 'size.k', 1, 4096],
 ];
+const FIELD_LABELS = Object.fromEntries(FIELDS.map(([name, key]) => [name, key])); // a refusal's field -> its label
 export const SIZE_PRESETS = {
   cs231n: { width: 7, height: 7, channels: 1, kernel: 3, stride: 1, padding: 0, dilation: 1, filters: 1 },
   stride2: { width: 7, height: 7, channels: 1, kernel: 3, stride: 2, padding: 0, dilation: 1, filters: 1 },
@@ -75,7 +76,7 @@ export function mountSize(els, clock) {
       el('span', { class: 'axis', 'data-axis': 'rows', text: `${t('size.rows')}: ${axis(rows)}` }), el('br'),
       el('span', { class: 'axis', 'data-axis': 'cols', text: `${t('size.cols')}: ${axis(cols)}` }), el('br'),
       el('strong', { 'data-output': '', text: t('size.output', { h: ho, w: wo, k }) }),
-      shape.same_padding != null ? el('span', { class: 'hint same', text: ` ${t('size.same', { p: shape.same_padding, f: settings.kernel })}` }) : null);
+      shape.same_padding != null ? el('span', { class: 'hint same', text: ` ${t('size.same', { p: shape.same_padding, f: settings.kernel, d: settings.dilation })}` }) : null);
   }
 
   function renderProblem(error) {
@@ -83,7 +84,7 @@ export function mountSize(els, clock) {
     els.formula.replaceChildren(el('span', { class: 'general', text: t('size.general') }));
     if (error.code !== 'shape.output_size') {
       els.problem.hidden = false;
-      els.problem.replaceChildren(el('p', { text: errorText(error) }));
+      els.problem.replaceChildren(el('p', { text: errorText(error, { fields: FIELD_LABELS }) }));
       els.params.replaceChildren();
       return;
     }
@@ -95,10 +96,12 @@ export function mountSize(els, clock) {
       renderControls();
       update();
     };
+    const reason = p.case === 'does_not_fit' // no place at all for the window: not a rounding problem
+      ? [el('p', { 'data-reason': p.case, text: errorText(error) })]
+      : [el('p', { class: 'axis', 'data-axis': 'bad', text: axis(f) }),
+        el('p', { 'data-reason': p.case, text: t('size.notWhole', { value: fmt(p.value, 3), stride: p.stride }) })];
     els.problem.hidden = false;
-    els.problem.replaceChildren(
-      el('p', { class: 'axis', 'data-axis': 'bad', text: axis(f) }),
-      el('p', { text: t('size.notWhole', { value: fmt(p.value, 3), stride: p.stride }) }),
+    els.problem.replaceChildren(...reason,
       el('p', {}, el('span', { text: t('size.choices') }), ...choices.map(([name, v]) => el('button', {
         type: 'button', class: 'choice', text: t(`size.choice.${name}`, { value: v }), onclick: () => apply(name, v),
       }))));

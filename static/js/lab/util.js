@@ -1,4 +1,8 @@
 // Small helpers the lab's views share: elements, translated errors, number inputs.
+import { ApiError } from '../core/api.js';
+import { errorText } from '../core/errors.js';
+
+export { errorText }; // an API error in the page's language
 
 /** document.createElement with properties/attributes and children. */
 export function el(tag, props = {}, ...children) {
@@ -14,8 +18,6 @@ export function el(tag, props = {}, ...children) {
   node.append(...children.filter((c) => c != null));
   return node;
 }
-
-export { errorText } from '../core/errors.js'; // an API error in the page's language
 
 /** A labelled number input (bounded); onChange(value) after edits. */
 export function numberField(label, value, { min, max, step = 1, onChange, id }) {
@@ -43,9 +45,30 @@ export function matrixEditor(container, values, onInput, { label = '' } = {}) {
   return read;
 }
 
-/** Show a status line (the page's one status element). */
+/** Show the page's status line, at the top: for what concerns the whole page (it failed to start). */
 export function status(message, isError = false) {
   const node = document.getElementById('status');
   node.textContent = message || '';
   node.classList.toggle('error', isError);
+}
+
+/** A section's own message line, next to the controls that caused it (the page's status is a long
+ *  scroll away). A problem is brought into view and dims the section's results (results: elements),
+ *  which no longer match what the learner asked for; clear() after the next answer.
+ *  fields: the server's field names -> catalog keys of this section's labels, for errorText. */
+export function sectionStatus(node, { results = [], fields = {} } = {}) {
+  const show = (message) => {
+    node.textContent = message;
+    node.classList.toggle('error', Boolean(message));
+    for (const r of results) r.classList.toggle('stale', Boolean(message));
+  };
+  const say = (message) => {
+    show(message);
+    node.scrollIntoView({ block: 'nearest' });
+  };
+  const fail = (error) => {
+    if (!(error instanceof ApiError)) console.error(error); // a bug, not the server's answer
+    say(errorText(error, { fields }));
+  };
+  return { say, fail, clear: () => show('') };
 }

@@ -53,10 +53,11 @@ async function pickExample(i) {
 
 const edit = mountEdit({
   filters: $('edit-filters'), channel: $('edit-channel'), title: $('edit-filter-title'), grid: $('edit-grid'),
-  actions: $('edit-actions'), compare: $('edit-compare'),
+  actions: $('edit-actions'), compare: $('edit-compare'), status: $('edit-status'),
 }, net, kernelPresets);
-const im2col = mountIm2col({ layer: $('im2col-layer'), body: $('im2col-body') }, net, alexnetSizes);
-const calculator = mountCalculator({ preset: $('calc-preset'), add: $('calc-add'), csv: $('calc-csv'), table: $('calc-table'), notes: $('calc-notes') });
+const im2col = mountIm2col({ layer: $('im2col-layer'), body: $('im2col-body'), status: $('im2col-status') }, net, alexnetSizes);
+const calculator = mountCalculator({ preset: $('calc-preset'), add: $('calc-add'), csv: $('calc-csv'), table: $('calc-table'),
+  notes: $('calc-notes'), status: $('calc-status') });
 
 const store = createStore({ lang: { type: types.text, initial: null } }, browserUrl()); // this page's URL state
 
@@ -89,17 +90,17 @@ async function init() {
     }, clock));
     views.push(mountDepth({
       random: $('depth-random'), fields: $('depth-fields'), apply: $('depth-apply'), canvas: $('depth-canvas'),
-      player: $('depth-player'), sum: $('depth-sum'),
+      player: $('depth-player'), sum: $('depth-sum'), status: $('depth-status'),
     }, clock));
     views.push(mountKernel({
       grid: $('kernel-grid'), size: $('kernel-size'), presets: $('kernel-presets'), sources: $('kernel-sources'),
       draw: $('kernel-draw'), pad: $('kernel-pad'), clear: $('kernel-clear'), gallery: $('kernel-gallery'),
-      upload: $('kernel-upload'), file: $('kernel-file'), maps: $('kernel-maps'), poolCanvas: $('pool-canvas'), poolPlayer: $('pool-player'), poolSum: $('pool-sum'),
+      upload: $('kernel-upload'), file: $('kernel-file'), maps: $('kernel-maps'), status: $('kernel-status'), poolCanvas: $('pool-canvas'), poolPlayer: $('pool-player'), poolSum: $('pool-sum'),
     }, clock, examples, $('tooltip')));
     views.push(edit, calculator);
     net.models = (await api.listModels()).models;
     $('edit-model').replaceChildren(...net.models.map((m) => new Option(localTitle(m.title) || m.id, m.id)));
-    $('edit-model').addEventListener('change', (e) => loadModel(e.target.value));
+    $('edit-model').addEventListener('change', (e) => loadModel(e.target.value).catch(edit.fail));
     $('edit-layer').addEventListener('change', (e) => { net.layer = e.target.value; edit.loadLayer(); });
     await Promise.all([loadModel(net.models[0].id), calculator.init()]);
   } catch (error) {

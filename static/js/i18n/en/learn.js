@@ -244,4 +244,5 @@ export default {
   'learn.follow.gone': 'Class {code} has ended or does not exist. Ask your teacher for the code of today’s class.',
   'learn.follow.newTask': 'Your teacher sent a new task: {task}',
   'learn.follow.answerTask': 'Answer it on the class page',
+  'learn.stride.tooWide': 'The engine says it does not fit: the filter spans {f} cells, but the padded input has only {w} + 2 × {p} = {padded}.',
 };

@@ -46,6 +46,7 @@ export default {
   'error.exercise.answer_order': '每个字母正好用一次。',
   'error.exercise.answer_missing': '请填写每个答案框。',
   'error.shape.output_size': "({size} − {span} + 2×{pad}) / {stride} + 1 = {value}，不是整数：卷积核无法整齐地滑过输入。",
+  'error.shape.output_size.does_not_fit': "({size} − {span} + 2×{pad}) / {stride} + 1 = {value}：窗口根本放不进输入。它跨越 空洞·(F − 1) + 1 = {dilation}·({kernel} − 1) + 1 = {span} 格，而补零后的输入只有 W + 2P = {size} + 2×{pad} = {padded} 格。请用更小的窗口，或者增加零填充。",
   'error.shape.needs_flat': "{layer} 层是全连接层：它需要展平的输入（在它前面加一个展平层）。",
   'error.shape.needs_maps': "{layer} 层的输入必须是特征图（通道 × 高 × 宽），而不是一串数字。",
   'error.shape.channels': "输入有 {channels} 个通道，但卷积核需要 {expected} 个。",

@@ -244,4 +244,5 @@ export default {
   'learn.follow.gone': '课堂 {code} 已经结束或不存在。请向老师要今天课堂的代码。',
   'learn.follow.newTask': '老师发布了新任务：{task}',
   'learn.follow.answerTask': '到课堂页面作答',
+  'learn.stride.tooWide': '引擎说放不进去：卷积核跨越 {f} 格，而补零后的输入只有 {w} + 2 × {p} = {padded} 格。',
 };

@@ -21,6 +21,8 @@ function calculator(root) {
     const v = Object.fromEntries(['W', 'F', 'S', 'P'].map((k) => [k, Number(form.elements[k].value)]));
     const r = await tryPost('/api/lab/shape', { input_shape: [1, v.W, v.W], kernel: v.F, stride: v.S, padding: v.P });
     out.textContent = !r ? t('error.network') : r.output_shape ? t('learn.stride.result', { w: v.W, o: r.output_shape[1] })
+      : r.code === 'shape.output_size' && r.params?.case === 'does_not_fit' // −1 is whole: it does not fit at all
+        ? t('learn.stride.tooWide', { w: v.W, f: r.params.span, p: v.P, padded: r.params.padded })
       : r.code === 'shape.output_size' && r.params?.value != null
         ? t('learn.stride.notWhole', { w: v.W, f: v.F, s: v.S, p: v.P, value: r.params.value })
         : t('learn.stride.invalid', { message: r.error });
