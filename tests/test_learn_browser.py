@@ -428,3 +428,23 @@ def test_next_stays_in_view_as_the_lesson_moves_on(learn_page, viewport):
         assert 0 <= nav["y"] and nav["y"] + nav["height"] <= height, (page.url, nav)
         top = page.evaluate("document.querySelector('.step.current').getBoundingClientRect().top")
         assert -1 <= top < nav["y"], (page.url, top, nav)  # the step from its beginning
+
+
+@pytest.mark.parametrize("lang,said", [("en", "the filter spans 9 cells, but the padded input has only 7 + 2 × 0 = 7"),
+                                       ("zh", "卷积核跨越 9 格，而补零后的输入只有 7 + 2 × 0 = 7 格")])
+def test_the_stride_calculator_says_a_filter_does_not_fit(learn_page, lang, said):
+    """W = 7 and F = 9: the output size formula gives −1, which is whole; the calculator says the filter
+    does not fit (it said '… = -1 is not a whole number'). An uneven stride still says 'not whole'."""
+    page = learn_page("1080p")
+    open_learn(page, f"?lang={lang}&chapter=stride&step=2")
+    form = page.locator("form.calc")
+    for name, value in (("W", "7"), ("F", "9"), ("S", "1"), ("P", "0")):
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    line = page.locator("form.calc + p.big-line")
+    expect(line).to_contain_text(said)
+    assert "whole" not in line.inner_text() and "整数" not in line.inner_text()
+    form.locator("input[name=F]").fill("4")
+    form.locator("input[name=S]").fill("2")
+    form.locator("button[type=submit]").click()
+    expect(line).to_contain_text("2.5")  # (7 − 4) / 2 + 1: it fits, unevenly
