@@ -22,7 +22,9 @@ TEXT = {
            "epoch": "轮"},
 }
 LAYOUT = dict(margin=dict(l=50, r=10, t=30, b=40), template="plotly_white",
-              legend=dict(orientation="h", y=-0.25), font=dict(size=13))
+              # the legend at the figure's foot, below the axis titles whatever its rows (Plotly makes the
+              # room): placed under the plot area (y=-0.25) it covered them once it wrapped, on a phone
+              legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"), font=dict(size=13))
 
 
 def training_curves(history, lang="en"):
@@ -33,7 +35,8 @@ def training_curves(history, lang="en"):
     epochs = [e for e in history if e.get("type", "epoch") == "epoch"]
     per_epoch = _images_per_epoch(batches)
     x_batch = [(e["epoch"] - 1) * per_epoch + e["seen"] for e in batches]
-    x_epoch = [e["epoch"] * per_epoch if per_epoch else e["epoch"] for e in epochs]
+    x_epoch = [(e["epoch"] - 1) * per_epoch + e.get("seen", per_epoch) if per_epoch else e["epoch"]
+               for e in epochs]  # an epoch stopped part-way ends where it stopped
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t["loss"], t["accuracy"]))
     fig.add_trace(go.Scatter(x=x_batch, y=[e["loss"] for e in batches], name=t["train"], mode="lines",
                              line=dict(color="#1f77b4"), legendgroup="train"), row=1, col=1)

@@ -174,7 +174,7 @@ def test_download_and_upload_round_trip_and_a_tampered_file_is_refused(studio):
     tampered = bytearray(weights)
     tampered[len(tampered) // 2] ^= 0xFF
     status, body = upload(spec_bytes, bytes(tampered))
-    assert status == 422 and body["code"] == "models.upload_invalid" and "SHA-256" in body["error"]
+    assert status == 422 and body["code"] == "models.upload_weights" and "SHA-256" in body["error"]
     status, body = upload(spec_bytes, weights)  # carol now keeps 2 models: the limit of this server
     assert status == 201
     _, original = carol.call("POST", f"/api/models/{model}/predict", {"pixels": [[0] * 28] * 28})

@@ -16,6 +16,7 @@ from ..data import DataError, load_dataset
 from ..errors import CnnvizError
 from ..training.evaluate import confusion, predictions, to_input
 from ..training.gallery import write_examples
+from ..training.presets import DATA_NAMES, NETWORK_NAMES, OWN_NETWORK, preset_of
 from ..training.train import training_events
 from .limits import limits_from_env
 from .runtime import RuntimeModels
@@ -181,10 +182,19 @@ def _sample_indices(labels):
 
 
 def _meta(settings, record):
-    name = settings["preset"] or "custom"
-    when = time.strftime("%H:%M", time.localtime(record["created"]))
-    return {"title": {"en": f"Trained here: {name}, {when}", "zh": f"在这里训练的：{name}，{when}"},
+    return {"title": _title(settings, record["created"]),
             "preprocess": "fashion" if settings["dataset"] == "fashion" else "digit"}
+
+
+def _title(settings, created):
+    """A trained model's title in both languages: which network (the preset it is, named or sent layer
+    by layer as the page sends it, or the learner's own), on which data, at what time, e.g. "Tiny
+    network, trained here on handwritten digits (14:05)"."""
+    network = NETWORK_NAMES.get(settings["preset"] or preset_of(settings["architecture"]), OWN_NETWORK)
+    data = DATA_NAMES[settings["dataset"]]
+    when = time.strftime("%H:%M", time.localtime(created))
+    return {"en": f"{network['en']}, trained here on {data['en']} ({when})",
+            "zh": f"{network['zh']}，在这里用{data['zh']}训练（{when}）"}
 
 
 def cleanup(huey, config):

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..engine.model import Model, ModelFileError
+from ..engine.model import FORMAT, Model, ModelFileError
 from ..errors import CnnvizError
 from .models import gallery
 
@@ -133,19 +133,21 @@ class RuntimeModels:
 
     def upload(self, model_json_bytes, weights_bytes, model_id, owner):
         """Check an uploaded pair exactly as shipped models are checked (Model.load: allow_pickle=False,
-        the weights' SHA-256, every shape) and keep it as owner's model."""
+        the weights' SHA-256, every shape) and keep it as owner's model. A refusal's code says which
+        file is wrong and how (UPLOAD_PROBLEMS), for the page to say in the learner's language."""
+        spec = _uploaded_spec(model_json_bytes)
+        spec.pop("weights_file", None)  # the weights are the uploaded file, whatever the JSON names
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.json"
-            path.write_bytes(_without_weights_name(model_json_bytes))  # the weights are the uploaded file
-            path.with_suffix(".npz").write_bytes(weights_bytes)
+            path.write_text(json.dumps(spec), encoding="utf-8")
+            weights = path.with_suffix(".npz")
+            weights.write_bytes(weights_bytes)
             try:
                 model = Model.load(path)
             except ModelFileError as e:
-                raise CnnvizError(f"the uploaded model cannot be used: {e.problem}", "models.upload_invalid",
-                                  problem=e.problem) from None
+                raise _upload_refused("weights" if e.path == str(weights) else "architecture", e.problem) from None
             except (ValueError, TypeError) as e:
-                raise CnnvizError(f"the uploaded model cannot be used: {e}", "models.upload_invalid",
-                                  problem=str(e)) from None
+                raise _upload_refused("architecture", str(e)) from None
         model.meta.setdefault("title", {"en": "Uploaded model", "zh": "上传的模型"})
         model.meta.setdefault("classes", [str(i) for i in range(model.output_shape[0])])
         model.meta.setdefault("preprocess", "digit")
@@ -203,14 +205,26 @@ def _weights_of(json_path, meta):
         json_path.with_suffix(".npz")
 
 
-def _without_weights_name(json_bytes):
-    """An uploaded model JSON without its weights file name (the upload's weights are a file of their
-    own); anything that does not parse is left for Model.load to refuse with its reason."""
+# What can be wrong with an uploaded pair -> its code (the page's catalogs say each without Python's words)
+UPLOAD_PROBLEMS = {
+    "not_json": "models.upload_not_json",          # the .json is not JSON text (another file chosen?)
+    "not_model": "models.upload_not_model",        # JSON, but not a cnnviz model file
+    "architecture": "models.upload_architecture",  # a model file whose network cannot be built
+    "weights": "models.upload_weights",            # the .npz is unreadable or not this model's weights
+}
+
+
+def _upload_refused(problem, detail):
+    """The refusal of an upload: its code names the problem; the English message keeps the detail."""
+    return CnnvizError(f"the uploaded model cannot be used: {detail}", UPLOAD_PROBLEMS[problem])
+
+
+def _uploaded_spec(json_bytes):
+    """An uploaded model JSON as a dict, or a refusal saying whether it is JSON at all."""
     try:
         spec = json.loads(json_bytes)
-    except (ValueError, UnicodeDecodeError):
-        return json_bytes
-    if isinstance(spec, dict):
-        spec.pop("weights_file", None)
-        return json.dumps(spec).encode()
-    return json_bytes
+    except (ValueError, UnicodeDecodeError) as e:
+        raise _upload_refused("not_json", f"not valid JSON ({e})") from None
+    if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+        raise _upload_refused("not_model", f"not a {FORMAT} model file")
+    return spec

@@ -44,10 +44,11 @@ def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, 
     """Train a new model of architecture ({"input_shape", "layers"}) on dataset, yielding events:
 
     {"type": "batch", "epoch", "batch", "batches", "seen", "loss", "accuracy", "images_per_second"}
-    every report_every batches; {"type": "epoch", "epoch", "loss", "train_accuracy", "test_accuracy",
-    "seconds"}; {"type": "filters", "layer", "weights"} (the first conv layer) after each epoch; last
-    {"type": "done", "model", "history", "stopped"}. should_stop() is asked between batches: True ends
-    training early and the model is kept as it is.
+    every report_every batches; {"type": "epoch", "epoch", "seen", "total", "loss", "train_accuracy",
+    "test_accuracy", "seconds"} after each epoch, or after the part of it done when stopped (seen < total);
+    {"type": "filters", "layer", "weights"} (the first conv layer) after each; last {"type": "done",
+    "model", "history", "stopped"}. should_stop() is asked between batches: True ends training early and
+    the model is kept as it is.
     """
     split, classes = load_dataset(dataset)
     x_train, y_train = split.x_train, split.y_train
@@ -89,7 +90,8 @@ def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, 
                        "accuracy": correct / seen, "images_per_second": seen / (time.perf_counter() - t0)}
         if seen:
             test_acc = accuracy(model, split.x_test, split.y_test)
-            history.append({"epoch": epoch, "loss": loss_sum / seen, "train_accuracy": correct / seen,
+            history.append({"epoch": epoch, "seen": seen, "total": len(order), "loss": loss_sum / seen,
+                            "train_accuracy": correct / seen,
                             "test_accuracy": test_acc, "seconds": time.perf_counter() - t0})
             yield {"type": "epoch", **history[-1], "model": model}  # the live model: read it, don't keep it
             if first_conv:
@@ -97,9 +99,11 @@ def training_events(architecture, dataset, meta=None, epochs=10, batch_size=64, 
         if stopped:
             break
     model.meta["training"] = {
-        "epochs": len(history), "batch_size": batch_size, "optimiser": optimiser, "lr": lr,
+        "epochs": len(history),  # begun: one stopped part-way counts, so images_trained_on says how far it got
+        "batch_size": batch_size, "optimiser": optimiser, "lr": lr,
         "lr_schedule": "cosine", "weight_decay": weight_decay, "seed": seed, "augment": augment,
         "train_images": int(len(x_train)), "test_images": int(len(split.x_test)),
+        "images_trained_on": sum(h["seen"] for h in history), "stopped": stopped,
         "test_accuracy": history[-1]["test_accuracy"] if history else None,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": f"{platform.machine()}, {_cpu_count()} cores, NumPy {np.__version__}",

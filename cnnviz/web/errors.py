@@ -61,7 +61,10 @@ STATUS = {
     "models.owner_full": 409,
     "models.server_full": 507,
     "models.disk_full": 507,
-    "models.upload_invalid": 422,
+    "models.upload_not_json": 422,
+    "models.upload_not_model": 422,
+    "models.upload_architecture": 422,
+    "models.upload_weights": 422,
 }
 HTTP_CODES = {400: "request.invalid", 404: "http.not_found", 405: "http.method_not_allowed",
               413: "upload.too_large", 415: "request.content_type", 429: "http.too_many_requests",

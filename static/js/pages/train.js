@@ -12,7 +12,10 @@ import { showResults } from '../train/results.js';
 const $ = (id) => document.getElementById(id);
 const SIZES = [1000, 5000, 'all'];
 const TERMINAL = ['finished', 'failed', 'cancelled', 'interrupted'];
-const studio = { options: null, job: null, settings: null, stop: null, final: null };
+const studio = { options: null, job: null, settings: null, stop: null, final: null, running: false };
+// the number fields checked as the learner types: input id -> its message, train.check.<id>
+const CHECKED_FIELDS = ['lr', 'batch', 'epochs'];
+const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 function dataset() {
   return studio.options.datasets.find((d) => d.id === $('dataset').value);
@@ -34,21 +37,57 @@ function status(message, isError = false, el = $('status')) {
   el.classList.toggle('error', isError);
 }
 
+/** The network's size under the layer table, and the job's work when the epochs are set. */
+function describeNetwork(result) {
+  if (!result.ok) {
+    status(errorText(result.error), true, $('arch-summary'));
+    return;
+  }
+  const { parameters, work, max_work: max } = result.check;
+  const count = parameters.toLocaleString('en-US');
+  if (!fieldOk('epochs')) { // the work of no epochs, or of the server's default, would be a wrong figure
+    status(t('train.archSummaryNoEpochs', { parameters: count }), false, $('arch-summary'));
+    return;
+  }
+  status(t('train.archSummary', { parameters: count, work: Math.round(work).toLocaleString('en-US'),
+    percent: (100 * work / max).toFixed(work < 0.1 * max ? 1 : 0) }), work > max, $('arch-summary'));
+}
+
 const layers = mountLayers({
   tbody: $('layer-rows'), summary: $('arch-summary'),
   inputShape: () => (studio.presetShape || [1, 28, 28]),
   jobSize,
   onChange: (result) => {
-    if (result.ok) {
-      const { parameters, work, max_work: max } = result.check;
-      status(t('train.archSummary', { parameters: parameters.toLocaleString('en-US'),
-        work: Math.round(work).toLocaleString('en-US'), percent: (100 * work / max).toFixed(work < 0.1 * max ? 1 : 0) }), work > max, $('arch-summary'));
-    } else {
-      status(errorText(result.error), true, $('arch-summary'));
-    }
-    $('start').disabled = !result.ok || Boolean(studio.stop);
+    describeNetwork(result);
+    updateStart();
   },
 });
+
+const fieldOk = (id) => $(id).validity.valid; // in range, a whole number where it must be, not empty
+
+/** Under a number field, what is wrong with it (nothing: no message). */
+function sayFieldCheck(id) {
+  const input = $(id);
+  const ok = fieldOk(id);
+  input.setAttribute('aria-invalid', String(!ok));
+  $(`${id}-check`).textContent = ok ? '' : t(`train.check.${id}`, { low: input.min, high: input.max });
+}
+
+const checkTimers = {};
+
+/** As the learner types: Start follows at once; a problem is said once they pause (typing 0.003
+ *  passes through 0), a fixed one is cleared at once. */
+function onFieldInput(id) {
+  updateStart();
+  clearTimeout(checkTimers[id]);
+  if (fieldOk(id)) sayFieldCheck(id);
+  else checkTimers[id] = setTimeout(() => sayFieldCheck(id), 400);
+}
+
+/** Start: for a network the server accepted and settings it will take, while no job of this page runs. */
+function updateStart() {
+  $('start').disabled = studio.running || !layers.last?.ok || !CHECKED_FIELDS.every(fieldOk);
+}
 
 const live = mountLive({
   curves: $('curves'), filters: $('filters'), samples: $('samples'), progress: $('progress'),
@@ -88,10 +127,10 @@ function describeDataset() {
 
 /** The job's size as the form says it: {epochs, train_size} (images), for the work figure. */
 function jobSize() {
-  const epochs = Number($('epochs').value);
   const size = $('train-size').value;
   const images = size === 'all' ? (studio.options && dataset()?.train_images) : Number(size);
-  return { ...(Number.isInteger(epochs) ? { epochs } : {}), ...(Number.isInteger(images) ? { train_size: images } : {}) };
+  return { ...(fieldOk('epochs') ? { epochs: Number($('epochs').value) } : {}),
+    ...(Number.isInteger(images) ? { train_size: images } : {}) };
 }
 
 function usePreset(id) {
@@ -118,8 +157,27 @@ function jobInUrl(id) {
 }
 
 function running(on) {
-  $('start').disabled = on || !layers.last?.ok;
+  studio.running = on;
   $('stop').disabled = !on;
+  updateStart();
+}
+
+/** As training starts, the chart the learner is to watch in the window. On wide screens it is right under
+ *  the Start button already (beside the long network panel); below the network (one column) the page
+ *  scrolls to the Start and Stop buttons with the chart under them or, in a window too short for both,
+ *  to the chart. */
+function showTheWatch() {
+  const chart = $('curves');
+  const box = chart.getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= innerHeight) return;
+  const behavior = reducedMotion() ? 'auto' : 'smooth';
+  const buttons = $('start').parentElement.getBoundingClientRect();
+  const margin = 8;
+  if (box.top > buttons.bottom && box.bottom - buttons.top + 2 * margin <= innerHeight) {
+    scrollBy({ top: buttons.top - margin, behavior });
+  } else {
+    chart.scrollIntoView({ block: 'nearest', behavior });
+  }
 }
 
 async function start() {
@@ -129,6 +187,7 @@ async function start() {
   try {
     const job = await api.submit(settings());
     await watch(job.id);
+    showTheWatch();
     status(job.position > 1 ? t('train.queued', { position: job.position }) : t('train.starting'));
   } catch (error) {
     status(errorText(error), true);
@@ -234,6 +293,7 @@ function changeLanguage(lang) {
   fillChoices();
   layers.rerender();
   showMine().catch(() => {});
+  CHECKED_FIELDS.forEach(sayFieldCheck);
   if (layers.last) layers.recheck();
 }
 
@@ -259,10 +319,14 @@ async function init() {
   const resized = () => { describeDataset(); layers.recheck(); }; // the work figure follows the job's size
   $('dataset').addEventListener('change', resized);
   $('train-size').addEventListener('change', resized);
+  for (const id of CHECKED_FIELDS) $(id).addEventListener('input', () => onFieldInput(id));
   $('epochs').addEventListener('input', () => layers.recheck());
   $('preset').addEventListener('change', (e) => usePreset(e.target.value));
   $('add-layer').addEventListener('click', () => layers.add($('add-kind').value));
-  $('optimiser').addEventListener('change', (e) => { $('lr').value = e.target.value === 'adam' ? 0.003 : 0.05; });
+  $('optimiser').addEventListener('change', (e) => {
+    $('lr').value = e.target.value === 'adam' ? 0.003 : 0.05;
+    onFieldInput('lr');
+  });
   $('start').addEventListener('click', start);
   $('stop').addEventListener('click', stop);
   $('upload-form').addEventListener('submit', uploadModel);

@@ -9,7 +9,7 @@ import en from '../i18n/en.js';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 // keys a module builds from a name (t(`kernel.preset.${name}`)), listed by prefix
 const BUILT = new RegExp('^(kind|lesson|prep|legend|error|warning|nav|explore\\.tagline|draw\\.hint|detail\\.(relu|tanh|sigmoid)'
-  + '|bw\\.anim|train\\.(data|field|state|stoppedBy)|calc\\.(h|preset)|depth\\.filter\\d|kernel\\.(preset|source)|size\\.(choice|preset)'
+  + '|bw\\.anim|train\\.(data|field|state|check|trained|stoppedIn|stoppedAfter)|calc\\.(h|preset)|depth\\.filter\\d|kernel\\.(preset|source)|size\\.(choice|preset)'
   + '|practice|learn\\.step|learn\\.[a-z]+\\.(title|text|try|q|why|hint|o\\d))\\b|\\.tagline$');
 
 function sources(dir) {

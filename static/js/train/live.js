@@ -1,7 +1,7 @@
 // What moves while a job trains: the curves (the server's Plotly figure, extended with each
 // event's numbers), the first layer's filters as pictures, and test images with current predictions.
 import { t } from '../core/i18n.js';
-import { percent } from '../lib/grid.js';
+import { chance, percent } from '../lib/grid.js';
 import { figure } from './api.js';
 import { filterCanvas, imageCanvas } from './pictures.js';
 
@@ -41,10 +41,15 @@ export function mountLive({ curves, filters, samples, progress, bar, classLabel 
     curves.dataset.points = Number(curves.dataset.points || 0) + 1;
   }
 
+  /** The held-out check after an epoch, or after the part of it done when the job was stopped
+   *  (seen < total): plotted where it happened, and said as it happened. */
   function onEpoch(e) {
-    extend([TRACE.epochLoss, TRACE.testAccuracy], e.epoch * perEpoch, [e.loss, e.test_accuracy]);
-    progress.textContent = t('train.epochDone', { epoch: e.epoch, accuracy: percent(e.test_accuracy),
-      seconds: e.seconds.toFixed(1) });
+    const seen = e.seen ?? perEpoch; // events of jobs from before they said how far the epoch got
+    extend([TRACE.epochLoss, TRACE.testAccuracy], (e.epoch - 1) * perEpoch + seen, [e.loss, e.test_accuracy]);
+    const stopped = seen < (e.total ?? perEpoch);
+    progress.textContent = t(stopped ? 'train.epochStopped' : 'train.epochDone', { epoch: e.epoch,
+      seen: seen.toLocaleString('en-US'), total: e.total?.toLocaleString('en-US'),
+      accuracy: percent(e.test_accuracy), seconds: e.seconds.toFixed(1) });
   }
 
   function onFilters(e) {
@@ -74,7 +79,7 @@ export function mountLive({ curves, filters, samples, progress, bar, classLabel 
       const right = e.predicted[i] === sampleLabels[i];
       const verdict = li.querySelector('.verdict');
       verdict.className = `verdict ${right ? 'right' : 'wrong'}`;
-      verdict.textContent = `${classLabel(e.predicted[i])} · ${percent(e.confidence[i])}${right ? ' ✓' : ' ✗'}`;
+      verdict.textContent = `${classLabel(e.predicted[i])} · ${chance(e.confidence[i])}${right ? ' ✓' : ' ✗'}`;
     });
   }
 

@@ -22,18 +22,34 @@ export async function showResults({ jobId, final, settings, classLabel, onError 
   $('download-npz').href = `/api/models/${model}/weights`;
   $('share').checked = false;
   $('share').onchange = (e) => share(model, e.target.checked).catch(onError);
-  const epochs = final.history.length;
   $('card').textContent = t('train.card', {
     model, accuracy: percent(final.test_accuracy), dataset: t(`train.data.${settings.dataset}`),
-    images: settings.train_size.toLocaleString('en-US'), epochs, optimiser: settings.optimiser.toUpperCase(),
-    lr: settings.lr, batch: settings.batch_size,
+    images: settings.train_size.toLocaleString('en-US'), training: howLong(final, settings.epochs),
+    optimiser: t(`train.${settings.optimiser}`), lr: settings.lr, batch: settings.batch_size,
     seconds: final.history.reduce((s, h) => s + h.seconds, 0).toFixed(1),
-    stopped: final.stopped_by ? t(`train.stoppedBy.${final.stopped_by}`) : '',
   });
   renderPerClass(final.per_class, classLabel);
   const fig = await figure(jobId, 'confusion', { lang: language() });
   renderConfusion(fig.data[0], jobId, classLabel, onError);
   $('results').scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+/** t(key.one) or t(key.other), as count asks in the page's language (Chinese: always other). */
+function plural(key, count, params) {
+  return t(`${key}.${new Intl.PluralRules(language()).select(count)}`, params);
+}
+
+/** How far it trained: all its epochs, or where it was stopped (by the learner or the time limit),
+ *  part-way through an epoch or between two. */
+function howLong({ history, stopped_by: stoppedBy }, epochs) {
+  const done = history.length;
+  if (!stoppedBy) return plural('train.trained', done, { epochs: done });
+  const last = history.at(-1);
+  if (last?.seen < last?.total) {
+    return t(`train.stoppedIn.${stoppedBy}`, { epoch: last.epoch, epochs,
+      seen: last.seen.toLocaleString('en-US'), total: last.total.toLocaleString('en-US') });
+  }
+  return plural(`train.stoppedAfter.${stoppedBy}`, epochs, { done, epochs });
 }
 
 function renderConfusion(trace, jobId, classLabel, onError) {

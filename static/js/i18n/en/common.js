@@ -106,7 +106,6 @@ export default {
   'error.models.owner_full': 'This browser already keeps {limit} models; delete one before training another.',
   'error.models.server_full': 'The server keeps at most {limit} trained models; try again later.',
   'error.models.disk_full': 'Trained models fill the server\'s {limit} MB; try again later.',
-  'error.models.upload_invalid': 'This model cannot be used: {problem}',
   'error.models.upload_fields': 'Choose both files: the model (.json) and its weights (.npz).',
   'error.jobs.no_worker': 'No training worker is running on the server; ask whoever runs it to start one.',
 };

@@ -106,7 +106,6 @@ export default {
   'error.models.owner_full': '这个浏览器已经保存了 {limit} 个模型；请先删除一个再训练。',
   'error.models.server_full': '服务器最多保存 {limit} 个训练好的模型；请稍后再试。',
   'error.models.disk_full': '训练好的模型已占满服务器的 {limit} MB 空间；请稍后再试。',
-  'error.models.upload_invalid': '这个模型不能使用：{problem}',
   'error.models.upload_fields': '请选择两个文件：模型（.json）和它的权重（.npz）。',
   'error.jobs.no_worker': '服务器上没有正在运行的训练进程；请让管理服务器的人启动一个。',
 };

@@ -1,0 +1,241 @@
+"""The training studio as a new learner meets it, in Chromium on the real server: the chart in sight
+when training starts, a legend clear of the axis titles, a bad model file said in words, a stopped
+epoch said as it happened, a trained model's title, and the number fields checked where they are."""
+import io
+import json
+import re
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import SCREENS, new_page, ROOT
+from test_train_page import studio  # noqa: F401  (the module's server, with its own instance folder)
+
+SHORT = {"size": "1000", "epochs": "1"}  # the tiny network: under a second
+TWO_EPOCHS = {"size": "1000", "epochs": "2"}  # x up to 2,000: labels of 4 digits, turned on a phone
+
+
+def open_studio(browser, base, lang="en", screen="1366"):
+    page = new_page(browser, base, **SCREENS[screen])
+    page.goto(f"{base}/train?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    return page
+
+
+def set_job(page, size, epochs, preset=None):
+    if preset:
+        page.select_option("#preset", preset)
+    page.select_option("#train-size", size)
+    page.fill("#epochs", epochs)
+    expect(page.locator("#start")).to_be_enabled()
+
+
+def train(page, job):
+    """Start a job of the network on the form and wait for its end (the results on screen)."""
+    set_job(page, **job)
+    page.click("#start")
+    page.wait_for_selector("body[data-job-state]", timeout=60_000)
+
+
+# a batch report early in an epoch of 9,000 images (under 4,000 seen), in either language
+EARLY_IN_AN_EPOCH = re.compile(r"(Epoch \d+ of 40: |第 \d+/40 轮：)([1-3],)?\d{1,3}( of |/)9,000")
+
+
+@contextmanager
+def long_job(page):
+    """Tiny VGG on 9,000 digits for 40 epochs, under way early in an epoch when the block starts, and
+    stopped when it ends, however it ends: on two cores the server trains one job at a time, and one
+    left running would hold up the next test's. Its epochs take seconds (LeNet's took 1.7 s, less than
+    the progress line may lag behind the worker, so a stop meant for mid-epoch could land between two)."""
+    set_job(page, "all", "40", preset="fashion")
+    page.click("#start")
+    try:  # a worker's first job loads the data first
+        expect(page.locator("#progress")).to_have_text(EARLY_IN_AN_EPOCH, timeout=30_000)
+        yield
+    finally:
+        if page.is_enabled("#stop"):
+            page.click("#stop")
+        page.wait_for_selector("body[data-job-state=cancelled]", timeout=30_000)
+
+
+# ------------------------------------------------------------------ 1. the chart in sight
+@pytest.mark.parametrize("screen", ["phone", "1366", "1080p"])
+def test_the_chart_is_in_sight_when_training_starts(browser, studio, screen):  # noqa: F811
+    """A learner goes to Start from wherever the network's layers left them and clicks it: the loss and
+    accuracy chart, the progress line and the Stop button are in the window while it trains (Start was
+    at y 1,760 at 1366x768 with the chart 1,021 px above the window; on a phone the chart was below it)."""
+    page = open_studio(browser, studio, screen=screen)
+    page.evaluate("() => scrollTo(0, document.body.scrollHeight)")  # down the layer table, then back to Start
+    page.locator("#start").scroll_into_view_if_needed()
+    with long_job(page):
+        expect(page.locator("#curves")).to_be_in_viewport(ratio=1)
+        expect(page.locator("#progress")).to_be_in_viewport(ratio=1)
+        expect(page.locator("#stop")).to_be_in_viewport(ratio=1)
+    assert page.errors == []
+    page.context.close()
+
+
+# ------------------------------------------------------------------ 2. the chart's legend
+BOXES = """(chart) => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return { legend: [...chart.querySelectorAll('.legend .traces')].map(box),
+           titles: [...chart.querySelectorAll('.g-xtitle text, .g-x2title text')].map(box),
+           ticks: [...chart.querySelectorAll('.xtick text, .x2tick text')].map(box),
+           svg: box(chart.querySelector('svg.main-svg')),
+           words: [...chart.querySelectorAll('.g-xtitle text, .legend .traces text')].map((t) => t.textContent) };
+}"""
+
+
+def overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_legend_leaves_the_axis_titles_readable(browser, studio, screen, lang):  # noqa: F811
+    """After two short epochs, no legend entry covers an axis title or a tick label, and the legend is
+    inside the chart (on a phone "images seen" was printed over "training (running mean)": the x-axis
+    labels of 4 digits, turned, took the room the legend had under the plot)."""
+    page = open_studio(browser, studio, lang, screen)
+    train(page, TWO_EPOCHS)
+    got = page.locator("#curves").evaluate(BOXES)
+    assert len(got["legend"]) == 2 and len(got["titles"]) == 2, got
+    assert ("images seen" if lang == "en" else "已看过的图片数") in got["words"], got["words"]
+    for entry in got["legend"]:
+        assert not [b for b in got["titles"] + got["ticks"] if overlap(entry, b)], (entry, got)
+        assert got["svg"][0] <= entry[0] and entry[2] <= got["svg"][2] and entry[3] <= got["svg"][3], got
+    assert not overlap(*got["titles"]), got["titles"]
+    page.context.close()
+
+
+# ------------------------------------------------------------------ 3. a model file that cannot be used
+@pytest.mark.parametrize("lang, said", [
+    ("en", "The model file is not a .json file cnnviz can read. Choose the .json you downloaded from this page."),
+    ("zh", "这个模型文件不是 cnnviz 能读的 .json 文件。请选择从这个页面下载的 .json 文件。")])
+def test_a_file_that_is_not_a_model_is_said_in_the_learners_words(browser, studio, lang, said):  # noqa: F811
+    """Not Python's "not valid JSON (Expecting value: line 1 column 1 (char 0))"."""
+    page = open_studio(browser, studio, lang)
+    page.set_input_files("#upload-json", files=[{"name": "notes.json", "mimeType": "application/json",
+                                                 "buffer": b"my notes on the model"}])
+    page.set_input_files("#upload-npz", files=[{"name": "w.npz", "mimeType": "application/octet-stream",
+                                                "buffer": b"PK\x03\x04"}])
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-status")).to_have_text(said)
+    page.context.close()
+
+
+def upload(client, owner, json_bytes, npz_bytes):
+    return client.post("/api/models", headers={"X-Cnnviz-Owner": owner}, content_type="multipart/form-data",
+                       data={"model": (io.BytesIO(json_bytes), "m.json"), "weights": (io.BytesIO(npz_bytes), "m.npz")})
+
+
+def shipped(name):
+    spec = (ROOT / "cnnviz/models" / f"{name}.json").read_bytes()
+    return spec, (ROOT / "cnnviz/models" / json.loads(spec).get("weights_file", f"{name}.npz")).read_bytes()
+
+
+@pytest.mark.parametrize("problem, code", [
+    ("not_json", "models.upload_not_json"), ("not_model", "models.upload_not_model"),
+    ("architecture", "models.upload_architecture"), ("weights", "models.upload_weights")])
+def test_each_wrong_upload_has_a_code_of_its_own(client, problem, code):
+    """Each way a pair can be wrong has its stable code (the page's catalogs say it); no refusal sends
+    Python's words in its params for a page to show. The pair as downloaded is taken."""
+    digits_json, digits_npz = shipped("digits")
+    _, fashion_npz = shipped("fashion")
+    spec = json.loads(digits_json)
+    wrong = {"not_json": (b"\x89PNG\r\n", digits_npz),
+             "not_model": (json.dumps({"layers": []}).encode(), digits_npz),
+             "architecture": (json.dumps({**spec, "layers": [{"name": "c", "kind": "conv", "filters": 4,
+                                                             "kernel": 99}]}).encode(), digits_npz),
+             "weights": (digits_json, fashion_npz)}[problem]
+    r = upload(client, f"{problem}-0123456789abcdef", *wrong)
+    assert r.status_code == 422 and r.get_json()["code"] == code and r.get_json()["params"] == {}, r.get_json()
+    assert upload(client, f"{problem}-0123456789abcdef", digits_json, digits_npz).status_code == 201
+
+
+# ------------------------------------------------------------------ 4. stopped part-way through an epoch
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_stopped_epoch_is_said_and_drawn_as_it_happened(browser, studio, lang):  # noqa: F811
+    """Stopped at N of the 9,000 images of epoch K: the progress line, the results card and the
+    held-out point (at x = (K - 1) x 9,000 + N, not K x 9,000) say so; it used to read "Epoch 1 done
+    in 3.6 s", "1 epochs", with the point at the epoch's end."""
+    page = open_studio(browser, studio, lang)
+    with long_job(page):
+        pass
+    progress, card = page.text_content("#progress"), page.text_content("#card")
+    if lang == "en":
+        said = re.fullmatch(r"Stopped in epoch (\d+) after ([\d,]+) of its 9,000 images \(.*", progress)
+        assert said, progress
+        epoch, seen = said.groups()
+        assert f"Stopped by you in epoch {epoch} of 40, after {seen} of its 9,000 images." in card, card
+        assert not re.search(r"\b1 epochs", card), card
+    else:
+        said = re.fullmatch(r"第 (\d+) 轮中途停止：这一轮的 9,000 张图片看了 ([\d,]+) 张.*", progress)
+        assert said, progress
+        epoch, seen = said.groups()
+        assert f"你在第 {epoch} 轮（共 40 轮）中途停止了训练：这一轮的 9,000 张图片只看了 {seen} 张。" in card, card
+    images = int(seen.replace(",", ""))
+    assert 0 < images < 9000 and images % 64 == 0  # whole batches of 64
+    x = page.locator("#curves").evaluate("(chart) => chart.data.map((trace) => trace.x.at(-1))")
+    assert x[1] == x[3] == (int(epoch) - 1) * 9000 + images  # the held-out loss and accuracy where it stopped
+    page.context.close()
+
+
+# ------------------------------------------------------------------ 5. a trained model's title
+@pytest.mark.parametrize("lang, change, title", [
+    ("zh", None, "很小的网络，在这里用手写数字训练（"),
+    ("en", "4", "Your own network, trained here on handwritten digits (")])
+def test_a_trained_model_is_named_by_its_network_and_data(browser, studio, lang, change, title):  # noqa: F811
+    """The tiny preset left as it was is the tiny network; with 4 filters it is the learner's own; both
+    in the page's language under "Your models" and in the explorer's model menu (it was "custom" in
+    both languages, even for the preset left as it was)."""
+    page = open_studio(browser, studio, lang)
+    if change:
+        page.fill("#layer-rows tr:first-child input[data-field=filters]", change)
+        expect(page.locator("#layer-rows tr:first-child td.shape")).to_have_text("4×24×24")
+    train(page, SHORT)
+    listed = page.locator("#mine-list li .title")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text(re.compile(re.escape(title) + r"\d\d:\d\d[)）]"))
+    assert "custom" not in listed.text_content()
+    if lang == "en":  # one epoch, not "1 epochs"
+        assert "Trained for 1 epoch: the network saw each training image once." in page.text_content("#card")
+    page.click("#open-explorer")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#model-select option:checked")).to_contain_text(title)
+    page.context.close()
+
+
+# ------------------------------------------------------------------ 6. the number fields
+CHECKS = {
+    "en": {"epochs": "A whole number from 1 to 50: how many times the network sees every training image.",
+           "lr": "A number from 0.00001 to 1. At 0 the weights never change; a large rate makes every step "
+                 "overshoot."},
+    "zh": {"epochs": "填一个 1 到 50 之间的整数：网络把每张训练图片看多少遍。",
+           "lr": "填一个 0.00001 到 1 之间的数。学习率为 0 时权重永远不变；学习率太大，每一步都会走过头。"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_epochs_and_learning_rate_are_checked_at_their_field(browser, studio, lang):  # noqa: F811
+    """Epochs 0 or empty and a learning rate of 0 or 5 are said under the field, which turns red, and
+    Start waits; the work figure is not "0 multiply-adds". A value put right clears its message."""
+    page = open_studio(browser, studio, lang)
+    start, summary = page.locator("#start"), page.locator("#arch-summary")
+    for field, values, good in (("epochs", ["0", "", "2.5"], "3"), ("lr", ["0", "5"], "0.003")):
+        check = page.locator(f"#{field}-check")
+        for value in values:
+            page.fill(f"#{field}", value)
+            expect(check).to_have_text(CHECKS[lang][field])
+            expect(check).to_be_visible()
+            expect(page.locator(f"#{field}")).to_have_attribute("aria-invalid", "true")
+            expect(start).to_be_disabled()
+            if field == "epochs":
+                expect(summary).not_to_contain_text(re.compile("Work|计算量："))
+            page.fill(f"#{field}", good)
+            expect(check).to_be_hidden()
+            expect(start).to_be_enabled()
+    expect(summary).to_contain_text(re.compile("Work|计算量："))
+    assert page.errors == []
+    page.context.close()
