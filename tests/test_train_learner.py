@@ -136,7 +136,7 @@ def shipped(name):
 
 
 @pytest.mark.parametrize("problem, code", [
-    ("not_json", "models.upload_not_json"), ("not_model", "models.upload_not_model"),
+    ("not_json", "models.upload_not_json"), ("nested", "models.upload_not_json"), ("not_model", "models.upload_not_model"),
     ("architecture", "models.upload_architecture"), ("weights", "models.upload_weights")])
 def test_each_wrong_upload_has_a_code_of_its_own(client, problem, code):
     """Each way a pair can be wrong has its stable code (the page's catalogs say it); no refusal sends
@@ -145,6 +145,7 @@ def test_each_wrong_upload_has_a_code_of_its_own(client, problem, code):
     _, fashion_npz = shipped("fashion")
     spec = json.loads(digits_json)
     wrong = {"not_json": (b"\x89PNG\r\n", digits_npz),
+             "nested": (b"[" * 200_000 + b"]" * 200_000, digits_npz),  # too deep to read: it was a 500
              "not_model": (json.dumps({"layers": []}).encode(), digits_npz),
              "architecture": (json.dumps({**spec, "layers": [{"name": "c", "kind": "conv", "filters": 4,
                                                              "kernel": 99}]}).encode(), digits_npz),

@@ -223,7 +223,7 @@ def _uploaded_spec(json_bytes):
     """An uploaded model JSON as a dict, or a refusal saying whether it is JSON at all."""
     try:
         spec = json.loads(json_bytes)
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:  # RecursionError: nested too deep to read
         raise _upload_refused("not_json", f"not valid JSON ({e})") from None
     if not isinstance(spec, dict) or spec.get("format") != FORMAT:
         raise _upload_refused("not_model", f"not a {FORMAT} model file")
