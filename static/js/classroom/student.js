@@ -14,8 +14,7 @@ export function mountStudent(els, { label }) {
   let info = null; // the class as last read: its task, the task's event number, whether it ended
   let drawing = null;
   let timer = null;
-  let failed = null; // what the status line says went wrong: 'poll' (the task could not be read) or 'send'
-  let lastError = null;
+  let failure = null; // what the status line says went wrong: {error, from: 'poll' (the task could not be read) or 'send'}
   let read = null; // what the network read in the last drawing sent for the task on screen
 
   const pad = mountDrawpad(els.pad, {
@@ -30,8 +29,7 @@ export function mountStudent(els, { label }) {
   });
 
   function say(error, from) {
-    failed = error ? from : null;
-    lastError = error;
+    failure = error ? { error, from } : null;
     els.status.textContent = error ? errorText(error) : '';
   }
 
@@ -69,7 +67,7 @@ export function mountStudent(els, { label }) {
   async function poll() {
     try {
       show(await call('GET', classPath(code, '/task')));
-      if (failed === 'poll') say(null);
+      if (failure?.from === 'poll') say(null);
     } catch (error) {
       if (error.status === 403 || error.status === 404) clearInterval(timer);
       say(error, 'poll');
@@ -109,7 +107,7 @@ export function mountStudent(els, { label }) {
       if (!info) return;
       render();
       showRead(read);
-      if (lastError) say(lastError, failed);
+      if (failure) say(failure.error, failure.from);
     },
   };
 }

@@ -232,7 +232,7 @@ function revealDetail() {
 /** On a narrow screen the arithmetic is a sheet over the bottom of the screen: the chosen neuron, with
  *  its receptive field's lines, scrolls into the part above the sheet if the sheet covers it. */
 function keepAboveSheet(sheet) {
-  const mark = document.querySelector('#network-view .links rect.self')?.getBoundingClientRect();
+  const mark = network.markedBox();
   if (!mark) return;
   const room = sheet.getBoundingClientRect().top;
   if (mark.top >= 8 && mark.bottom <= room - 8) return;

@@ -374,5 +374,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
 
   /** The element showing a layer (to scroll a shared link's selection into view). */
   const rowElement = (name) => rows.find((r) => r.layer.kind !== 'input' && r.layer.name === name)?.el;
-  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement, fit, refit };
+  /** Where the selected neuron's mark is on screen (a DOMRect), or null. */
+  const markedBox = () => container.querySelector('.links rect.self')?.getBoundingClientRect() ?? null;
+  return { setModel, setResult, setGradients, setPass, setScaling, clear, mark, rowElement, markedBox, fit, refit };
 }
