@@ -15,6 +15,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+import numpy as np
+
+from cnnviz.engine.architecture import Architecture
+from cnnviz.live.settings import architecture_from
+from cnnviz.training.presets import ARCHITECTURES
 from conftest import ROOT, free_port, start_server
 
 TINY = {"architecture": "tiny", "epochs": 1, "train_size": 1000}
@@ -205,6 +210,24 @@ def test_cancel_stops_at_once_keeps_the_model_and_a_full_queue_is_429_with_its_p
     assert batches[-1]["epoch"] == 1 and batches[-1]["seen"] < 9000  # stopped mid-epoch, at a batch
 
 
+@pytest.mark.parametrize("preset", list(ARCHITECTURES))
+def test_a_preset_sent_layer_by_layer_trains_from_the_same_start_as_by_its_name(preset):
+    """The Train page sends a preset's layers one by one; they must keep the last dense layer's
+    Glorot initialisation (the layer specs used to drop it, so the same preset by its layers
+    started from He weights), and the checker's description must carry it back to the page."""
+    by_name, _ = architecture_from(preset)
+    shown = Architecture(by_name["layers"], by_name["input_shape"]).describe()  # what the page keeps
+    layers = [{k: v for k, v in layer.items() if k not in ("input_shape", "output_shape", "parameters")}
+              for layer in shown]
+    by_layers, _ = architecture_from({"layers": layers, "input_shape": by_name["input_shape"]})
+    assert any(layer.get("init") == "glorot" for layer in by_layers["layers"])
+    a = Architecture(by_name["layers"], by_name["input_shape"])
+    b = Architecture(by_layers["layers"], by_layers["input_shape"])
+    assert b.spec() == a.spec()
+    fresh_a, fresh_b = a.init_params(seed=7), b.init_params(seed=7)
+    assert all(np.array_equal(fresh_a[k], fresh_b[k]) for k in fresh_a)
+
+
 def test_bounds_have_codes_and_clear_messages(studio):
     frank = Client(studio, "frank-0123456789ab")
     status, body = frank.call("POST", "/api/jobs", {"architecture": "digits", "epochs": 50, "dataset": "mnist-10k"})
@@ -222,6 +245,9 @@ def test_bounds_have_codes_and_clear_messages(studio):
         {"name": "d", "kind": "dense", "units": 10}]}})
     assert body["parameters"] == 4 * 9 + 4 + 26 * 26 * 4 * 10 + 10
     assert [layer["output_shape"] for layer in body["layers"]] == [[4, 26, 26], [2704], [10], [10]]
+    status, body = frank.call("POST", "/api/jobs", {"architecture": {"layers": [
+        {"name": "f", "kind": "flatten"}, {"name": "d", "kind": "dense", "units": 10, "init": "zeros"}]}})
+    assert status == 400 and body["code"] == "layer.init" and body["params"]["layer"] == "d"
 
 
 def test_event_streams_are_bounded_in_number_and_in_time_and_jobs_in_wall_clock_time(tmp_path):

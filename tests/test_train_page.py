@@ -197,3 +197,26 @@ def test_a_setting_out_of_its_range_marks_its_layer(browser, studio, lang):
     expect(page.locator("#arch-summary")).to_contain_text("conv1")
     expect(page.locator("#start")).to_be_disabled()
     page.context.close()
+
+
+def test_the_page_sends_a_preset_with_its_initialisation(browser, studio):
+    """The page sends its presets layer by layer, and the last dense layer must keep the preset's
+    Glorot initialisation: the page sent it, but the server's layer specs dropped it, so the job
+    started from He weights (tests/test_jobs.py's preset test holds the server side)."""
+    page = new_page(browser, studio)
+    sent = []
+
+    def capture(route):
+        sent.append(route.request.post_data_json)
+        route.abort()  # the request is all this test needs; no training starts
+
+    page.route("**/api/jobs", capture)
+    page.goto(f"{studio}/train")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#start:not([disabled])")
+    page.click("#start")
+    expect(page.locator("#status")).not_to_be_empty()
+    layers = sent[0]["architecture"]["layers"]
+    dense = [layer for layer in layers if layer["kind"] == "dense"]
+    assert dense[-1].get("init") == "glorot", layers
+    page.context.close()

@@ -12,6 +12,10 @@ import numpy as np
 from ...errors import CnnvizError
 
 
+INITS = ("he", "glorot")  # how a layer's fresh weights are drawn (init_weight)
+DEFAULT_INIT = "he"
+
+
 class ShapeError(CnnvizError):
     """A layer's hyperparameters do not fit the shape of its input."""
 
@@ -43,6 +47,7 @@ def output_size(size, kernel, pad=0, stride=1, dilation=1):
 class Layer:
     kind = ""
     param_names = ()
+    init = DEFAULT_INIT  # how fresh weights are drawn; only kinds with weights take it as a setting
 
     def __init__(self, name):
         self.name = name
@@ -112,8 +117,13 @@ class Layer:
 
     # ------------------------------------------------------------- describing
     def spec(self):
-        """What the model file stores for this layer."""
-        return {"name": self.name, "kind": self.kind, **self.hyperparameters()}
+        """What the model file stores for this layer: enough to rebuild it, the initialisation too
+        when it is not the default (a preset's last dense layer is Glorot), so a spec sent back
+        trains from the same start as the preset it came from."""
+        spec = {"name": self.name, "kind": self.kind, **self.hyperparameters()}
+        if self.init != DEFAULT_INIT:
+            spec["init"] = self.init
+        return spec
 
     def __repr__(self):
         hp = ", ".join(f"{k}={v}" for k, v in self.hyperparameters().items())
@@ -134,6 +144,14 @@ def ordered_terms(products, largest=10):
             "rest_sum": total - shown, "rest_count": int(flat.size - len(top)), "sum": total}
 
 
+def check_init(init):
+    """An initialisation's name, or a ShapeError (checked when the layer is built, not at training)."""
+    if init not in INITS:
+        raise ShapeError(f"unknown init {init!r} (use {' or '.join(map(repr, INITS))})", "layer.init",
+                         init=str(init)[:40], inits=list(INITS))
+    return init
+
+
 def he(rng, shape, fan_in):
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
 
@@ -148,7 +166,7 @@ def init_weight(rng, init, shape, fan_in, fan_out):
         return he(rng, shape, fan_in)
     if init == "glorot":
         return glorot(rng, shape, fan_in, fan_out)
-    raise ValueError(f"unknown init {init!r} (use 'he' or 'glorot')")
+    raise ValueError(f"unknown init {init!r} (use {' or '.join(map(repr, INITS))})")
 
 
 def positive_int(name, value, low=1, high=1 << 20):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...errors import NeuronError
 from ..memory import empty
-from .base import Layer, ShapeError, init_weight, ordered_terms, output_size, positive_int
+from .base import DEFAULT_INIT, Layer, ShapeError, check_init, init_weight, ordered_terms, output_size, positive_int
 
 BATCH_LAST = (1, 2, 3, 0)  # memory order of (N, C, H, W) maps inside the engine: (C, H, W, N)
 
@@ -182,14 +182,14 @@ class Conv(Layer):
     kind = "conv"
     param_names = ("weight", "bias")
 
-    def __init__(self, name, filters, kernel, stride=1, padding=0, dilation=1, init="he"):
+    def __init__(self, name, filters, kernel, stride=1, padding=0, dilation=1, init=DEFAULT_INIT):
         super().__init__(name)
         self.filters = positive_int("filters", filters, high=65536)
         self.kernel = positive_int("kernel", kernel, high=64)
         self.stride = positive_int("stride", stride, high=64)
         self.padding = positive_int("padding", padding, low=0, high=64)
         self.dilation = positive_int("dilation", dilation, high=64)
-        self.init = init
+        self.init = check_init(init)
 
     def hyperparameters(self):
         return {"filters": self.filters, "kernel": self.kernel, "stride": self.stride,

@@ -1,7 +1,7 @@
 """Fully connected (dense) layer: out = x W^T + b, with W (out_features, in_features) as in PyTorch."""
 import numpy as np
 
-from .base import Layer, ShapeError, init_weight, ordered_terms, positive_int
+from .base import DEFAULT_INIT, Layer, ShapeError, check_init, init_weight, ordered_terms, positive_int
 
 LARGEST = 10  # contributions listed one by one; the rest are summed
 
@@ -36,9 +36,9 @@ class Dense(Layer):
     kind = "dense"
     param_names = ("weight", "bias")
 
-    def __init__(self, name, units, init="he"):
+    def __init__(self, name, units, init=DEFAULT_INIT):
         super().__init__(name)
-        self.units, self.init = positive_int("units", units, high=1 << 16), init
+        self.units, self.init = positive_int("units", units, high=1 << 16), check_init(init)
 
     def hyperparameters(self):
         return {"units": self.units}

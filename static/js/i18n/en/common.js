@@ -51,6 +51,7 @@ export default {
   'error.shape.needs_maps': "Layer {layer} needs maps (channels × height × width) as its input, not a flat list.",
   'error.shape.channels': "The filters expect {expected} input channels; this input has {channels}.",
   'error.layer.hyperparameter': "Layer {layer} has a setting it cannot use: each must be a whole number in its allowed range.",
+  'error.layer.init': "Layer {layer} asks for an initialisation \"{init}\" that does not exist; use he or glorot.",
   'error.layer.kind': "Unknown layer kind \"{kind}\".",
   'error.layer.name': "Every layer needs a name of 1 to 40 characters.",
   'error.layer.duplicate_name': "Two layers have the same name; every name must be different.",

@@ -51,6 +51,7 @@ export default {
   'error.shape.needs_maps': "{layer} 层的输入必须是特征图（通道 × 高 × 宽），而不是一串数字。",
   'error.shape.channels': "输入有 {channels} 个通道，但卷积核需要 {expected} 个。",
   'error.layer.hyperparameter': "{layer} 层有一个无法使用的设置：每个设置都必须是允许范围内的整数。",
+  'error.layer.init': "{layer} 层要求的初始化方式“{init}”不存在；请用 he 或 glorot。",
   'error.layer.kind': "未知的层类型“{kind}”。",
   'error.layer.name': "每一层都需要一个 1 到 40 个字符的名字。",
   'error.layer.duplicate_name': "有两层的名字相同；每层的名字都必须不同。",
