@@ -301,3 +301,22 @@ def test_overview_scale_zoom_limits_and_type(browser, server, name):
         page.click("#net-zoom-out")
     assert page.evaluate(OVERVIEW_SIZES)["cells"] == got["cells"]
     page.context.close()
+
+
+def test_chinese_labels_take_the_full_width_colon(browser, server):
+    """A label and what it labels read "卷积：…" on a Chinese page, not "卷积: …" (the layer's title,
+    a map's range, the whole pass's caption); English keeps ": "."""
+    for lang, colon in (("zh", "："), ("en", ": ")):
+        page = open_at(browser, server, f"?lang={lang}")
+        try:
+            title = page.locator("#network h3").nth(1).get_attribute("title")
+            assert colon in title and (lang == "en" or ": " not in title), title
+            page.select_option("#anim-layer", "*")
+            expect(page.locator("#anim-status")).to_have_text("")
+            if page.locator("#anim-play").get_attribute("aria-pressed") == "true":
+                page.locator("#anim-play").click()
+            caption = page.locator("#anim-description")
+            expect(caption).to_contain_text(colon)
+            assert lang == "en" or ": " not in caption.inner_text(), caption.inner_text()
+        finally:
+            page.context.close()

@@ -21,7 +21,7 @@ export function sequence(parts) {
     },
     describe(step) {
       const [i, local] = find(step);
-      return `${label(i)}: ${parts[i].anim.describe(local)}`;
+      return t('labelled', { label: label(i), value: parts[i].anim.describe(local) });
     },
     stepOf: () => 0,
     strongest: () => 0,

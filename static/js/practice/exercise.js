@@ -62,7 +62,7 @@ export function optionView(exercise, t, i) {
   if (exercise.kind === 'vertical_edge') return gridTable(exercise.data.kernels[i], { label: `${t('practice.kernel')} ${LETTERS[i]}` });
   if (exercise.kind === 'softmax_grow') {
     const list = el('ol', 'prob-list');
-    exercise.data.options[i].forEach((p, c) => list.append(el('li', null, `${LETTERS[c]}: ${num(p, PROB_DECIMALS)}`)));
+    exercise.data.options[i].forEach((p, c) => list.append(el('li', null, t('labelled', { label: LETTERS[c], value: num(p, PROB_DECIMALS) }))));
     return list;
   }
   return el('span', null, LETTERS[i]);

@@ -19,7 +19,7 @@ function poolSolution(s, t, kind) {
   const steps = s.windows.map((w) => {
     const values = w.values.flat();
     const where = t('practice.sol.window', { row: w.row + 1, col: w.col + 1 });
-    const say = (value) => line(t('practice.labelled', { label: where, value }));
+    const say = (value) => line(t('labelled', { label: where, value }));
     return kind === 'maxpool'
       ? say(`max(${values.map((v) => num(v)).join(', ')}) = ${num(w.result)}`)
       : say(`(${sumOf(values)}) / ${w.count} = ${num(w.total)} / ${w.count} ${equals(w.result)} ${num(w.result, 2)}`);
@@ -71,23 +71,23 @@ const SOLUTIONS = {
   conv_params(s, t) {
     const [f, c, k] = s.weight_shape;
     return [line(t('practice.sol.perFilter', { k, c, weights: count(s.weights_per_filter), total: count(s.per_filter) })),
-      line(t('practice.labelled', { label: t('practice.field.shared'), value: `${count(s.per_filter)} × ${f} = ${count(s.shared)}` }), 'step formula'),
+      line(t('labelled', { label: t('practice.field.shared'), value: `${count(s.per_filter)} × ${f} = ${count(s.shared)}` }), 'step formula'),
       line(t('practice.sol.neurons', { shape: s.output_shape.join(' × '), neurons: count(s.neurons) })),
-      line(t('practice.labelled', { label: t('practice.field.unshared'), value: `${count(s.neurons)} × ${count(s.per_filter)} = ${count(s.unshared)}` }), 'step formula'),
+      line(t('labelled', { label: t('practice.field.unshared'), value: `${count(s.neurons)} × ${count(s.per_filter)} = ${count(s.unshared)}` }), 'step formula'),
       line(t('practice.sol.sharing', { ratio: count(s.positions) }))];
   },
   vertical_edge: edgeSolution,
   softmax_order(s, t) {
     return [softmaxTable(t, s), line(t('practice.sol.expSum', { sum: num(s.exp_sum, 3) })),
-      line(t('practice.labelled', { label: t('practice.sol.order'), value: s.order.map((i) => LETTERS[i]).join(' > ') }), 'step formula'),
+      line(t('labelled', { label: t('practice.sol.order'), value: s.order.map((i) => LETTERS[i]).join(' > ') }), 'step formula'),
       line(t('practice.sol.softmax_order'))];
   },
   softmax_grow(s, t) {
-    const sums = s.options.map((o, i) => `${LETTERS[i]}: ${num(o.sum, 3)}`).join(t('practice.listSep'));
+    const sums = s.options.map((o, i) => t('labelled', { label: LETTERS[i], value: num(o.sum, 3) })).join(t('practice.listSep'));
     return [figure(t('practice.sol.before'), softmaxTable(t, s.before)),
       figure(t('practice.sol.after', { grown: LETTERS[s.grown], delta: num(s.delta, 1) }), softmaxTable(t, s.after)),
       line(t('practice.sol.softmax_grow', { grown: LETTERS[s.grown] })),
-      line(t('practice.labelled', { label: t('practice.sol.optionSums'), value: sums }), 'step formula'),
+      line(t('labelled', { label: t('practice.sol.optionSums'), value: sums }), 'step formula'),
       line(t('practice.sol.optionRight', { choice: LETTERS[s.choice] }))];
   },
   maxpool_grad(s, t) {
@@ -109,7 +109,7 @@ export function rightAnswerText(exercise, verdict, t) {
   return exercise.fields.map((field) => {
     const v = verdict.answer[field.name];
     const labelled = (value) => (exercise.fields.length > 1
-      ? t('practice.labelled', { label: t(`practice.field.${field.name}`), value }) : value);
+      ? t('labelled', { label: t(`practice.field.${field.name}`), value }) : value);
     if (field.type === 'size') return labelled(v === 'invalid' ? t('practice.invalid') : num(v));
     if (field.type === 'grid') return null; // the output grid is in the solution
     if (field.type === 'choice') return labelled(LETTERS[v]);

@@ -63,7 +63,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
     const { layer } = row;
     const shape = layer.output_shape;
     const title = el('h3', { textContent: layer.name === 'input' ? t('net.input') : layer.name,
-      title: `${t(`kind.${layer.kind}`)}: ${t(`lesson.${layer.kind}`)}` });
+      title: t('labelled', { label: t(`kind.${layer.kind}`), value: t(`lesson.${layer.kind}`) }) });
     const meta = el('span', { className: 'meta', title: layer.parameters ? t('net.params', { n: count(layer.parameters) }) : t('net.noParams'),
       textContent: shape.length === 3 ? `${shape[0]}×\u200b${shape[1]}×${shape[2]}` : `${shape[0]}` });
     row.legend = el('span', { className: 'legend' });
@@ -272,7 +272,7 @@ export function mountNetwork({ container, toggles, tooltip, zoomButtons }, { onS
       const scale = scaleOf(row, c);
       paint(canvas, row.values, c * lay.rows * lay.cols, lay.rows, lay.cols, scale.color);
       if (scaling === 'unit' && !isInk(row) && lay.maps > 1) {
-        canvas.parentElement.title = `${t('net.mapLabel', { layer: row.layer.name, c })}: ${exact(scale.min)} … ${exact(scale.max)}`;
+        canvas.parentElement.title = t('labelled', { label: t('net.mapLabel', { layer: row.layer.name, c }), value: `${exact(scale.min)} … ${exact(scale.max)}` });
       }
     });
   }

@@ -50,7 +50,7 @@ export function renderChart(chart, probabilities, labels, highlight) {
     row.children[2].textContent = chance(p);
     alt.push(`${labels[i]} ${chance(p)}`);
   });
-  chart.setAttribute('aria-label', `${t('result.chart')}: ${alt.join(', ')}`);
+  chart.setAttribute('aria-label', t('labelled', { label: t('result.chart'), value: alt.join(', ') }));
 }
 
 /** A step's thumbnail as the server sends it ({shape: [h, w] or [h, w, 3], data: base64 of

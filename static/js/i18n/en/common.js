@@ -3,6 +3,7 @@ export default {
   'app.title': 'cnnviz',
   'lang.label': 'Language',
   'model.label': 'Network',
+  'labelled': '{label}: {value}', // a label and what it labels; Chinese uses the full-width colon
   'kind.input': 'Input',
   'kind.conv': 'Convolution',
   'kind.relu': 'ReLU',

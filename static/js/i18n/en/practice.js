@@ -30,7 +30,6 @@ export default {
   'practice.right': 'Right!',
   'practice.wrong': 'Not quite.',
   'practice.wrongAnswer': 'Not quite. The right answer: {answer}.',
-  'practice.labelled': '{label}: {value}',
   'practice.listSep': '; ',
   'practice.needNumber': 'Type a number in every box.',
   'practice.needOrder': 'Type each of the letters {letters} once.',

@@ -3,6 +3,7 @@ export default {
   'app.title': 'cnnviz',
   'lang.label': '语言',
   'model.label': '网络',
+  'labelled': '{label}：{value}',
   'kind.input': '输入',
   'kind.conv': '卷积',
   'kind.relu': 'ReLU',

@@ -30,7 +30,6 @@ export default {
   'practice.right': '答对了！',
   'practice.wrong': '还不对。',
   'practice.wrongAnswer': '还不对。正确答案：{answer}。',
-  'practice.labelled': '{label}：{value}',
   'practice.listSep': '；',
   'practice.needNumber': '请在每个框里填一个数。',
   'practice.needOrder': '字母 {letters} 每个正好输入一次。',
