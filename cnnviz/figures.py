@@ -13,13 +13,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from plotly.utils import PlotlyJSONEncoder
 
-TEXT = {
+TEXT = {  # "stopped": the held-out check of an epoch stopped part-way
     "en": {"loss": "loss", "accuracy": "accuracy", "train": "training (running mean)",
-           "test": "held-out (end of epoch)", "images": "images seen", "true": "true class",
-           "predicted": "predicted class", "filter": "filter", "epoch": "epoch"},
+           "test": "held-out (end of epoch)", "stopped": "held-out (when stopped)", "images": "images seen",
+           "true": "true class", "predicted": "predicted class", "filter": "filter", "epoch": "epoch"},
     "zh": {"loss": "损失", "accuracy": "准确率", "train": "训练集（滑动平均）", "test": "留出测试集（每轮结束）",
-           "images": "已看过的图片数", "true": "真实类别", "predicted": "预测类别", "filter": "卷积核",
-           "epoch": "轮"},
+           "stopped": "留出测试集（停止时）", "images": "已看过的图片数", "true": "真实类别", "predicted": "预测类别",
+           "filter": "卷积核", "epoch": "轮"},
 }
 LAYOUT = dict(margin=dict(l=50, r=10, t=30, b=40), template="plotly_white",
               # the legend at the figure's foot, below the axis titles whatever its rows (Plotly makes the
@@ -29,7 +29,9 @@ LAYOUT = dict(margin=dict(l=50, r=10, t=30, b=40), template="plotly_white",
 
 def training_curves(history, lang="en"):
     """history: the job's events (batch and epoch dicts) or just epoch dicts -> two panels, loss and
-    accuracy, against images seen; training points per report, held-out points per epoch."""
+    accuracy, against images seen; training points per report, held-out points per epoch. The held-out
+    check of an epoch stopped part-way is a trace of its own (the page extends trace 4 with it), so
+    the legend says what it is; Plotly lists a trace in the legend once it has a point."""
     t = TEXT[lang]
     batches = [e for e in history if e.get("type") == "batch"]
     epochs = [e for e in history if e.get("type", "epoch") == "epoch"]
@@ -37,6 +39,9 @@ def training_curves(history, lang="en"):
     x_batch = [(e["epoch"] - 1) * per_epoch + e["seen"] for e in batches]
     x_epoch = [(e["epoch"] - 1) * per_epoch + e.get("seen", per_epoch) if per_epoch else e["epoch"]
                for e in epochs]  # an epoch stopped part-way ends where it stopped
+    stopped = [e.get("seen", 0) < e.get("total", 0) for e in epochs]
+    done = [(x, e) for x, e, s in zip(x_epoch, epochs, stopped) if not s]
+    cut = [(x, e) for x, e, s in zip(x_epoch, epochs, stopped) if s]
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t["loss"], t["accuracy"]))
     fig.add_trace(go.Scatter(x=x_batch, y=[e["loss"] for e in batches], name=t["train"], mode="lines",
                              line=dict(color="#1f77b4"), legendgroup="train"), row=1, col=1)
@@ -44,8 +49,11 @@ def training_curves(history, lang="en"):
                              marker=dict(color="#1f77b4"), showlegend=False, legendgroup="train"), row=1, col=1)
     fig.add_trace(go.Scatter(x=x_batch, y=[e["accuracy"] for e in batches], name=t["train"], mode="lines",
                              line=dict(color="#1f77b4"), showlegend=False, legendgroup="train"), row=1, col=2)
-    fig.add_trace(go.Scatter(x=x_epoch, y=[e["test_accuracy"] for e in epochs], name=t["test"],
+    fig.add_trace(go.Scatter(x=[x for x, _ in done], y=[e["test_accuracy"] for _, e in done], name=t["test"],
                              mode="lines+markers", line=dict(color="#d62728")), row=1, col=2)
+    fig.add_trace(go.Scatter(x=[x for x, _ in cut], y=[e["test_accuracy"] for _, e in cut], name=t["stopped"],
+                             mode="markers", marker=dict(color="#d62728", symbol="circle-open", size=9,
+                                                         line=dict(width=2))), row=1, col=2)
     fig.update_xaxes(title_text=t["images"], rangemode="tozero")
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)

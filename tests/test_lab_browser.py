@@ -102,7 +102,7 @@ def test_alexnet_conv1_parameter_sharing_on_screen(lab):
     assert (k, c, f1, f2) == (96, 3, 11, 11) and k * (c * f1 * f2 + one) == k2 * per == total == 34_944
     neurons, per2, unshared = (number(v) for v in re.findall(r"[\d,]+", figures["unshared"]))
     assert neurons * per2 == unshared == 105_705_600
-    expect(lab.locator("#size-player .counter")).to_have_text("step 1 of 3025")  # 55 x 55 window positions
+    expect(lab.locator("#size-player .counter")).to_have_text("step 1 of 3,025")  # 55 x 55 window positions
 
 
 def test_depth_demo_adds_up_and_the_one_clock_moves_one_widget(lab):

@@ -3,6 +3,7 @@
 a filter wider than its input is said to be wider, with its numbers; the "same" padding formula adds up
 with dilation; im2col's maps sit in rows; and the small slips (a plural, totals of a broken network,
 the drawing pad's tones, Clear)."""
+import json
 import re
 
 import pytest
@@ -85,7 +86,7 @@ def test_kernel_lab_refusals_are_shown_in_the_section_in_view(lab_on_screen, tmp
     cell = lab.locator("#kernel-grid input").nth(4)
     cell.fill("1e308")
     message = lab.locator("#kernel-status")
-    expect(message).to_have_text("\"Filter\" must hold finite numbers within ±1000000.")
+    expect(message).to_have_text("\"Filter\" must hold finite numbers within ±1,000,000.")
     assert in_view(lab, message)
     expect(lab.locator("#kernel-maps")).to_have_class(re.compile(r"\bstale\b"))
     cell.fill("1")
@@ -100,6 +101,72 @@ def test_kernel_lab_refusals_are_shown_in_the_section_in_view(lab_on_screen, tmp
     expect(lab.locator("#status")).to_have_text("")
 
 
+# ------------------------------------------------------------------ 1b. limits as the page prints numbers
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_limits_and_counts_are_grouped_in_thousands(browser, server, lang):
+    """A refusal's limits read as the page's other counts do, in both languages (the rest of the app
+    prints 9,000 and 138,344,128 in Chinese too): "±1,000,000", "1 to 4,096", not "±1000000"."""
+    page = new_page(browser, server, locale="zh-CN" if lang == "zh" else "en-US")
+    try:
+        open_lab(page, lang)
+        page.locator("#kernel-grid input").nth(4).fill("1e308")
+        expect(page.locator("#kernel-status")).to_contain_text("±1,000,000")
+        set_number(page, "#size-width", 5000)
+        expect(page.locator("#size-problem")).to_contain_text("4,096")
+        page.locator("#size-presets button", has_text="AlexNet conv1" if lang == "en" else "AlexNet 第一层").click()
+        expect(page.locator("#size-player .counter")).to_have_text(
+            "step 1 of 3,025" if lang == "en" else "第 1 步，共 3,025 步")  # 55 x 55 window positions
+        for where in ("#kernel-status", "#size-problem", "#size-player .counter"):
+            assert not re.search(r"\d{4}", page.locator(where).inner_text()), page.locator(where).inner_text()
+        assert bugs(page) == []
+    finally:
+        page.context.close()
+
+
+# ------------------------------------------------------------------ 1c. the CSV export's failures
+CSV_URL = "**/api/lab/architecture?format=csv"
+UNREACHABLE = {"en": "Could not reach the cnnviz server.", "zh": "无法连接 cnnviz 服务器。"}
+TOO_WIDE = {"en": "The input must be channels × height × width, each a whole number from 1 to 4,096.",
+            "zh": "输入必须是 通道 × 高 × 宽，每个都是 1 到 4,096 的整数。"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_failed_csv_export_says_what_happened(browser, server, lang):
+    """The server's refusal of an export is said by its code (here a side over its bound of 4,096), in
+    view under the calculator's buttons; "cannot reach the server" only when the request itself fails
+    (it said so for every refusal, and a request that failed left an unhandled rejection and no word)."""
+    page = new_page(browser, server, locale="zh-CN" if lang == "zh" else "en-US", **SCREENS["1366"])
+    try:
+        open_lab(page, lang)
+        expect(page.locator("#calc-table [data-total=weights]")).to_have_text("138,344,128")
+        message, button = page.locator("#calc-status"), page.locator("#calc-csv")
+        # what the server says of an input 5,000 high (the table asked for VGG16, which fits)
+        too_high = {"input_shape": [3, 5000, 224], "layers": [{"name": "c", "kind": "conv", "filters": 8, "kernel": 3}]}
+        refused = page.request.post(f"{server}/api/lab/architecture?format=csv", data=too_high)
+        assert refused.status == 400 and refused.json()["code"] == "architecture.input_shape", refused.text()
+        page.route(CSV_URL, lambda route: route.continue_(post_data=json.dumps(too_high)))
+        with page.expect_response(CSV_URL):
+            button.click()
+        expect(message).to_have_text(TOO_WIDE[lang])
+        assert in_view(page, message)
+        # the request itself fails: no answer from the server at all
+        page.unroute(CSV_URL)
+        page.route(CSV_URL, lambda route: route.abort("connectionrefused"))
+        button.click()
+        expect(message).to_have_text(UNREACHABLE[lang])
+        assert in_view(page, message)
+        expect(page.locator("#calc-table")).not_to_have_class(re.compile(r"\bstale\b"))  # the table is still right
+        # reachable again: the file, and the message gone
+        page.unroute(CSV_URL)
+        with page.expect_download() as download:
+            button.click()
+        assert open(download.value.path()).readline().startswith("layer,kind,")
+        expect(message).to_be_hidden()
+        assert bugs(page) == [], page.errors
+    finally:
+        page.context.close()
+
+
 # ------------------------------------------------------------------ 2. fields named as labelled
 def test_chinese_refusals_name_the_fields_as_the_page_labels_them(lab_zh):
     page = lab_zh
@@ -109,7 +176,7 @@ def test_chinese_refusals_name_the_fields_as_the_page_labels_them(lab_zh):
     expect(problem).to_contain_text("“步长 S”必须是 1 到 64 的整数。")
     set_number(page, "#size-stride", 1)
     set_number(page, "#size-width", 0)
-    expect(problem).to_contain_text("“宽 W”必须是 1 到 4096 的整数。")
+    expect(problem).to_contain_text("“宽 W”必须是 1 到 4,096 的整数。")
     page.locator("#depth-edit summary").click()
     page.locator("#depth-fields textarea").first.fill("1 2 3\n4 5")
     page.locator("#depth-apply").click()

@@ -60,18 +60,43 @@ def long_job(page):
 
 
 # ------------------------------------------------------------------ 1. the chart in sight
-@pytest.mark.parametrize("screen", ["phone", "1366", "1080p"])
-def test_the_chart_is_in_sight_when_training_starts(browser, studio, screen):  # noqa: F811
+IN_WINDOW = """() => {
+  const box = (id) => { const r = document.getElementById(id).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return { stop: box('stop'), curves: box('curves'), progress: box('progress'), width: innerWidth, height: innerHeight, y: scrollY };
+}"""
+
+
+def settled(page):
+    """The boxes of Stop, the chart and the progress line once the page's smooth scroll has ended."""
+    last = None
+    for _ in range(40):
+        now = page.evaluate(IN_WINDOW)
+        if now == last:
+            return now
+        last = now
+        page.wait_for_timeout(150)
+    return last
+
+
+def inside(box, got):
+    left, top, right, bottom = box
+    return left >= 0 and top >= 0 and right <= got["width"] and bottom <= got["height"]
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_chart_and_stop_are_in_sight_when_training_starts(browser, studio, screen):  # noqa: F811
     """A learner goes to Start from wherever the network's layers left them and clicks it: the loss and
-    accuracy chart, the progress line and the Stop button are in the window while it trains (Start was
-    at y 1,760 at 1366x768 with the chart 1,021 px above the window; on a phone the chart was below it)."""
+    accuracy chart, the progress line and the Stop button are in the window while it trains, measured
+    with getBoundingClientRect (Start was at y 1,760 at 1366x768 with the chart 1,021 px above the
+    window; at 1280x720 at 150 % the page scrolled to the chart and Stop was 92 px above the window)."""
     page = open_studio(browser, studio, screen=screen)
     page.evaluate("() => scrollTo(0, document.body.scrollHeight)")  # down the layer table, then back to Start
     page.locator("#start").scroll_into_view_if_needed()
     with long_job(page):
-        expect(page.locator("#curves")).to_be_in_viewport(ratio=1)
-        expect(page.locator("#progress")).to_be_in_viewport(ratio=1)
-        expect(page.locator("#stop")).to_be_in_viewport(ratio=1)
+        got = settled(page)
+        for what in ("stop", "curves", "progress"):
+            assert inside(got[what], got), (what, got)
+        expect(page.locator("#stop")).to_be_enabled()
     assert page.errors == []
     page.context.close()
 
@@ -178,9 +203,40 @@ def test_a_stopped_epoch_is_said_and_drawn_as_it_happened(browser, studio, lang)
         assert f"你在第 {epoch} 轮（共 40 轮）中途停止了训练：这一轮的 9,000 张图片只看了 {seen} 张。" in card, card
     images = int(seen.replace(",", ""))
     assert 0 < images < 9000 and images % 64 == 0  # whole batches of 64
-    x = page.locator("#curves").evaluate("(chart) => chart.data.map((trace) => trace.x.at(-1))")
-    assert x[1] == x[3] == (int(epoch) - 1) * 9000 + images  # the held-out loss and accuracy where it stopped
+    where = (int(epoch) - 1) * 9000 + images  # the held-out loss and accuracy where it stopped
+    traces = page.locator("#curves").evaluate("(chart) => chart.data.map((t) => ({ name: t.name, x: [...t.x] }))")
+    assert traces[1]["x"][-1] == where
+    # its point is in the trace whose legend says it is from when training stopped, not from an epoch's end
+    holding = [t["name"] for t in traces if where in t["x"] and t["name"] != traces[1]["name"]]
+    assert holding == [STOPPED[lang]], traces
+    assert all(where not in t["x"] for t in traces if t["name"] == END_OF_EPOCH[lang]), traces
+    legend = page.locator("#curves .legend .traces text").all_text_contents()
+    assert STOPPED[lang] in legend and (END_OF_EPOCH[lang] in legend) == (epoch != "1"), legend
     page.context.close()
+
+
+STOPPED = {"en": "held-out (when stopped)", "zh": "留出测试集（停止时）"}
+END_OF_EPOCH = {"en": "held-out (end of epoch)", "zh": "留出测试集（每轮结束）"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_figure_draws_a_stopped_epoch_apart_from_finished_ones(lang):
+    """The server's chart (the page's, and a notebook's) of a job stopped in its second epoch: the first
+    epoch's held-out point under "end of epoch", the stopped one under "when stopped", each at the
+    images seen."""
+    from cnnviz import figures
+    batches = [{"type": "batch", "epoch": e, "seen": s, "total": 1000, "loss": 1.0, "accuracy": 0.5}
+               for e, s in ((1, 500), (1, 1000), (2, 320))]
+    epochs = [{"type": "epoch", "epoch": 1, "seen": 1000, "total": 1000, "loss": 0.9, "test_accuracy": 0.8},
+              {"type": "epoch", "epoch": 2, "seen": 320, "total": 1000, "loss": 0.7, "test_accuracy": 0.85}]
+    data = figures.as_json(figures.training_curves(batches + epochs, lang))["data"]
+    named = {trace["name"]: trace for trace in data[3:]}
+    assert list(named) == [END_OF_EPOCH[lang], STOPPED[lang]]
+    assert (named[END_OF_EPOCH[lang]]["x"], named[END_OF_EPOCH[lang]]["y"]) == ([1000], [0.8])
+    assert (named[STOPPED[lang]]["x"], named[STOPPED[lang]]["y"]) == ([1320], [0.85])
+    assert data[1]["x"] == [1000, 1320]  # the training loss of both, as before
+    whole = figures.as_json(figures.training_curves(batches[:2] + epochs[:1], lang))["data"]
+    assert whole[4]["x"] == []  # nothing stopped: an empty trace, which Plotly leaves out of the legend
 
 
 # ------------------------------------------------------------------ 5. a trained model's title

@@ -13,13 +13,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function call(path, options = {}) {
+/** -> the JSON answer, or with blob: true the answer as a Blob (a file to save); a refusal is an ApiError. */
+export async function call(path, options = {}, { blob = false } = {}) {
   let response;
   try {
     response = await fetch(path, options);
   } catch (e) {
     throw new ApiError('network', 0, 'network'); // the caller shows a translated message
   }
+  if (blob && response.ok) return response.blob();
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(body.error || response.statusText, response.status, body.code ?? null, body.params ?? {});
   return body;

@@ -1,5 +1,6 @@
 // Errors in the learner's language, for every page: the server's stable code and params looked
 // up as error.<code> in the catalog; English only as the last resort in English.
+import { count } from '../lib/grid.js';
 import { language, t } from './i18n.js';
 
 export const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(1).replace(/\.0$/, '');
@@ -11,6 +12,7 @@ export function errorText(error, { maxUpload, fields } = {}) {
   if (!error?.status) return t('error.network');
   const code = error.code || (error.status === 413 ? 'upload.too_large' : null);
   const params = { ...(maxUpload ? { limit: megabytes(maxUpload) } : {}), ...error.params };
+  for (const [k, v] of Object.entries(params)) if (Number.isInteger(v)) params[k] = count(v); // ±1,000,000 as the pages print counts
   if (fields?.[params.field]) params.field = t(fields[params.field]);
   // a code may have a case that says more (params.case: error.<code>.<case>), else the code's text
   const key = code && [`error.${code}.${params.case}`, `error.${code}`].find((k) => t(k) !== k);

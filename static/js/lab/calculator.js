@@ -1,7 +1,7 @@
 // Section 5: the architecture calculator. A table of layers (presets or the learner's own edits);
 // the server (POST /api/lab/architecture) computes every shape and count from shapes alone and
 // flags the first layer that does not fit; this view draws the table and exports it as CSV.
-import { getJSON, postJSON } from '../core/api.js';
+import { call, getJSON, postJSON } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { count, fmt } from '../lib/grid.js';
 import { el, errorText, sectionStatus } from './util.js';
@@ -23,6 +23,7 @@ export function mountCalculator(els) {
   let preset = 'vgg16';
   let seq = 0;
   let added = 0;
+  let exportFailed = false; // the section's message is the export's (cleared by the next export)
   const report = sectionStatus(els.status, { results: [els.table, els.notes] });
 
   async function init() {
@@ -134,10 +135,21 @@ export function mountCalculator(els) {
     return notes;
   }
 
+  /** The table as a CSV file; a refusal said by its code (e.g. a side over the server's bound), and
+   *  "cannot reach the server" only when the request itself failed. */
   async function exportCsv() {
-    const response = await fetch('/api/lab/architecture?format=csv', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body()) });
-    if (!response.ok) { report.say(t('error.network')); return; }
-    const url = URL.createObjectURL(await response.blob());
+    let csv;
+    try {
+      csv = await call('/api/lab/architecture?format=csv', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body()) }, { blob: true });
+    } catch (error) {
+      exportFailed = true;
+      report.fail(error, { keepResults: true }); // the table is as right (or as refused) as it was
+      return;
+    }
+    if (exportFailed) report.clear({ keepResults: true });
+    exportFailed = false;
+    const url = URL.createObjectURL(csv);
     const a = el('a', { href: url, download: `${preset}.csv` });
     document.body.append(a);
     a.click();

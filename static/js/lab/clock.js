@@ -3,6 +3,7 @@
 // one thing moves at a time and play, pause, step and scrub work the same everywhere.
 import { createPlayer } from '../core/player.js';
 import { t } from '../core/i18n.js';
+import { count } from '../lib/grid.js';
 
 export function createClock() {
   let owner = null;
@@ -54,7 +55,7 @@ export function createClock() {
         if (s) widget.step = s.step;
         scrub.max = Math.max(0, n - 1);
         scrub.value = widget.step;
-        counter.textContent = n ? t('clock.counter', { step: widget.step + 1, steps: n }) : '';
+        counter.textContent = n ? t('clock.counter', { step: count(widget.step + 1), steps: count(n) }) : '';
         play.textContent = s?.playing ? '❚❚' : '▶';
         play.setAttribute('aria-pressed', String(Boolean(s?.playing)));
       };

@@ -54,21 +54,22 @@ export function status(message, isError = false) {
 
 /** A section's own message line, next to the controls that caused it (the page's status is a long
  *  scroll away). A problem is brought into view and dims the section's results (results: elements),
- *  which no longer match what the learner asked for; clear() after the next answer.
+ *  which no longer match what the learner asked for ({keepResults: true}: a problem that leaves them
+ *  right, e.g. a failed download of them); clear() after the next answer.
  *  fields: the server's field names -> catalog keys of this section's labels, for errorText. */
 export function sectionStatus(node, { results = [], fields = {} } = {}) {
-  const show = (message) => {
+  const show = (message, { keepResults = false } = {}) => {
     node.textContent = message;
     node.classList.toggle('error', Boolean(message));
-    for (const r of results) r.classList.toggle('stale', Boolean(message));
+    if (!keepResults) for (const r of results) r.classList.toggle('stale', Boolean(message));
   };
-  const say = (message) => {
-    show(message);
+  const say = (message, options) => {
+    show(message, options);
     node.scrollIntoView({ block: 'nearest' });
   };
-  const fail = (error) => {
+  const fail = (error, options) => {
     if (!(error instanceof ApiError)) console.error(error); // a bug, not the server's answer
-    say(errorText(error, { fields }));
+    say(errorText(error, { fields }), options);
   };
-  return { say, fail, clear: () => show('') };
+  return { say, fail, clear: (options) => show('', options) };
 }

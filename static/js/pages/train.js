@@ -162,22 +162,18 @@ function running(on) {
   updateStart();
 }
 
-/** As training starts, the chart the learner is to watch in the window. On wide screens it is right under
- *  the Start button already (beside the long network panel); below the network (one column) the page
- *  scrolls to the Start and Stop buttons with the chart under them or, in a window too short for both,
- *  to the chart. */
+/** As training starts, what the learner is to watch and the button that stops it in the window: the
+ *  progress line, Stop beside its bar and the chart under them. On wide screens they are right under the
+ *  Start button already (beside the long network panel); else the page scrolls to them or, in a window
+ *  too short for all of them (none of the five screens), to Stop and as much of the chart as fits. */
 function showTheWatch() {
-  const chart = $('curves');
-  const box = chart.getBoundingClientRect();
-  if (box.top >= 0 && box.bottom <= innerHeight) return;
-  const behavior = reducedMotion() ? 'auto' : 'smooth';
-  const buttons = $('start').parentElement.getBoundingClientRect();
-  const margin = 8;
-  if (box.top > buttons.bottom && box.bottom - buttons.top + 2 * margin <= innerHeight) {
-    scrollBy({ top: buttons.top - margin, behavior });
-  } else {
-    chart.scrollIntoView({ block: 'nearest', behavior });
-  }
+  const top = $('progress').getBoundingClientRect().top;
+  const stop = $('stop').getBoundingClientRect();
+  const bottom = $('curves').getBoundingClientRect().bottom;
+  if (top >= 0 && bottom <= innerHeight) return;
+  const margin = 8; // the progress line at the top: it may grow by a line as the numbers come in
+  const fits = bottom - top + 2 * margin <= innerHeight;
+  scrollBy({ top: (fits ? top : stop.top) - margin, behavior: reducedMotion() ? 'auto' : 'smooth' });
 }
 
 async function start() {

@@ -25,3 +25,16 @@ test('an unknown code: the server\'s English words in English, the code elsewher
   assert.ok(errorText(odd).includes('moon.in_the_way') && !errorText(odd).includes('the moon'), errorText(odd));
   setLanguage('en');
 });
+
+test('whole numbers in a refusal are grouped in thousands, as the pages print counts; others as sent', () => {
+  const range = new ApiError('within ±1e+06', 422, 'lab.array_range', { field: 'kernel', limit: 1000000 });
+  const side = new ApiError('from 1 to 4096', 422, 'lab.limit', { field: 'width', low: 1, high: 4096 });
+  const lr = new ApiError('from 1e-05 to 1', 400, 'field.range', { field: 'lr', low: 0.00001, high: 1 });
+  setLanguage('en');
+  assert.equal(errorText(range), '"kernel" must hold finite numbers within ±1,000,000.');
+  assert.equal(errorText(side), '"width" must be a whole number from 1 to 4,096.');
+  assert.equal(errorText(lr), '"lr" must be from 0.00001 to 1.');
+  setLanguage('zh');
+  assert.equal(errorText(range), '“kernel”中的数字必须是有限的，且在 ±1,000,000 以内。');
+  setLanguage('en');
+});

@@ -5,7 +5,7 @@ import { chance, percent } from '../lib/grid.js';
 import { figure } from './api.js';
 import { filterCanvas, imageCanvas } from './pictures.js';
 
-const TRACE = { batchLoss: 0, epochLoss: 1, batchAccuracy: 2, testAccuracy: 3 }; // cnnviz/figures.py's order
+const TRACE = { batchLoss: 0, epochLoss: 1, batchAccuracy: 2, testAccuracy: 3, stoppedAccuracy: 4 }; // cnnviz/figures.py's order
 
 export function mountLive({ curves, filters, samples, progress, bar, classLabel }) {
   let perEpoch = 0;
@@ -42,11 +42,12 @@ export function mountLive({ curves, filters, samples, progress, bar, classLabel 
   }
 
   /** The held-out check after an epoch, or after the part of it done when the job was stopped
-   *  (seen < total): plotted where it happened, and said as it happened. */
+   *  (seen < total): plotted where it happened, in the trace whose legend says so, and said as it happened. */
   function onEpoch(e) {
     const seen = e.seen ?? perEpoch; // events of jobs from before they said how far the epoch got
-    extend([TRACE.epochLoss, TRACE.testAccuracy], (e.epoch - 1) * perEpoch + seen, [e.loss, e.test_accuracy]);
     const stopped = seen < (e.total ?? perEpoch);
+    extend([TRACE.epochLoss, stopped ? TRACE.stoppedAccuracy : TRACE.testAccuracy], (e.epoch - 1) * perEpoch + seen,
+      [e.loss, e.test_accuracy]);
     progress.textContent = t(stopped ? 'train.epochStopped' : 'train.epochDone', { epoch: e.epoch,
       seen: seen.toLocaleString('en-US'), total: e.total?.toLocaleString('en-US'),
       accuracy: percent(e.test_accuracy), seconds: e.seconds.toFixed(1) });
