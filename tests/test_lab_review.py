@@ -219,7 +219,10 @@ def test_a_filter_wider_than_the_input_is_said_to_be_wider(browser, server, lang
         assert check_does_not_fit(problem.inner_text()) == (9, 7)
         # the architecture calculator: the same words in the layer's row
         page.locator("#calc-preset").select_option("digits")
-        kernel = page.locator("#calc-table tbody tr[data-layer] input").nth(1)  # the first conv's F
+        # the first conv's F, once digits' rows are on screen (filled into the last preset's rows, the
+        # edit was lost, as in a CI run)
+        expect(page.locator("#calc-table tbody tr[data-layer]").first).to_contain_text("6 × 28 × 28")
+        kernel = page.locator("#calc-table tbody tr[data-layer] input").nth(1)
         kernel.fill("40")
         kernel.dispatch_event("change")
         reason = page.locator("#calc-table tr.invalid .reason")
@@ -355,3 +358,14 @@ def test_same_padding_is_dilation_times_f_minus_1_over_2(client, kernel, dilatio
 def test_a_filter_too_large_names_its_size_not_its_numbers(client):
     r = client.post("/api/lab/convolve", json={"input": [[0] * 20] * 20, "kernel": [[0] * 12] * 12})
     assert r.status_code == 422 and r.get_json()["params"]["field"] == "kernel_size"
+
+
+@pytest.mark.parametrize("lang,rows", [("en", "rows: "), ("zh", "行：")])
+def test_the_size_formula_labels_its_axes_in_the_pages_punctuation(browser, server, lang, rows):
+    """"行：(7 − 3 …" on a Chinese page (it read "行: "), "rows: " in English."""
+    page = new_page(browser, server, locale="zh-CN" if lang == "zh" else "en-US")
+    try:
+        open_lab(page, lang)
+        expect(page.locator("#size-formula [data-axis=rows]")).to_contain_text(rows)
+    finally:
+        page.context.close()

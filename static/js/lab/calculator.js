@@ -36,6 +36,9 @@ export function mountCalculator(els) {
     preset = name;
     els.preset.value = name;
     spec = structuredClone(presets[name]);
+    // the rows on screen are the last preset's until this one's answer comes: an edit there would
+    // change a layer no longer in the list, and be lost
+    els.table.inert = true;
     run();
   }
 
@@ -51,6 +54,8 @@ export function mountCalculator(els) {
       render();
     } catch (error) {
       if (mine === seq) report.fail(error);
+    } finally {
+      if (mine === seq) els.table.inert = false;
     }
   }
 

@@ -73,8 +73,8 @@ export function mountSize(els, clock) {
     const [k, ho, wo] = shape.output_shape;
     els.formula.replaceChildren(
       el('span', { class: 'general', text: t('size.general') }), el('br'),
-      el('span', { class: 'axis', 'data-axis': 'rows', text: `${t('size.rows')}: ${axis(rows)}` }), el('br'),
-      el('span', { class: 'axis', 'data-axis': 'cols', text: `${t('size.cols')}: ${axis(cols)}` }), el('br'),
+      el('span', { class: 'axis', 'data-axis': 'rows', text: t('labelled', { label: t('size.rows'), value: axis(rows) }) }), el('br'),
+      el('span', { class: 'axis', 'data-axis': 'cols', text: t('labelled', { label: t('size.cols'), value: axis(cols) }) }), el('br'),
       el('strong', { 'data-output': '', text: t('size.output', { h: ho, w: wo, k }) }),
       shape.same_padding != null ? el('span', { class: 'hint same', text: ` ${t('size.same', { p: shape.same_padding, f: settings.kernel, d: settings.dilation })}` }) : null);
   }
