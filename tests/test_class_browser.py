@@ -1,11 +1,16 @@
 """A class run end to end in Chromium: a teacher page on a projector and three student pages
 (a phone among them) in one browser, in both languages."""
+import base64
+import json
 import re
+import urllib.request
+from collections import Counter
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, new_page
+from conftest import ARTIFACTS, SCREENS, draw_digit, new_page, png_bytes, start_server
+from drawings import drawing
 
 STROKES = {"7": [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]], "1": [[(0.5, 0.15), (0.5, 0.9)]]}
 
@@ -257,3 +262,186 @@ def test_a_long_task_and_a_new_language_on_a_students_phone(browser, server):
     expect(teacher.locator("#teacher-task")).to_have_text("Current task: Draw “8”.")
     for p in (teacher, page):
         p.context.close()
+
+
+def test_present_the_lesson_opens_in_a_new_tab(browser, server):
+    """The teacher keeps the class's page (and its wall) when the lesson opens (it opened in the same tab)."""
+    teacher, code = open_class_as_teacher(browser, server, "en")
+    link = teacher.locator("#class-lesson")
+    expect(link).to_have_attribute("target", "_blank")
+    assert "noopener" in link.get_attribute("rel").split()
+    with teacher.context.expect_page() as opened:
+        link.click()
+    lesson = opened.value
+    lesson.wait_for_load_state()
+    assert f"teach={code}" in lesson.url and "/learn" in lesson.url
+    assert "/class" in teacher.url
+    expect(teacher.locator("#class-code")).to_have_text(code)
+    teacher.context.close()
+
+
+# ------------------------------------------------------------- a real class's wall
+LONG_NICK = "欧阳娜娜的好朋友小明同学"  # 12 characters: the wall cut Chinese names after 4
+
+
+def api(server, method, path, body=None, headers=None):
+    req = urllib.request.Request(server + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def data_url(image):
+    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
+
+
+@pytest.fixture(scope="module")
+def wall_server():
+    """A server of its own for the 60-student class: each teacher's page these tests open and close holds
+    one of its threads with its event stream until the stream notices the page has gone (up to ~10 s)."""
+    proc, base = start_server("--threads", "32")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def big_class(wall_server):
+    """A class of 60 students who each sent a drawing for "Draw 7" (the test helpers' digits and
+    scribbles); every seventh sent two, and only their last counts -> (server, code, the teacher's secret,
+    Counter {class: students whose last drawing the network read as it}, the class LONG_NICK's is in)."""
+    server = wall_server
+    c = api(server, "POST", "/api/classes", {"model": "digits"})
+    code, secret = c["code"], c["secret"]
+    api(server, "POST", f"/api/classes/{code}/tasks", {"task": {"kind": "draw", "target": 7}}, {"X-Teacher-Secret": secret})
+    pictures = [data_url(draw_digit(d, width=w)) for d in "7107" for w in (12, 20)]
+    pictures += [data_url(drawing(seed, "RGB")) for seed in range(8)]
+    last, long_class = {}, None
+    for k in range(60):
+        nick = LONG_NICK if k == 20 else f"学生{k}" if k % 2 else f"Student {k}"
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        token = {"X-Student-Token": s["token"]}
+        if k % 7 == 0:  # a first try; the next drawing replaces it
+            api(server, "POST", f"/api/classes/{code}/answers", {"image": pictures[(k + 5) % len(pictures)]}, token)
+        r = api(server, "POST", f"/api/classes/{code}/answers", {"image": pictures[4 if k == 20 else k % len(pictures)]}, token)
+        last[s["student"]] = r["predicted"]
+        if k == 20:
+            long_class = r["predicted"]
+    return server, code, secret, Counter(last.values()), long_class
+
+
+def open_wall(browser, big_class, lang, **screen):
+    """The teacher's page of big_class (this browser holding the teacher's cookie), its wall complete."""
+    server, code, secret, counts, _ = big_class
+    page = new_page(browser, server, **screen)
+    page.context.add_cookies([{"name": f"cnnviz_teacher_{code}", "value": secret, "url": server}])
+    page.goto(f"{server}/class?lang={lang}&teach={code}")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#wall-summary")).to_contain_text(re.compile(r"60\D+60"), timeout=15000)
+    expect(page.locator("#wall .wall-column .count")).to_have_count(10)
+    for _ in range(50):  # the counts on screen: each column's number, parsed
+        if on_screen(page) == counts:
+            break
+        page.wait_for_timeout(100)
+    return page
+
+
+WALL = """() => {
+  const box = (e) => e.getBoundingClientRect();
+  const cols = [...document.querySelectorAll('#wall .wall-column')];
+  return {
+    top: box(document.getElementById('wall')).top, bottom: box(document.getElementById('wall')).bottom,
+    areaTop: box(document.getElementById('wall-area')).top, screen: document.documentElement.clientHeight,
+    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    counts: cols.map((c) => Number(c.querySelector('.count').textContent)),
+    places: cols.map((c) => c.querySelectorAll('.answer').length + [...c.querySelectorAll('.more')]
+      .reduce((s, m) => s + Number(m.firstChild.textContent.replace('+', '')), 0)),
+    smallest: Math.min(...[...document.querySelectorAll('#teacher *')].filter((e) => e.getClientRects().length
+      && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize))),
+  };
+}"""
+
+
+def on_screen(page):
+    return Counter({i: n for i, n in enumerate(page.evaluate(WALL)["counts"]) if n})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sixty_students_fit_on_the_wall_counted_once(browser, big_class, lang):
+    """60 students on a projector (1920x1080) and on a 1366x768 laptop: the whole wall is on screen,
+    from its top to its bottom, without scrolling (it was 3,668 px tall for 40 and began at y=950);
+    each column's number is the students whose last drawing the network read as it (the wall counted
+    drawings: "3 (5)" from four students), and every one of them is on the wall or in its "+N";
+    a long Chinese nickname can be read (cut after 4 characters), whole when its column is shown alone."""
+    counts, long_class = big_class[3:]
+    page = open_wall(browser, big_class, lang, viewport={"width": 1920, "height": 1080})
+    for width, height in [(1920, 1080), (1366, 768)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # the wall fits itself to the new window
+        wall = page.evaluate(WALL)
+        assert 0 <= wall["top"] and wall["bottom"] <= wall["screen"], (width, wall)
+        assert on_screen(page) == counts, (width, wall["counts"])
+        assert wall["places"] == wall["counts"], wall
+        assert wall["sideways"] <= 0 and wall["smallest"] >= 12, wall
+        name = page.locator("#wall .answer", has_text=LONG_NICK[:2]).filter(
+            has=page.locator(f".nick:text-is('{LONG_NICK}')"))
+        expect(name).to_have_count(1)
+        assert LONG_NICK in name.get_attribute("title")  # the whole name on hover
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"class-wall-60-{lang}.png"))
+    # its column alone: larger drawings, the whole name on screen
+    page.locator("#wall .wall-column").nth(long_class).locator("button.wall-head").click()
+    expect(page.locator("#wall .wall-column")).to_have_count(1)
+    nick = page.locator("#wall .nick", has_text=LONG_NICK)
+    assert nick.evaluate("(e) => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1")
+    expect(page.locator("#wall .answer")).to_have_count(counts[long_class])
+    page.locator("#wall-all").click()
+    expect(page.locator("#wall .wall-column")).to_have_count(10)
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_wall_of_sixty_at_every_screen(browser, big_class, screen, lang):
+    """The teacher's page with 60 answers at the five screens: no sideways scroll (a phone scrolled
+    sideways 83 px), no text under 12 px, and the wall within one screen: on a laptop or projector from
+    the top of the page, on narrower screens under its heading (where it starts below the class's card)."""
+    counts = big_class[3]
+    page = open_wall(browser, big_class, lang, **SCREENS[screen])
+    wall = page.evaluate(WALL)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("document.getElementById('wall-area').scrollIntoView()")
+    page.screenshot(path=str(ARTIFACTS / f"class-wall-{screen}-{lang}.png"))
+    assert wall["sideways"] <= 0, wall
+    assert wall["smallest"] >= 12, wall
+    assert on_screen(page) == counts and wall["places"] == wall["counts"], wall
+    if screen in ("1366", "1080p"):
+        assert 0 <= wall["top"] and wall["bottom"] <= wall["screen"], wall
+    assert wall["bottom"] - wall["areaTop"] <= wall["screen"], wall
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_wall_follows_the_task_and_keeps_the_earlier_ones(browser, server):
+    """A new task: the wall shows its answers (none yet), and its menu brings back the earlier task's."""
+    teacher, code = open_class_as_teacher(browser, server, "en")
+    secret = next(c["value"] for c in teacher.context.cookies() if c["name"] == f"cnnviz_teacher_{code}")
+    send_task(teacher, "draw", target="7")
+    expect(teacher.locator("#teacher-task")).to_contain_text("7")
+    for nick in ("Ada", "Bo"):
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
+    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    expect(teacher.locator("#wall-task-label")).to_be_hidden()  # one task: nothing to choose
+    api(server, "POST", f"/api/classes/{code}/tasks", {"task": {"kind": "draw", "target": 1}}, {"X-Teacher-Secret": secret})
+    expect(teacher.locator("#wall-summary")).to_contain_text("Answered: 0 of 2 students.")
+    expect(teacher.locator("#wall .answer")).to_have_count(0)
+    menu = teacher.locator("#wall-task")
+    expect(teacher.locator("#wall-task-label")).to_be_visible()
+    expect(menu.locator("option")).to_have_text(["Task 2: Draw “1”.", "Task 1: Draw “7”."])
+    menu.select_option(index=1)
+    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    expect(teacher.locator("#wall .wall-column").nth(7).locator(".count")).to_have_text("2")
+    assert teacher.errors == []
+    teacher.context.close()

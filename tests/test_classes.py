@@ -327,3 +327,36 @@ def test_the_class_says_whether_this_browser_is_its_teacher(app):
     join(student, code)
     assert teacher.get(f"/api/classes/{code}").get_json()["teacher"] is True
     assert student.get(f"/api/classes/{code}").get_json()["teacher"] is False
+
+
+def test_a_student_counts_once_per_task_with_their_last_drawing(app, monkeypatch):
+    """Each answer names the task it is for (its event number); the CSV keeps every drawing, numbers the
+    tasks and marks the one that counts: each student's last drawing for a task, as the wall and the
+    class confusion matrix count (the wall said "3 (5)" for four students)."""
+    monkeypatch.setitem(app.config, "CLASS_STREAM_SECONDS", 0.3)
+    teacher, ada, bo = app.test_client(), app.test_client(), app.test_client()
+    code = open_class(teacher)["code"]
+    join(ada, code, "Ada")
+    join(bo, code, "Bo")
+    first = teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "draw", "target": 7}}).get_json()["event"]
+    one = "data:image/png;base64," + __import__("base64").b64encode(png_bytes(draw_digit("1"))).decode()
+    for client, image in [(ada, seven_png()), (ada, one), (bo, seven_png())]:  # Ada tries again
+        assert client.post(f"/api/classes/{code}/answers", json={"image": image}).status_code == 201
+    second = teacher.post(f"/api/classes/{code}/tasks", json={"task": {"kind": "draw", "target": 1}}).get_json()["event"]
+    assert ada.post(f"/api/classes/{code}/answers", json={"image": one}).status_code == 201
+    text = teacher.get(f"/api/classes/{code}/events").get_data(as_text=True)
+    answers = [json.loads(l[6:]) for l in text.splitlines() if l.startswith("data: ") and '"answer"' in l]
+    assert [a["task_event"] for a in answers] == [first, first, first, second]
+    rows = list(csv.DictReader(io.StringIO(teacher.get(f"/api/classes/{code}/results.csv").get_data(as_text=True))))
+    assert [(r["nickname"], r["task_number"], r["predicted"], r["counted"]) for r in rows] == [
+        ("Ada", "1", "7", "0"), ("Ada", "1", "1", "1"), ("Bo", "1", "7", "1"), ("Ada", "2", "1", "1")]
+
+
+def test_answers_before_any_task_and_from_before_answers_named_their_task():
+    """answer_tasks, the one rule for which drawings count: an answer without a task number (stored by an
+    older server) is for the task set last before it; before the first task, for no task."""
+    from cnnviz.live.classes import answer_tasks
+    events = [{"n": 1, "type": "answer", "student": 1}, {"n": 2, "type": "task", "task": {"kind": "wrong"}},
+              {"n": 3, "type": "answer", "student": 1}, {"n": 4, "type": "answer", "student": 1, "task_event": 2},
+              {"n": 5, "type": "joined", "student": 2}, {"n": 6, "type": "answer", "student": 2, "task_event": None}]
+    assert answer_tasks(events) == {1: (None, True), 3: (1, False), 4: (1, True), 6: (None, True)}

@@ -86,12 +86,13 @@ class ClassStore:
         return n
 
     def task_shown(self, record, event):
-        """The task a student's device showed when it sent an answer: the one set by event number
-        `event` (the device sends the number it was given with the task), so an answer that crosses
-        the teacher's next task is counted for the task the student saw. None or the current
-        number: the current task. ClassError class.task_unknown for a number that set no task here."""
+        """The task a student's device showed when it sent an answer -> (its event number, the task):
+        the one set by event number `event` (the device sends the number it was given with the task),
+        so an answer that crosses the teacher's next task is counted for the task the student saw.
+        None or the current number: the current task ((None, None) before the first). ClassError
+        class.task_unknown for a number that set no task here."""
         if event is None or event == record.get("task_event"):
-            return record["task"]
+            return record.get("task_event"), record["task"]
         if isinstance(event, str) and event.isascii() and event.isdigit() and len(event) < 10:
             event = int(event)
         if isinstance(event, bool) or not isinstance(event, int) or not 0 < event < 10**9:
@@ -99,7 +100,7 @@ class ClassStore:
         found = self.events(record["code"], event - 1, limit=1)
         if not found or found[0]["n"] != event or found[0]["type"] != "task":
             raise ClassError("this class never set that task", "class.task_unknown")
-        return found[0]["task"]
+        return event, found[0]["task"]
 
     def set_lesson(self, record, lesson):
         """The teacher's lesson moved to lesson {"chapter", "step", "model"}: an event in the class's log,
@@ -189,6 +190,24 @@ class ClassStore:
 
     def _put(self, key, value):
         self.kv.put_data(key, json.dumps(value).encode())
+
+
+def answer_tasks(events):
+    """Which task each answer is for, and whether it counts, from a class's events in order -> {answer's
+    event number: (the task's number in the class: 1, 2, ... or None before the first task, counted)}.
+    A student counts once per task, with their last drawing for it: the wall, the class confusion matrix
+    and the CSV agree on this. An answer names the task its device showed (task_event); one stored
+    without it is for the task set last before it."""
+    number, current, shown, last = {}, None, {}, {}
+    for e in events:
+        if e["type"] == "task":
+            number[e["n"]] = current = len(number) + 1
+        elif e["type"] == "answer":
+            task = number.get(e["task_event"]) if "task_event" in e else current
+            shown[e["n"]] = task
+            last[(task, e["student"])] = e["n"]
+    counted = set(last.values())
+    return {n: (task, n in counted) for n, task in shown.items()}
 
 
 def _clean_code(code):

@@ -14,7 +14,7 @@ import time
 import numpy as np
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, check_lesson, check_task
+from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, answer_tasks, check_lesson, check_task
 from ..teach import exercises
 from . import present, serialize
 from .api import model_or_404
@@ -139,14 +139,14 @@ def answer(code):
     fields, image = read_body(request)
     if "exercise" in fields:
         return exercise_answer(record, sid, nick, fields["exercise"])
-    task = store().task_shown(record, fields.get("task_event"))
+    task_event, task = store().task_shown(record, fields.get("task_event"))
     model = models().get(record["model"]) if record["model"] in models() else models().all()[0]
     prepared = prepared_input(fields, image, model)
     p = model.forward(prepared.tensor)[0].astype(np.float64)
     predicted = int(p.argmax())
     pixels = np.rint(prepared.tensor[0, 0] * 255).astype(np.uint8)
-    event = {"type": "answer", "student": sid, "nick": nick, "task": task, "predicted": predicted,
-             "probability": float(p[predicted]),
+    event = {"type": "answer", "student": sid, "nick": nick, "task": task, "task_event": task_event,
+             "predicted": predicted, "probability": float(p[predicted]),
              "input": base64.urlsafe_b64encode(pixels.tobytes()).decode().rstrip("=")}
     n = store().append(record["code"], event)
     return {"event": n, "predicted": predicted, "label": model.classes[predicted],
@@ -223,15 +223,21 @@ def results(code):
     model = models().get(record["model"]) if record["model"] in models() else models().all()[0]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["time", "student", "nickname", "task", "target", "predicted", "probability"])
-    for e in store().events(record["code"], 0, limit=100_000):
+    # every drawing sent; "counted" marks each student's last one for a task, the one the wall and the
+    # class confusion matrix count (a student counts once per task)
+    writer.writerow(["time", "student", "nickname", "task", "target", "predicted", "probability", "task_number",
+                     "counted"])
+    events = store().events(record["code"], 0, limit=100_000)
+    tasks = answer_tasks(events)
+    for e in events:
         if e["type"] == "answer":
             task = e.get("task") or {}
             target = task.get("target")
+            number, counted = tasks[e["n"]]
             writer.writerow([time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e["time"])), e["student"],
                              _csv_safe(e["nick"]), task.get("kind", ""),
                              "" if target is None else model.classes[target] if target < len(model.classes) else target,
-                             model.classes[e["predicted"]], f"{e['probability']:.4f}"])
+                             model.classes[e["predicted"]], f"{e['probability']:.4f}", number or "", int(counted)])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="class-{record["code"]}.csv"'})
 

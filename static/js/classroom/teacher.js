@@ -1,32 +1,24 @@
 // The teacher's side of a class: the join card (code, link, QR), tasks, the live wall of answers
 // grouped by what the network read, the class confusion matrix, CSV export and ending the class.
 import { t } from '../core/i18n.js';
-import { chance } from '../lib/grid.js';
 import { call, classPath } from './client.js';
 import { taskText } from './task-text.js';
+import { lastAnswers } from './wall-fit.js';
+import { mountWall } from './wall.js';
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
 };
+const BEFORE = 'before'; // the wall's menu: drawings sent before the first task
 
-/** The network input the server sent (base64url of one byte per pixel) as a small canvas. */
-export function inputCanvas(b64, [, h, w]) {
-  const bytes = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
-  const canvas = el('canvas', { width: w, height: h });
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
-  for (let i = 0; i < w * h; i++) {
-    const g = 255 - bytes.charCodeAt(i); // ink dark on paper, as it was drawn
-    img.data.set([g, g, g, 255], 4 * i);
-  }
-  ctx.putImageData(img, 0, 0);
-  return canvas;
-}
+/** An address as text that a narrow card breaks after "//" and before ":" or "/", not mid-word. */
+const breakable = (url) => (url.match(/^[a-z]+:\/\/|[:/]?[^:/]+|[:/]/g) ?? [url]).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
 
 export function mountTeacher(els, { model, label, onError }) {
-  const answers = [];
+  const answers = []; // every answer event, in order
+  const tasks = []; // every task event {n, task}, in order
   const students = new Map();
   let source = null;
   let code = null;
@@ -35,6 +27,13 @@ export function mountTeacher(els, { model, label, onError }) {
   let task = null; // the current task
   let ended = false;
   let localOnly = false; // students cannot reach this server: said until the class ends
+  let pinned; // the task whose answers the wall shows, chosen in its menu (undefined: the latest)
+  let focus = null; // a column the wall shows alone, or null
+  const wall = mountWall(els.wall, els.wallArea, { model, label, onFocus: (i) => {
+    focus = i;
+    render();
+    (i == null ? els.wall.querySelector('.wall-head') : els.wallAll)?.focus();
+  } });
 
   /** The current task, or that the class has ended: what is left to do is exporting the answers. */
   function showState() {
@@ -44,24 +43,32 @@ export function mountTeacher(els, { model, label, onError }) {
     if (ended) els.confirm.hidden = true;
   }
 
-
   function render() {
     els.count.textContent = String(students.size);
-    const columns = model.classes.map((_, i) => el('section', { className: 'wall-column' },
-      el('h4', {}, `${label(i)} `, el('span', { className: 'count' }, `(${answers.filter((a) => a.predicted === i).length})`))));
-    for (const a of answers) {
-      const wrong = a.task?.kind === 'draw' && a.task.target !== a.predicted;
-      const link = el('a', {
-        className: `answer${wrong ? ' wrong' : ''}`, target: '_blank', rel: 'noopener',
-        href: `/?model=${encodeURIComponent(model.id)}&input=${a.input}`,
-        title: t(wrong ? 'class.readAsWrong' : 'class.readAs', {
-          nick: a.nick, label: label(a.predicted), target: wrong ? label(a.task.target) : '', p: chance(a.probability) }),
-      }, inputCanvas(a.input, model.input_shape), el('span', { textContent: a.nick }));
-      columns[a.predicted].append(link);
-    }
-    els.wall.replaceChildren(...columns);
-    renderConfusion();
+    const byTask = lastAnswers(answers, tasks.map((e) => e.n));
+    renderWall(byTask);
+    renderConfusion(byTask);
     renderExercises();
+  }
+
+  /** The wall shows one task's answers, each student's last drawing once: the latest task students
+   *  draw for (an exercise sheet leaves the wall as it was), or the one chosen in its menu. */
+  function renderWall(byTask) {
+    const drawn = tasks.filter((e) => e.task.kind !== 'exercise');
+    const latest = drawn.at(-1)?.n ?? null;
+    const choices = drawn.filter((e) => e.n === latest || byTask.has(e.n)).reverse()
+      .map((e) => new Option(t('class.taskNumber', { number: tasks.indexOf(e) + 1, task: taskText(e.task, label) }), e.n));
+    if (byTask.has(null)) choices.push(new Option(t('class.beforeTasks'), BEFORE));
+    const key = pinned !== undefined && byTask.has(pinned) ? pinned : latest;
+    els.wallTask.replaceChildren(...choices);
+    els.wallTask.value = key === null ? BEFORE : String(key);
+    els.wallTaskLabel.hidden = choices.length < 2;
+    els.wallAll.hidden = focus == null;
+    const shown = byTask.get(key) ?? new Map();
+    els.summary.replaceChildren(
+      el('strong', { textContent: t(students.size === 1 ? 'class.answered.one' : 'class.answered', { answered: shown.size, students: students.size }) }),
+      ` ${t('class.countMeans')}`);
+    wall.render({ answers: shown, task: tasks.find((e) => e.n === key)?.task ?? null, focus });
   }
 
   function renderExercises() {
@@ -80,14 +87,18 @@ export function mountTeacher(els, { model, label, onError }) {
     els.exercises.replaceChildren(el('table', { className: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)));
   }
 
-  function renderConfusion() {
+  /** Rows: what the students were asked to draw; columns: what the network read; each student once
+   *  per task, with their last drawing (as on the wall). */
+  function renderConfusion(byTask) {
     const n = model.classes.length;
     const counts = Array.from({ length: n }, () => new Array(n).fill(0));
     let total = 0;
-    for (const a of answers) {
-      if (a.task?.kind === 'draw' && a.task.target < n) {
-        counts[a.task.target][a.predicted] += 1;
-        total += 1;
+    for (const e of tasks) {
+      for (const a of byTask.get(e.n)?.values() ?? []) {
+        if (a.task?.kind === 'draw' && a.task.target < n) {
+          counts[a.task.target][a.predicted] += 1;
+          total += 1;
+        }
       }
     }
     if (!total) {
@@ -111,6 +122,8 @@ export function mountTeacher(els, { model, label, onError }) {
     }
     else if (e.type === 'task') {
       task = e.task;
+      tasks.push({ n: e.n, task: e.task });
+      if (task.kind !== 'exercise') focus = null; // the wall moves on to the new task's answers
       showState();
     } else if (e.type === 'ended') {
       ended = true;
@@ -132,6 +145,17 @@ export function mountTeacher(els, { model, label, onError }) {
     };
   }
 
+  els.wallTask.addEventListener('change', () => {
+    const value = els.wallTask.value;
+    pinned = els.wallTask.selectedIndex === 0 ? undefined : value === BEFORE ? null : Number(value); // the first: the latest
+    focus = null;
+    render();
+  });
+  els.wallAll.addEventListener('click', () => {
+    focus = null;
+    render();
+    els.wall.querySelector('.wall-head')?.focus();
+  });
   els.kind.addEventListener('change', () => {
     els.targetLabel.hidden = els.kind.value !== 'draw';
     els.textLabel.hidden = els.kind.value !== 'free';
@@ -176,7 +200,7 @@ export function mountTeacher(els, { model, label, onError }) {
     start(info) {
       code = info.code;
       els.code.textContent = code;
-      els.url.textContent = info.join_url.replace(/\?join=.*/, '');
+      els.url.replaceChildren(...breakable(info.join_url.replace(/\?join=.*/, '')));
       localOnly = Boolean(info.local_only);
       els.qr.src = classPath(code, '/qr.svg');
       els.qr.alt = t('class.qrAlt', { url: info.join_url });

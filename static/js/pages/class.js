@@ -49,6 +49,8 @@ async function openAsTeacher(info) {
     targetLabel: $('task-target-label'), text: $('task-text'), textLabel: $('task-text-label'),
     task: $('teacher-task'), csv: $('results-csv'), end: $('class-end'), local: $('local-only'),
     sheet: $('task-sheet'), sheetLabel: $('task-sheet-label'), exercises: $('exercise-results'),
+    wallArea: $('wall-area'), wallTask: $('wall-task'), wallTaskLabel: $('wall-task-label'), wallAll: $('wall-all'),
+    summary: $('wall-summary'),
   }, { model, label, onError: showError });
   teacher.start(info);
   setUrl({ teach: info.code, join: null });
