@@ -192,3 +192,52 @@ def test_an_open_event_stream_does_not_hold_up_stopping(stop):
         assert "still running" not in proc.stdout.read()  # waitress's warning about busy threads
     finally:
         proc.kill()
+
+
+def test_the_thread_idle_last_takes_the_next_request():
+    """waitress's idle threads wait on NewestIdleFirst: a request goes to the thread that finished
+    last (its caches warm), not the one idle longest; notify_all still wakes every one, and a
+    request served through make_servers' dispatcher runs on one thread when they come one by one."""
+    import threading
+    import time
+    from cnnviz.web.serving import NewestIdleFirst, make_servers
+    cv = NewestIdleFirst(threading.Lock())
+    woke = []
+
+    def idle(name):
+        with cv:
+            cv.wait()
+            woke.append(name)
+    threads = []
+    for name in ("oldest", "middle", "newest"):
+        threads.append(threading.Thread(target=idle, args=(name,)))
+        threads[-1].start()
+        while len(cv._waiters) < len(threads):  # each waiting before the next starts
+            time.sleep(0.001)
+    with cv:
+        cv.notify()
+    threads[2].join(5)
+    assert woke == ["newest"]
+    with cv:
+        cv.notify_all()
+    for t in threads:
+        t.join(5)
+    assert sorted(woke) == ["middle", "newest", "oldest"]
+
+    served_by = []
+
+    def app(environ, start_response):
+        served_by.append(threading.get_ident())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+    server = make_servers(app, host="127.0.0.1", port=0, threads=8)[0]
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        for _ in range(20):
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}/") as r:
+                assert r.read() == b"ok"
+            time.sleep(0.01)  # the thread back waiting before the next request
+    finally:
+        server.task_dispatcher.shutdown()
+        server.close()
+    assert len(set(served_by)) == 1, f"{len(set(served_by))} threads took 20 requests in turn"
