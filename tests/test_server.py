@@ -241,3 +241,29 @@ def test_the_thread_idle_last_takes_the_next_request():
         server.task_dispatcher.shutdown()
         server.close()
     assert len(set(served_by)) == 1, f"{len(set(served_by))} threads took 20 requests in turn"
+
+
+def test_a_closed_wall_frees_its_thread_at_once():
+    """A teacher who reloads the wall leaves its old stream behind; the server notices the closed
+    connection within a poll and frees the thread (it held it until the stream's next write, up to
+    10 s: with two threads, two reloads kept every student waiting that long)."""
+    import http.cookiejar
+    import time
+    proc, base = start_server("--threads", "2")
+    try:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opened = opener.open(urllib.request.Request(base + "/api/classes", data=b"{}", method="POST",
+                                                    headers={"Content-Type": "application/json"}))
+        code = json.load(opened)["code"]
+        for _ in range(2):  # every thread of the server holds a stream
+            wall = opener.open(base + f"/api/classes/{code}/events")
+            assert wall.read(5) == b"retry"
+            wall.close()
+        time.sleep(0.5)
+        started = time.monotonic()
+        with opener.open(base + f"/api/classes/{code}", timeout=15) as r:
+            assert r.status == 200
+        assert time.monotonic() - started < 2, f"waited {time.monotonic() - started:.1f} s for a thread"
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -19,7 +19,7 @@ from ..teach import exercises
 from . import present, serialize
 from .api import model_or_404
 from .inputs import prepared_input, read_body
-from .serving import STOPPING
+from .serving import STOPPING, client_gone
 
 bp = Blueprint("classes", __name__, url_prefix="/api/classes")
 STREAM_SECONDS = 25   # one wall stream's lifetime; the browser reconnects with Last-Event-ID
@@ -177,13 +177,14 @@ def events(code):
     after = _last_event_id()
     class_code, classes = record["code"], store()
     seconds = current_app.config.get("CLASS_STREAM_SECONDS", STREAM_SECONDS)
+    gone = client_gone(request.environ)
 
     def stream():
         nonlocal after
         yield "retry: 1000\n\n"
         end = last = time.monotonic()
         end += seconds
-        while time.monotonic() < end and not STOPPING.is_set():
+        while time.monotonic() < end and not STOPPING.is_set() and not gone():
             batch = classes.events(class_code, after)
             for event in batch:
                 after = event["n"]

@@ -23,7 +23,7 @@ from ..live.settings import DATASETS, architecture_from, dataset_available, sett
 from ..live.store import TERMINAL, JobStore
 from ..training.presets import ARCHITECTURES, META
 from .inputs import parse_json, read_body
-from .serving import STOPPING
+from .serving import STOPPING, client_gone
 
 bp = Blueprint("jobs", __name__, url_prefix="/api")
 OWNER_COOKIE, OWNER_HEADER = "cnnviz_owner", "X-Cnnviz-Owner"
@@ -128,13 +128,14 @@ def events(job_id):
                           "the page retries in a few seconds", "jobs.streams_full", limit=limits.streams)
     last = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
     after = int(last) if last.isdigit() else 0
+    gone = client_gone(request.environ)
 
     def stream():
         nonlocal after
         try:
             yield "retry: 1000\n\n"
             until, idle = time.monotonic() + limits.stream_seconds, time.monotonic()
-            while time.monotonic() < until and not STOPPING.is_set():
+            while time.monotonic() < until and not STOPPING.is_set() and not gone():
                 batch = store.events(job_id, after)
                 for event in batch:
                     after = event["n"]
