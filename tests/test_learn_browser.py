@@ -450,3 +450,26 @@ def test_the_stride_calculator_says_a_filter_does_not_fit(learn_page, lang, said
     form.locator("input[name=S]").fill("2")
     form.locator("button[type=submit]").click()
     expect(line).to_contain_text("2.5")  # (7 − 4) / 2 + 1: it fits, unevenly
+
+
+def test_back_returns_to_the_chapter_before(learn_page):
+    """Each chapter is an entry of the browser's history: Back after Next into the second chapter shows
+    the first chapter's last step (Back left the lesson: every change replaced the one entry);
+    Forward comes back; the steps within a chapter do not fill the history."""
+    page = learn_page("1366")
+    page.goto(page.base + "/")  # where the learner came from
+    page.wait_for_selector("body[data-ready=true]")
+    open_learn(page, "?lang=en")
+    first = page.locator("#chapter-title").inner_text()
+    for _ in range(4):  # the first chapter's four steps, then the second chapter's first
+        page.locator("#lesson-next").click()
+    second = page.locator("#chapter-title").inner_text()
+    assert second != first and "step=1" in page.url
+    page.go_back()
+    expect(page.locator("#chapter-title")).to_have_text(first)
+    assert "step=4" in page.url and page.url.split("?")[0].endswith("/learn")
+    page.go_forward()
+    expect(page.locator("#chapter-title")).to_have_text(second)
+    page.go_back()
+    page.go_back()  # the first chapter had one entry: this is the page before the lesson
+    page.wait_for_url(re.compile(r"/(\?.*)?$"))

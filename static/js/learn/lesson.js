@@ -89,9 +89,12 @@ export function createLesson(chapters, els, ctx) {
     fitter.schedule();
   }
 
-  function go(c, s, { focus = true, reveal = false } = {}) {
+  /** push: a new chapter becomes an entry of the browser's history (Back returns to the last one);
+   *  steps within a chapter, the first load and states applied from outside replace the entry. */
+  function go(c, s, { focus = true, reveal = false, push = true } = {}) {
     const nextChapter = clamp(c, chapters.length);
-    const changed = nextChapter !== chapter || mountedId == null;
+    const first = mountedId == null;
+    const changed = nextChapter !== chapter || first;
     chapter = nextChapter;
     step = clamp(s, STEPS.length);
     if (changed) {
@@ -103,7 +106,8 @@ export function createLesson(chapters, els, ctx) {
     const url = new URL(location.href);
     url.searchParams.set('chapter', chapters[chapter].id);
     url.searchParams.set('step', String(step + 1));
-    history.replaceState(null, '', url);
+    if (changed && !first && push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
     const current = [els.text, els.widget, els.tryIt, els.question][step];
     if ((focus || reveal) && !document.body.classList.contains('presenting')) showStep(current);
     listeners.forEach((fn) => fn(state()));
@@ -129,12 +133,13 @@ export function createLesson(chapters, els, ctx) {
     else if (chapter > 0) go(chapter - 1, STEPS.length - 1);
   }
 
-  /** Apply {chapter: id or 1-based number, step: 1-based} from outside (the URL, or a teacher in class mode).
-   *  reveal: scroll the new step into view (a student following the teacher), without taking the focus. */
+  /** Apply {chapter: id or 1-based number, step: 1-based} from outside (the URL, Back and Forward, or a
+   *  teacher in class mode). reveal: scroll the new step into view (a student following the teacher,
+   *  Back), without taking the focus. */
   function follow(s, { reveal = false } = {}) {
     const byId = chapters.findIndex((ch) => ch.id === s.chapter);
     const c = byId >= 0 ? byId : (Number(s.chapter) || 1) - 1;
-    go(c, (Number(s.step) || 1) - 1, { focus: false, reveal });
+    go(c, (Number(s.step) || 1) - 1, { focus: false, reveal, push: false });
   }
 
   els.prev.addEventListener('click', prev);

@@ -53,7 +53,12 @@ async function init() {
       prev: $('lesson-prev'), next: $('lesson-next'), bar: $('progress-bar'), progress: $('progress'), progressText: $('progress-text'),
     }, ctx);
     window.cnnvizLesson = lesson; // class mode's seam: lesson.follow({chapter, step}) and lesson.onChange(fn)
-    lesson.follow({ chapter: params.get('chapter') || chapters[0].id, step: params.get('step') || 1 });
+    const fromUrl = () => {
+      const at = new URLSearchParams(location.search);
+      return { chapter: at.get('chapter') || chapters[0].id, step: at.get('step') || 1 };
+    };
+    lesson.follow(fromUrl());
+    addEventListener('popstate', () => lesson.follow(fromUrl(), { reveal: true })); // Back: the chapter before
     const classCode = params.get('teach') || params.get('class'); // ?teach=CODE: the teacher's page; ?class=CODE: a student's
     const inClass = classCode ? joinLesson(lesson, {
       code: classCode, teacher: params.has('teach'), model: model.id, label: classLabel, onError: (e) => status(errorText(e)),
