@@ -18,7 +18,7 @@ import signal
 import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 
 from waitress.adjustments import Adjustments
 from waitress.server import TcpWSGIServer
@@ -103,9 +103,11 @@ class NewestIdleFirst(threading.Condition):
     list that it takes from (CPython's list of waiting threads' locks, oldest first)."""
 
     def notify(self, n=1):
+        waiters = getattr(self, "_waiters", None)
+        if not isinstance(waiters, deque) or not hasattr(self, "_is_owned"):
+            return super().notify(n)  # another Python's Condition: its own order, never a failure
         if not self._is_owned():
             raise RuntimeError("cannot notify on un-acquired lock")
-        waiters = self._waiters
         while waiters and n > 0:
             waiter = waiters.pop()
             try:
