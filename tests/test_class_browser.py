@@ -445,3 +445,37 @@ def test_the_wall_follows_the_task_and_keeps_the_earlier_ones(browser, server):
     expect(teacher.locator("#wall .wall-column").nth(7).locator(".count")).to_have_text("2")
     assert teacher.errors == []
     teacher.context.close()
+
+
+@pytest.mark.parametrize("screen", ["1080p", "phone"])
+def test_ending_the_class_leaves_what_the_page_says_in_sight(browser, server, screen):
+    """The teacher ends the class from the buttons under the card: the card, the task form and the
+    buttons go, and the page says the class is over and that its answers can be exported, in the
+    window (it kept its scroll and showed the foot of the page, the confusion matrix); the CSV link has
+    the focus. A student's phone then offers no lesson to follow (its button led to a page saying the
+    class had ended)."""
+    teacher = new_page(browser, server, **SCREENS[screen])
+    teacher.goto(f"{server}/class?lang=en")
+    teacher.wait_for_selector("body[data-ready=true]")
+    teacher.locator("#class-open").click()
+    expect(teacher.locator("#class-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
+    code = teacher.locator("#class-code").inner_text()
+    page = student(browser, server, "en", code, "Ada", phone=True)
+    expect(page.locator("#student-lesson")).to_be_visible()
+    send_task(teacher, "draw", target="7")
+    for nick in ("Bo", "Cy", "Di"):  # answers: a wall and a confusion matrix under the buttons
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
+    expect(teacher.locator("table.confusion td.right")).to_have_text("3")
+    teacher.locator("#class-end").click()
+    teacher.locator("#class-end-yes").click()
+    said = teacher.locator("#teacher-task")
+    expect(said).to_contain_text("CSV")
+    box, screen_height = said.bounding_box(), teacher.evaluate("innerHeight")
+    assert 0 <= box["y"] and box["y"] + box["height"] <= screen_height, (box, screen_height)
+    expect(teacher.locator("#results-csv")).to_be_focused()
+    expect(page.locator("#student-task")).to_contain_text("ended", timeout=10000)
+    expect(page.locator("#student-lesson")).to_be_hidden()
+    assert teacher.errors == [] and page.errors == []
+    for p in (teacher, page):
+        p.context.close()

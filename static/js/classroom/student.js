@@ -44,6 +44,7 @@ export function mountStudent(els, { label }) {
       els.task.textContent = t('class.ended');
       els.send.disabled = true;
       els.padArea.hidden = els.send.hidden = els.exercise.hidden = true;
+      els.lesson.hidden = true; // no lesson to follow any more
       return;
     }
     els.task.textContent = taskText(info.task, label, t('class.waiting'));

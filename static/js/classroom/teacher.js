@@ -192,6 +192,10 @@ export function mountTeacher(els, { model, label, onError }) {
       await call('DELETE', classPath(code));
       ended = true; // the stream says so too; the page need not wait for it
       showState();
+      // the card, the form and the buttons above went: what the page now says, and the CSV link it
+      // points to, in sight (the window kept its scroll and showed the foot of the page)
+      els.task.scrollIntoView({ block: 'nearest' });
+      els.csv.focus({ preventScroll: true });
     } catch (error) { onError(error); }
   });
 

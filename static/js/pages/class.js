@@ -64,7 +64,7 @@ async function openAsStudent(info) {
   student = mountStudent({
     hello: $('student-hello'), task: $('student-task'), send: $('send-drawing'), verdict: $('student-verdict'),
     exercise: $('student-exercise'), exerciseLink: $('student-exercise-link'), padArea: $('student-pad'),
-    status: $('student-status'),
+    status: $('student-status'), lesson: $('student-lesson-row'),
     pad: { canvas: $('draw-canvas'), pen: $('tool-pen'), eraser: $('tool-eraser'), undo: $('tool-undo'),
       clear: $('tool-clear'), size: $('pen-size') },
   }, { label });
