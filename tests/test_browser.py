@@ -202,6 +202,24 @@ def test_switch_model_and_language(page):
     assert page.errors == []
 
 
+def test_back_returns_to_the_network_before(page):
+    """Switching the network is a page of its own for the browser: Back shows the network before (it
+    left the explorer), Forward the other again; the page comes back as its URL says."""
+    open_app(page)
+    assert page.locator("#model-select").input_value() == "digits"
+    page.select_option("#model-select", "fashion")
+    expect(page.locator('section.layer[data-layer="conv1_1"]')).to_be_visible()
+    expect(page.locator("#model-select")).to_have_value("fashion")
+    page.go_back()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator('section.layer[data-layer="conv1"]')).to_be_visible()
+    expect(page.locator("#model-select")).to_have_value("digits")
+    page.go_forward()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator('section.layer[data-layer="conv1_1"]')).to_be_visible()
+    assert page.errors == []
+
+
 def test_browser_language_picks_chinese(browser, server):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()

@@ -462,7 +462,14 @@ async function init() {
   } catch (error) {
     status(env.errorText(error), true);
   }
-  $('model-select').addEventListener('change', (e) => loadModel(e.target.value));
+  $('model-select').addEventListener('change', (e) => {
+    history.pushState(null, '', location.href); // the other network is a page of its own: Back returns here
+    loadModel(e.target.value);
+  });
+  // Back or Forward to the other network: the page as its URL says (the store reads the URL at load)
+  addEventListener('popstate', () => {
+    if ((new URLSearchParams(location.search).get('model') || app.models[0]?.id) !== app.model?.id) location.reload();
+  });
   $('large-type').addEventListener('change', (e) => store.set({ large: e.target.checked }));
   $('lang-select').addEventListener('change', (e) => changeLanguage(e.target.value));
   document.body.dataset.ready = 'true';
