@@ -479,3 +479,32 @@ def test_ending_the_class_leaves_what_the_page_says_in_sight(browser, server, sc
     assert teacher.errors == [] and page.errors == []
     for p in (teacher, page):
         p.context.close()
+
+
+@pytest.mark.parametrize("back", ["#wall-all", "heading"])
+def test_back_from_a_column_alone_the_focus_is_on_that_column(browser, server, back):
+    """A column shown alone, then every column again (the All classes button, or its heading pressed
+    again): the keyboard's focus is on that column's heading, where the teacher was (it went to the
+    wall's first heading: an empty column's, which takes no focus, so to nowhere, or another column's)."""
+    teacher, code = open_class_as_teacher(browser, server, "en")
+    send_task(teacher, "draw", target="7")
+    expect(teacher.locator("#teacher-task")).to_contain_text("7")
+    for nick, digit in (("Ada", "0"), ("Bo", "7"), ("Cy", "7")):
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit(digit))}, {"X-Student-Token": s["token"]})
+    expect(teacher.locator("#wall .answer")).to_have_count(3)
+    heading = teacher.locator("#wall button.wall-head").last  # the highest class with answers
+    key = heading.get_attribute("data-key")
+    heading.focus()
+    teacher.keyboard.press("Enter")
+    expect(teacher.locator("#wall .wall-column")).to_have_count(1)
+    expect(teacher.locator("#wall-all")).to_be_focused()
+    if back == "#wall-all":
+        teacher.keyboard.press("Enter")
+    else:
+        teacher.locator(f"#wall [data-key='{key}']").focus()
+        teacher.keyboard.press("Enter")
+    expect(teacher.locator("#wall .wall-column")).to_have_count(10)
+    expect(teacher.locator(f"#wall [data-key='{key}']")).to_be_focused()
+    assert teacher.errors == []
+    teacher.context.close()

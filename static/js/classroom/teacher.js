@@ -29,10 +29,19 @@ export function mountTeacher(els, { model, label, onError }) {
   let localOnly = false; // students cannot reach this server: said until the class ends
   let pinned; // the task whose answers the wall shows, chosen in its menu (undefined: the latest)
   let focus = null; // a column the wall shows alone, or null
+  /** Every column again; the keyboard's focus on the heading of the column that was shown alone
+   *  (the first heading had it: another column's, or an empty column's, which takes no focus). */
+  function showAll() {
+    const was = focus;
+    focus = null;
+    render();
+    els.wall.querySelector(`[data-key="column:${was}"]`)?.focus();
+  }
   const wall = mountWall(els.wall, els.wallArea, { model, label, onFocus: (i) => {
+    if (i == null) return showAll();
     focus = i;
     render();
-    (i == null ? els.wall.querySelector('.wall-head') : els.wallAll)?.focus();
+    els.wallAll.focus();
   } });
 
   /** The current task, or that the class has ended: what is left to do is exporting the answers. */
@@ -151,11 +160,7 @@ export function mountTeacher(els, { model, label, onError }) {
     focus = null;
     render();
   });
-  els.wallAll.addEventListener('click', () => {
-    focus = null;
-    render();
-    els.wall.querySelector('.wall-head')?.focus();
-  });
+  els.wallAll.addEventListener('click', showAll);
   els.kind.addEventListener('change', () => {
     els.targetLabel.hidden = els.kind.value !== 'draw';
     els.textLabel.hidden = els.kind.value !== 'free';
