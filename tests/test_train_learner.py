@@ -296,3 +296,29 @@ def test_epochs_and_learning_rate_are_checked_at_their_field(browser, studio, la
     expect(summary).to_contain_text(re.compile("Work|计算量："))
     assert page.errors == []
     page.context.close()
+
+
+def test_a_stop_answered_after_the_job_ended_leaves_the_status_saying_stopped(browser, studio):  # noqa: F811
+    """Stop pressed, and the job's end (its 'cancelled' event) reaching the page before the answer to
+    the stop request: the status line says the job stopped and the model is kept; it then said
+    "Stopping after this batch…" for good (seen at 1366x768 while the server was busy)."""
+    page = open_studio(browser, studio, "en")
+    held = []
+
+    def hold(route):  # the answer to Stop held back until the page has shown the job's end
+        if route.request.method == "DELETE":
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+    page.route("**/api/jobs/*", hold)
+    with long_job(page):
+        pass
+    assert len(held) == 1
+    status = page.locator("#status")
+    expect(status).to_have_text(re.compile(r"^Stopped\. The model is kept"))
+    route, response = held[0]
+    route.fulfill(response=response)
+    page.wait_for_timeout(500)  # the page's answer to the stop request
+    expect(status).to_have_text(re.compile(r"^Stopped\. The model is kept"))
+    assert page.errors == []
+    page.context.close()

@@ -234,9 +234,9 @@ async function onEvent(type, data) {
 
 async function stop() {
   $('stop').disabled = true;
+  status(t('train.stopping')); // said now: the job's end may reach the page before this request's answer
   try {
     await api.cancel(studio.job);
-    status(t('train.stopping'));
   } catch (error) {
     status(errorText(error), true);
   }
