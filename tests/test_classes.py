@@ -57,7 +57,7 @@ def test_a_class_from_opening_to_results(app, monkeypatch):
     answer = [json.loads(l[6:]) for l in text.splitlines() if l.startswith("data: ")][-1]
     assert answer["nick"] == "Ada" and answer["predicted"] == 7 and len(answer["input"]) > 1000
 
-    rows = list(csv.reader(io.StringIO(teacher.get(f"/api/classes/{code}/results.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(teacher.get(f"/api/classes/{code}/results.csv").data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["time", "student", "nickname"] and rows[1][2:6] == ["Ada", "draw", "7", "7"]
 
     assert teacher.delete(f"/api/classes/{code}").get_json()["ended"] is True
@@ -360,3 +360,17 @@ def test_answers_before_any_task_and_from_before_answers_named_their_task():
               {"n": 3, "type": "answer", "student": 1}, {"n": 4, "type": "answer", "student": 1, "task_event": 2},
               {"n": 5, "type": "joined", "student": 2}, {"n": 6, "type": "answer", "student": 2, "task_event": None}]
     assert answer_tasks(events) == {1: (None, True), 3: (1, False), 4: (1, True), 6: (None, True)}
+
+
+def test_the_csv_opens_in_a_spreadsheet_with_chinese_nicknames_whole(app):
+    """The results CSV starts with UTF-8's byte order mark, which tells Excel the file is UTF-8: without it
+    Excel read it in the computer's own code page and a nickname such as 小明 came out garbled."""
+    teacher = app.test_client()
+    code = open_class(teacher)["code"]
+    student = app.test_client()
+    join(student, code, "小明")
+    assert student.post(f"/api/classes/{code}/answers", json={"image": seven_png()}).status_code == 201
+    r = teacher.get(f"/api/classes/{code}/results.csv")
+    assert r.mimetype == "text/csv" and r.data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert list(rows[0])[0] == "time" and rows[0]["nickname"] == "小明"

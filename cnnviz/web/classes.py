@@ -223,6 +223,7 @@ def results(code):
     record = as_teacher(code)
     model = models().get(record["model"]) if record["model"] in models() else models().all()[0]
     out = io.StringIO()
+    out.write("\ufeff")  # UTF-8's byte order mark: Excel reads the file as UTF-8 (Chinese nicknames came out garbled)
     writer = csv.writer(out)
     # every drawing sent; "counted" marks each student's last one for a task, the one the wall and the
     # class confusion matrix count (a student counts once per task)
