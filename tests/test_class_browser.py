@@ -508,3 +508,24 @@ def test_back_from_a_column_alone_the_focus_is_on_that_column(browser, server, b
     expect(teacher.locator(f"#wall [data-key='{key}']")).to_be_focused()
     assert teacher.errors == []
     teacher.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_the_network_read_is_in_sight_on_a_phone(browser, server, lang):
+    """A student on a phone draws (the pad scrolled into view) and sends: the line saying what the
+    network read is in the window, whole (its second line was under the bottom edge, at y 844-870)."""
+    teacher, code = open_class_as_teacher(browser, server, lang)
+    page = student(browser, server, lang, code, "Ada", phone=True)
+    send_task(teacher, "draw", target="7")
+    expect(page.locator("#student-task")).to_contain_text("7", timeout=10000)
+    page.locator("#draw-canvas").scroll_into_view_if_needed()
+    draw(page, "7")
+    page.locator("#send-drawing").click()
+    verdict = page.locator("#student-verdict")
+    expect(verdict).to_contain_text("7")
+    page.wait_for_timeout(300)
+    box = verdict.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+    assert page.errors == []
+    for p in (teacher, page):
+        p.context.close()

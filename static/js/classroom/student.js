@@ -87,6 +87,7 @@ export function mountStudent(els, { label }) {
       say(null);
       pad.clear();
       drawing = null;
+      els.verdict.scrollIntoView({ block: 'nearest' }); // under the button: on a phone, below the window's edge
     } catch (error) {
       showRead(null); // what the network read in the last drawing is not this one's answer
       els.send.disabled = false;
