@@ -529,3 +529,25 @@ def test_what_the_network_read_is_in_sight_on_a_phone(browser, server, lang):
     assert page.errors == []
     for p in (teacher, page):
         p.context.close()
+
+
+def test_the_wall_says_which_task_it_shows_while_an_exercise_sheet_is_out(browser, server):
+    """An exercise sheet sent after a drawing task: the wall keeps the drawing task's answers, and its
+    menu says whose they are (it was hidden, one task having answers: "Answered: 2 of 2 students" under
+    "Current task: Do the exercises" read as two students having done the exercises)."""
+    teacher, code = open_class_as_teacher(browser, server, "en")
+    send_task(teacher, "draw", target="7")
+    expect(teacher.locator("#teacher-task")).to_contain_text("7")
+    for nick in ("Ada", "Bo"):
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
+    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    expect(teacher.locator("#wall-task-label")).to_be_hidden()  # the current task's answers: nothing to say
+    teacher.select_option("#task-kind", "exercise")
+    teacher.locator("#task-form button[type=submit]").click()
+    expect(teacher.locator("#teacher-task")).to_contain_text("exercises")
+    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    expect(teacher.locator("#wall-task-label")).to_be_visible()
+    expect(teacher.locator("#wall-task option:checked")).to_have_text("Task 1: Draw “7”.")
+    assert teacher.errors == []
+    teacher.context.close()

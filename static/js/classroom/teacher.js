@@ -71,7 +71,9 @@ export function mountTeacher(els, { model, label, onError }) {
     const key = pinned !== undefined && byTask.has(pinned) ? pinned : latest;
     els.wallTask.replaceChildren(...choices);
     els.wallTask.value = key === null ? BEFORE : String(key);
-    els.wallTaskLabel.hidden = choices.length < 2;
+    // the menu says which task the wall shows when there is a choice, or when it is not the current task
+    // (an exercise sheet is: the wall still shows the drawings for the task before it)
+    els.wallTaskLabel.hidden = choices.length < 2 && key === (tasks.at(-1)?.n ?? null);
     els.wallAll.hidden = focus == null;
     const shown = byTask.get(key) ?? new Map();
     els.summary.replaceChildren(
