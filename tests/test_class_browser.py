@@ -295,6 +295,17 @@ def data_url(image):
     return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
 
 
+def drawn_for_a_seven(teacher, server, code, drawings):
+    """The teacher's page sends "Draw 7"; students {nickname: digit} join and answer through the API,
+    and the wall shows their answers."""
+    send_task(teacher, "draw", target="7")
+    expect(teacher.locator("#teacher-task")).to_contain_text("7")
+    for nick, digit in drawings.items():
+        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
+        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit(digit))}, {"X-Student-Token": s["token"]})
+    expect(teacher.locator("#wall .answer")).to_have_count(len(drawings))
+
+
 @pytest.fixture(scope="module")
 def wall_server():
     """A server of its own for the 60-student class: each teacher's page these tests open and close holds
@@ -427,12 +438,7 @@ def test_the_wall_follows_the_task_and_keeps_the_earlier_ones(browser, server):
     """A new task: the wall shows its answers (none yet), and its menu brings back the earlier task's."""
     teacher, code = open_class_as_teacher(browser, server, "en")
     secret = next(c["value"] for c in teacher.context.cookies() if c["name"] == f"cnnviz_teacher_{code}")
-    send_task(teacher, "draw", target="7")
-    expect(teacher.locator("#teacher-task")).to_contain_text("7")
-    for nick in ("Ada", "Bo"):
-        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
-        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
-    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    drawn_for_a_seven(teacher, server, code, {"Ada": "7", "Bo": "7"})
     expect(teacher.locator("#wall-task-label")).to_be_hidden()  # one task: nothing to choose
     api(server, "POST", f"/api/classes/{code}/tasks", {"task": {"kind": "draw", "target": 1}}, {"X-Teacher-Secret": secret})
     expect(teacher.locator("#wall-summary")).to_contain_text("Answered: 0 of 2 students.")
@@ -462,10 +468,7 @@ def test_ending_the_class_leaves_what_the_page_says_in_sight(browser, server, sc
     code = teacher.locator("#class-code").inner_text()
     page = student(browser, server, "en", code, "Ada", phone=True)
     expect(page.locator("#student-lesson")).to_be_visible()
-    send_task(teacher, "draw", target="7")
-    for nick in ("Bo", "Cy", "Di"):  # answers: a wall and a confusion matrix under the buttons
-        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
-        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
+    drawn_for_a_seven(teacher, server, code, {"Bo": "7", "Cy": "7", "Di": "7"})  # a wall and a confusion matrix
     expect(teacher.locator("table.confusion td.right")).to_have_text("3")
     teacher.locator("#class-end").click()
     teacher.locator("#class-end-yes").click()
@@ -487,12 +490,7 @@ def test_back_from_a_column_alone_the_focus_is_on_that_column(browser, server, b
     again): the keyboard's focus is on that column's heading, where the teacher was (it went to the
     wall's first heading: an empty column's, which takes no focus, so to nowhere, or another column's)."""
     teacher, code = open_class_as_teacher(browser, server, "en")
-    send_task(teacher, "draw", target="7")
-    expect(teacher.locator("#teacher-task")).to_contain_text("7")
-    for nick, digit in (("Ada", "0"), ("Bo", "7"), ("Cy", "7")):
-        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
-        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit(digit))}, {"X-Student-Token": s["token"]})
-    expect(teacher.locator("#wall .answer")).to_have_count(3)
+    drawn_for_a_seven(teacher, server, code, {"Ada": "0", "Bo": "7", "Cy": "7"})
     heading = teacher.locator("#wall button.wall-head").last  # the highest class with answers
     key = heading.get_attribute("data-key")
     heading.focus()
@@ -536,12 +534,7 @@ def test_the_wall_says_which_task_it_shows_while_an_exercise_sheet_is_out(browse
     menu says whose they are (it was hidden, one task having answers: "Answered: 2 of 2 students" under
     "Current task: Do the exercises" read as two students having done the exercises)."""
     teacher, code = open_class_as_teacher(browser, server, "en")
-    send_task(teacher, "draw", target="7")
-    expect(teacher.locator("#teacher-task")).to_contain_text("7")
-    for nick in ("Ada", "Bo"):
-        s = api(server, "POST", f"/api/classes/{code}/join", {"nickname": nick})
-        api(server, "POST", f"/api/classes/{code}/answers", {"image": data_url(draw_digit("7"))}, {"X-Student-Token": s["token"]})
-    expect(teacher.locator("#wall .answer")).to_have_count(2)
+    drawn_for_a_seven(teacher, server, code, {"Ada": "7", "Bo": "7"})
     expect(teacher.locator("#wall-task-label")).to_be_hidden()  # the current task's answers: nothing to say
     teacher.select_option("#task-kind", "exercise")
     teacher.locator("#task-form button[type=submit]").click()
