@@ -232,11 +232,14 @@ def test_the_thread_idle_last_takes_the_next_request():
         return [b"ok"]
     server = make_servers(app, host="127.0.0.1", port=0, threads=8)[0]
     threading.Thread(target=server.run, daemon=True).start()
+    idle = server.task_dispatcher.queue_cv._waiters
     try:
         for _ in range(20):
+            deadline = time.monotonic() + 5
+            while len(idle) < 8 and time.monotonic() < deadline:  # the last request's thread back waiting
+                time.sleep(0.001)  # (on a loaded machine it may not be yet, and another would rightly take it)
             with urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}/") as r:
                 assert r.read() == b"ok"
-            time.sleep(0.01)  # the thread back waiting before the next request
     finally:
         server.task_dispatcher.shutdown()
         server.close()
