@@ -108,6 +108,7 @@ BOXES = """(chart) => {
            titles: [...chart.querySelectorAll('.g-xtitle text, .g-x2title text')].map(box),
            ticks: [...chart.querySelectorAll('.xtick text, .x2tick text')].map(box),
            svg: box(chart.querySelector('svg.main-svg')),
+
            words: [...chart.querySelectorAll('.g-xtitle text, .legend .traces text')].map((t) => t.textContent) };
 }"""
 
@@ -131,6 +132,28 @@ def test_the_legend_leaves_the_axis_titles_readable(browser, studio, screen, lan
         assert not [b for b in got["titles"] + got["ticks"] if overlap(entry, b)], (entry, got)
         assert got["svg"][0] <= entry[0] and entry[2] <= got["svg"][2] and entry[3] <= got["svg"][3], got
     assert not overlap(*got["titles"]), got["titles"]
+    page.context.close()
+
+
+PANELS = """(chart) => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left - 2, r.top - 2, r.right + 2, r.bottom + 2]; };
+  return { loss: [...chart.querySelectorAll('.xtick text, .ytick text')].map(box),
+           accuracy: [...chart.querySelectorAll('.x2tick text, .y2tick text')].map(box) };
+}"""
+
+
+@pytest.mark.parametrize("screen", ["phone", "1366"])
+def test_the_two_panels_numbers_stay_apart(browser, studio, screen):  # noqa: F811
+    """A phone's chart has the accuracy panel under the loss panel: side by side in 330 px, the loss
+    panel's last x label ("80k" after 30 epochs) ran into the accuracy panel's "0%". No number of one
+    panel comes within 2 px of one of the other's, at either width."""
+    page = open_studio(browser, studio, "en", screen)
+    train(page, {"size": "all", "epochs": "3"})
+    got = page.locator("#curves").evaluate(PANELS)
+    assert got["loss"] and got["accuracy"], got
+    assert not [(a, b) for a in got["loss"] for b in got["accuracy"] if overlap(a, b)], got
+    if screen == "phone":  # one above the other: every accuracy number below every loss number
+        assert min(b[1] for b in got["accuracy"]) > max(a[3] for a in got["loss"]), got
     page.context.close()
 
 

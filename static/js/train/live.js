@@ -6,6 +6,16 @@ import { figure } from './api.js';
 import { filterCanvas, imageCanvas } from './pictures.js';
 
 const TRACE = { batchLoss: 0, epochLoss: 1, batchAccuracy: 2, testAccuracy: 3, stoppedAccuracy: 4 }; // cnnviz/figures.py's order
+const STACK_BELOW = 560; // CSS px: a narrower chart has its loss and accuracy panels one above the other
+
+/** The server's two panels side by side -> one above the other (on a phone, side by side, the loss
+ *  panel's "80k" ran into the accuracy panel's "0%"); the subplot titles move with their panels. */
+function stacked(layout) {
+  const titles = (layout.annotations ?? []).map((a, i) => (i < 2 ? { ...a, x: 0.5, y: i ? 0.42 : 1 } : a));
+  return { ...layout, height: 620, annotations: titles,
+    xaxis: { ...layout.xaxis, domain: [0, 1] }, yaxis: { ...layout.yaxis, domain: [0.62, 1] },
+    xaxis2: { ...layout.xaxis2, domain: [0, 1] }, yaxis2: { ...layout.yaxis2, domain: [0, 0.42] } };
+}
 
 export function mountLive({ curves, filters, samples, progress, bar, classLabel }) {
   let perEpoch = 0;
@@ -20,7 +30,8 @@ export function mountLive({ curves, filters, samples, progress, bar, classLabel 
     plotted = false;
     const fig = await figure(jobId, 'curves', { until: 0, lang });
     if (globalThis.Plotly) {
-      await Plotly.newPlot(curves, fig.data, { ...fig.layout, autosize: true }, { responsive: true, displayModeBar: false });
+      const layout = curves.clientWidth < STACK_BELOW ? stacked(fig.layout) : fig.layout;
+      await Plotly.newPlot(curves, fig.data, { ...layout, autosize: true }, { responsive: true, displayModeBar: false });
       plotted = true;
     }
   }
