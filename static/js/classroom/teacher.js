@@ -1,16 +1,12 @@
 // The teacher's side of a class: the join card (code, link, QR), tasks, the live wall of answers
 // grouped by what the network read, the class confusion matrix, CSV export and ending the class.
 import { t } from '../core/i18n.js';
+import { el } from '../lib/dom.js';
 import { call, classPath } from './client.js';
 import { taskText } from './task-text.js';
 import { lastAnswers } from './wall-fit.js';
 import { mountWall } from './wall.js';
 
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
 const BEFORE = 'before'; // the wall's menu: drawings sent before the first task
 
 /** An address as text that a narrow card breaks after "//" and before ":" or "/", not mid-word. */
