@@ -415,3 +415,14 @@ def test_animate_pool_dense_softmax_equal_explain(client, digit_pixels):
 def test_animate_bad_channel(client, layer, channel, status):
     r = client.post("/api/models/digits/animate", json={"layer": layer, "channel": channel, "pixels": ZERO})
     assert r.status_code == status and r.is_json
+
+
+@pytest.mark.parametrize("path", ["/api/jobs", "/api/studio/architecture", "/api/lab/shape", "/api/lab/architecture",
+                                  "/api/classes"])
+def test_json_only_endpoints_refuse_an_image_body(client, path):
+    """A PNG sent where JSON is expected is a 415 request.content_type: read as no fields, it queued a
+    training of the defaults (/api/jobs answered 202) or answered a preset nobody asked for."""
+    png = io.BytesIO()
+    Image.new("L", (8, 8)).save(png, "PNG")
+    r = client.post(path, data=png.getvalue(), content_type="image/png")
+    assert r.status_code == 415 and r.get_json()["code"] == "request.content_type", (r.status_code, r.get_json())

@@ -18,7 +18,7 @@ from ..live.classes import ANSWERS_PER_MINUTE, ClassError, ClassStore, answer_ta
 from ..teach import exercises
 from . import present, serialize
 from .api import model_or_404
-from .inputs import prepared_input, read_body
+from .inputs import json_fields, prepared_input, read_body
 from .serving import STOPPING, client_gone
 
 bp = Blueprint("classes", __name__, url_prefix="/api/classes")
@@ -56,14 +56,10 @@ def _cookie(response, name, value):
     response.set_cookie(name, value, max_age=12 * 3600, httponly=True, samesite="Strict", path="/")
 
 
-def _json_body():
-    fields, _ = read_body(request)
-    return fields
-
 
 @bp.post("")
 def create():
-    fields = _json_body() if request.content_length else {}
+    fields = json_fields(request) if request.content_length else {}
     model_id = fields.get("model", models().all()[0].meta["id"])
     if not isinstance(model_id, str) or model_id not in models():
         model_or_404(str(model_id)[:40])
@@ -96,7 +92,7 @@ def qr(code):
 
 @bp.post("/<code>/join")
 def join(code):
-    fields = _json_body()
+    fields = json_fields(request)
     student = store().join(code, fields.get("nickname"), request.remote_addr or "?",
                            request.cookies.get(student_cookie(str(code).strip().upper())))
     record = store().get(code)
@@ -115,7 +111,7 @@ def task(code):
 @bp.post("/<code>/tasks")
 def send_task(code):
     record = as_teacher(code)
-    n = store().set_task(record, check_task(_json_body().get("task")))
+    n = store().set_task(record, check_task(json_fields(request).get("task")))
     return {"event": n, "task": record["task"]}, 201
 
 
@@ -124,7 +120,7 @@ def move_lesson(code):
     """The teacher's Learn page moved to another chapter or step; following students' pages go there too
     (they read it with their task poll)."""
     record = as_teacher(code)
-    lesson = check_lesson(_json_body().get("lesson"), {m.meta["id"] for m in models().all()})
+    lesson = check_lesson(json_fields(request).get("lesson"), {m.meta["id"] for m in models().all()})
     n = store().set_lesson(record, lesson)
     return {"event": n, "lesson": lesson}, 201
 

@@ -7,15 +7,9 @@ from flask import Blueprint, request
 from ..errors import InputError
 from ..teach import exercises
 from . import serialize
-from .inputs import read_body, whole_number
+from .inputs import json_fields, whole_number
 
 bp = Blueprint("exercises", __name__, url_prefix="/api/exercises")
-
-
-def json_fields():
-    if request.mimetype != "application/json":
-        raise InputError("send the request as application/json", "request.content_type")
-    return read_body(request)[0]
 
 
 @bp.get("")
@@ -26,7 +20,7 @@ def kinds():
 
 @bp.post("")
 def generate():
-    fields = json_fields()
+    fields = json_fields(request)
     seed = fields.get("seed")
     if seed is None:
         seed = secrets.randbelow(exercises.MAX_SEED + 1)  # fresh numbers for this learner
@@ -39,7 +33,7 @@ def generate():
 
 @bp.post("/check")
 def check():
-    fields = json_fields()
+    fields = json_fields(request)
     seed = whole_number(fields, "seed", None, 0, exercises.MAX_SEED)
     kind = exercises.check_kind(fields.get("kind"))
     index = whole_number(fields, "index", None, 0, exercises.MAX_INDEX)

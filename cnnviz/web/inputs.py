@@ -134,6 +134,15 @@ def read_body(request):
                      "image/jpeg, ...), or application/json", "request.content_type")
 
 
+def json_fields(request):
+    """A JSON-only endpoint's fields: anything but application/json (an image, a form) is refused
+    (415 request.content_type), not read as no fields at all (a PNG sent to /api/jobs queued a job
+    of the defaults)."""
+    if request.mimetype != "application/json":
+        raise InputError("send the request as application/json", "request.content_type")
+    return read_body(request)[0]
+
+
 def whole_number(fields, name, default=None, low=0, high=None):
     """fields[name] as an int in [low, high]; a missing field gives default."""
     value = fields.get(name, default)

@@ -22,7 +22,7 @@ from ..live.runtime import RuntimeModels, ModelsView
 from ..live.settings import DATASETS, architecture_from, dataset_available, settings_from, work
 from ..live.store import TERMINAL, JobStore
 from ..training.presets import ARCHITECTURES, META
-from .inputs import parse_json, read_body
+from .inputs import json_fields, parse_json
 from .serving import STOPPING, client_gone
 
 bp = Blueprint("jobs", __name__, url_prefix="/api")
@@ -97,7 +97,7 @@ def public(record):
 # ------------------------------------------------------------------ jobs
 @bp.post("/jobs")
 def submit():
-    fields, _ = read_body(request)
+    fields = json_fields(request)
     settings = settings_from(fields)
     record = live_jobs.submit(studio().huey, studio().config, settings, owner(create=True), studio().limits)
     return {"id": record["id"], "state": record["state"], "position": record["position"]}, 202
@@ -222,7 +222,7 @@ def options():
 def check_architecture():
     """{"architecture": preset id or {"layers", "input_shape"}, "epochs", "train_size"} -> every layer's
     shapes and parameter count, the total, and the job's size against the limit."""
-    fields, _ = read_body(request)
+    fields = json_fields(request)
     spec, _ = architecture_from(fields.get("architecture"))
     arch = Architecture(spec["layers"], spec["input_shape"])
     epochs, size = fields.get("epochs", 3), fields.get("train_size", 9000)

@@ -10,7 +10,7 @@ from ..teach.explain import find_layer, layer_input
 from ..teach.decode import decode_image
 from . import serialize
 from .api import encoding_param, model_or_404
-from .inputs import decode_data_url, decode_slot, prepared_input, read_body, whole_number
+from .inputs import decode_data_url, decode_slot, json_fields, prepared_input, read_body, whole_number
 from .weights import overrides
 
 bp = Blueprint("lab", __name__, url_prefix="/api")
@@ -80,7 +80,7 @@ def convolve():
 @bp.post("/lab/shape")
 def shape():
     """A conv layer's geometry from shapes alone (AlexNet's conv1 needs no 227 x 227 x 3 numbers)."""
-    fields, _ = read_body(request)
+    fields = json_fields(request)
     s = fields.get("input_shape")
     if not (isinstance(s, list) and len(s) == 3):
         raise InputError("give 'input_shape' as [C, H, W]", "field.missing", field="input_shape")
@@ -119,7 +119,7 @@ def _architecture_result(fields):
 
 @bp.post("/lab/architecture")
 def architecture():
-    fields, _ = read_body(request)
+    fields = json_fields(request)
     result = _architecture_result(fields)
     form = request.args.get("format", "json")
     if form not in ("json", "csv"):

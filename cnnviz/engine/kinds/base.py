@@ -147,7 +147,7 @@ def ordered_terms(products, largest=10):
 def check_init(init):
     """An initialisation's name, or a ShapeError (checked when the layer is built, not at training)."""
     if init not in INITS:
-        raise ShapeError(f"unknown init {init!r} (use {' or '.join(map(repr, INITS))})", "layer.init",
+        raise ShapeError(f"unknown init {str(init)[:40]!r} (use {' or '.join(map(repr, INITS))})", "layer.init",
                          init=str(init)[:40], inits=list(INITS))
     return init
 
