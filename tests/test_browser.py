@@ -147,6 +147,9 @@ def test_hover_and_click_a_neuron_shows_its_arithmetic(page):
     close = lambda shown, value: abs(parse(shown) - value) <= half_unit([shown]) + 1e-9
     total = spans(detail.locator(".formula.total"))
     assert close(total[-2], truth["sum"]) and close(total[-1], truth["output"])
+    # the terms and the bias add up to the sum as shown, to its last decimal (all rounded alike)
+    shown_terms, shown_sum = [parse(v) for v in total[:-2]], parse(total[-2])
+    assert abs(sum(shown_terms) - shown_sum) <= half_unit([total[-2]]) + 1e-9, total
     expect(detail.locator("table.num-grid")).to_have_count(18)  # patch, weights, products x 6 channels
     weights_ch0 = detail.locator("table.num-grid").nth(1).locator("td")
     assert close(weights_ch0.first.inner_text(), truth["weights"][0][0][0])

@@ -32,7 +32,10 @@ export function field(spec, [, y, x]) {
 export function sumTerms(channelSums, total, bias, sum) {
   const many = channelSums.length > MAX_CHANNELS;
   const terms = many ? [total] : channelSums;
-  return { many, terms, decimals: decimalsFor([...terms, bias, sum]) };
+  // the fewest decimals with which the shown terms and bias add up to the shown sum (with decimalsFor's
+  // alone, six channels' rounding once read "… + bias 0.067 = −0.286" for terms adding to −0.287)
+  const decimals = addingDecimals([{ terms: [...terms, bias], total: sum }], decimalsFor([...terms, bias, sum]));
+  return { many, terms, decimals };
 }
 
 export function animation(data, env) {

@@ -219,3 +219,17 @@ test('gradients are shown with significant digits', async () => {
   assert.equal(sig(2e-9), '2×10⁻⁹');
   assert.equal(sig(12345), '1.23×10⁴');
 });
+
+import { sumTerms } from '../kinds/conv.js';
+
+test("a conv neuron's total: the channel sums and the bias add up to the sum as shown", () => {
+  // every term rounds down at 3 decimals: shown, they add to −0.287 while the sum reads −0.285
+  const channels = [0.2544, -2.1514, 0.5074, 0.1974, 0.2734, 0.5664];
+  const bias = 0.0674;
+  const total = channels.reduce((s, v) => s + v, 0);
+  const sum = total + bias;
+  const { terms, decimals } = sumTerms(channels, total, bias, sum);
+  const shown = (v) => Number(v.toFixed(decimals));
+  const added = [...terms, bias].reduce((s, v) => s + shown(v), 0);
+  assert.ok(Math.abs(added - shown(sum)) <= 0.5 * 10 ** -decimals + 1e-12, `${decimals} decimals: ${added} against ${shown(sum)}`);
+});
