@@ -12,7 +12,7 @@ from conftest import ARTIFACTS, SCREENS, new_page
 
 CHAPTERS = ["pixels", "convolve", "featuremap", "depth", "sharing", "stride", "relu", "pooling", "receptive",
             "softmax", "network", "learning", "mistakes"]
-VIEWPORTS = {name: SCREENS[name] for name in ("1080p", "1366", "720p150", "phone")}
+VIEWPORTS = {name: SCREENS[name] for name in ("1080p", "1366", "1024", "720p150", "phone")}
 SHOTS = ARTIFACTS / "learn"
 
 # Numbers drawn on canvases (the animation stage): every fillText of a text with a digit is logged with its
@@ -473,3 +473,16 @@ def test_back_returns_to_the_chapter_before(learn_page):
     page.go_back()
     page.go_back()  # the first chapter had one entry: this is the page before the lesson
     page.wait_for_url(re.compile(r"/(\?.*)?$"))
+
+
+@pytest.mark.parametrize("viewport", ["1024", "1366"])
+def test_the_lesson_bar_leaves_the_pads_buttons_uncovered(learn_page, viewport):
+    """On a laptop the bar of Back and Next stays at the bottom of the screen under the chapter only:
+    across the input's column too, it covered the pad's Example and Clear (1366) and Undo (1024)."""
+    page = learn_page(viewport)
+    open_learn(page, "?lang=en")
+    for button in ("#tool-example", "#tool-clear", "#tool-undo"):
+        hit = page.evaluate("""(sel) => { const b = document.querySelector(sel); b.scrollIntoView({ block: 'nearest' });
+            const r = b.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2;
+            return y < innerHeight && document.elementFromPoint(x, y) === b; }""", button)
+        assert hit, f"{button} is under the lesson's bar"
